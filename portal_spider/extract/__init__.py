@@ -1,0 +1,55 @@
+"""Pure extraction: HTML bytes + URL in, PageRecord out. No Scrapy, no database, no I/O.
+
+One parse per page (`parse_document`), shared by every field extractor, so the same code serves
+the spider, `portal-archive extract`, and anyone re-extracting saved pages.
+"""
+
+from __future__ import annotations
+
+from .article import fill_article, find_body
+from .counter import extract_visitor_counter
+from .document import Document, parse_document
+from .listing import extract_listing_links, extract_next_page
+from .platforms import detect_platform
+from .record import COUNTER_KEYS, Attachment, Image, PageRecord
+from .text import clean_text
+
+__all__ = [
+    "COUNTER_KEYS",
+    "Attachment",
+    "Document",
+    "Image",
+    "PageRecord",
+    "extract_page",
+    "parse_document",
+]
+
+# A listing needs this many article links; fewer is a home page block or a sidebar.
+_MIN_LISTING_LINKS = 3
+
+
+def extract_page(html: bytes | str, url: str, encoding: str | None = None) -> PageRecord:
+    """Extract everything we archive from one page."""
+    doc = parse_document(html, url, encoding)
+    record = PageRecord(url=url, platform=detect_platform(doc))
+    record.visitor_counter = extract_visitor_counter(doc)
+    links = extract_listing_links(doc)
+    body = find_body(doc) if len(links) < _MIN_LISTING_LINKS else None
+    if body is not None:
+        record.kind = "article"
+        fill_article(doc, record, body)
+    elif len(links) >= _MIN_LISTING_LINKS:
+        record.kind = "listing"
+        record.links = links
+        record.next_page = extract_next_page(doc)
+        record.title = _listing_title(doc)
+    else:
+        record.title = doc.page_title()
+    return record
+
+
+def _listing_title(doc: Document) -> str | None:
+    heading = doc.root.find(".//h1")
+    if heading is not None:
+        return clean_text(heading.text_content())
+    return doc.page_title()

@@ -1,0 +1,214 @@
+"""Article fields: title, date, sapo, body paragraphs, images with captions, byline, files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from . import selectors
+from .dates import parse_vn_datetime
+from .document import Document
+from .record import Attachment, Image, PageRecord
+from .text import clean_text
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "section", "article", "blockquote", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
+     "li", "table", "tr", "td", "th", "pre", "figure", "center", "header", "footer", "dl", "dt",
+     "dd"}
+)  # fmt: skip
+# Byline labels: "Thực hiện" (produced by), "Tin, ảnh" (text and photos), "Bài" (article),
+# "Nguồn" (source), "Tác giả" (author), "Theo" (according to).
+_BYLINE = re.compile(
+    r"^(?:thực hiện|tin,? ảnh|tin và ảnh|tin|bài,? ảnh|bài và ảnh|bài|ảnh|nguồn|tác giả|"
+    r"theo|pv|nhóm pv|tin bài)\s*:\s*(?P<name>.{2,120})$",
+    re.IGNORECASE,
+)
+_DOCUMENT_EXTENSIONS = (
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".rtf", ".zip",
+    ".rar", ".7z",
+)  # fmt: skip
+_CAPTION_CLASSES = re.compile(r"caption|image_desc|img-desc|desc-img|chu-thich|note", re.I)
+_MIN_BODY_CHARS = 200
+
+
+def first_match(doc: Document, candidates: tuple[CSSSelector, ...]) -> HtmlElement | None:
+    """The first element matched by the highest-priority selector that matches anything."""
+    for selector in candidates:
+        found = selector(doc.root)
+        if found:
+            return found[0]
+    return None
+
+
+def find_body(doc: Document) -> HtmlElement | None:
+    """The article body container, if the page has one with enough text to be an article."""
+    body = first_match(doc, selectors.ARTICLE_BODY)
+    if body is None or len(body.text_content().strip()) < _MIN_BODY_CHARS:
+        return None
+    return body
+
+
+def fill_article(doc: Document, record: PageRecord, body: HtmlElement) -> None:
+    """Fill the article fields of `record` from the page."""
+    record.title = _title(doc)
+    record.published_at = _published_at(doc)
+    summary = first_match(doc, selectors.ARTICLE_SUMMARY)
+    record.summary = clean_text(summary.text_content()) if summary is not None else None
+    paragraphs, images = _walk_body(doc, body)
+    record.author, paragraphs = _split_byline(body, paragraphs)
+    record.body_text = "\n\n".join(paragraphs) or None
+    record.images = images
+    record.attachments = _attachments(doc, body)
+
+
+def _title(doc: Document) -> str | None:
+    heading = first_match(doc, selectors.ARTICLE_TITLE)
+    if heading is not None:
+        return clean_text(heading.text_content())
+    return doc.meta("og:title") or doc.page_title()
+
+
+def _published_at(doc: Document) -> str | None:
+    for key in ("article:published_time", "datePublished"):
+        value = doc.meta(key)
+        if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
+            return value
+    for selector in selectors.ARTICLE_DATE:
+        for element in selector(doc.root):
+            parsed = parse_vn_datetime(element.get("datetime") or element.text_content())
+            if parsed:
+                return parsed
+    return None
+
+
+def _walk_body(doc: Document, body: HtmlElement) -> tuple[list[str], list[Image]]:
+    """Paragraph texts and images, in reading order; captions go to images, not the text."""
+    paragraphs: list[str] = []
+    images: list[Image] = []
+    for block in _blocks(body):
+        pictures = block.findall(".//img") if block.tag != "img" else [block]
+        if pictures:
+            caption = _caption(block)
+            for img in pictures:
+                url = doc.absolute(img.get("src") or img.get("data-src"))
+                if url:
+                    images.append(Image(url=url, caption=caption))
+            text = _text_without_caption(block)
+            if caption is None and _is_figure_like(block) and text and len(text) <= 300:
+                caption, text = text, None
+                for image in images[-len(pictures) :]:
+                    image.caption = caption
+        else:
+            text = clean_text(block.text_content())
+        if text and not _is_caption_of_previous(block, images, text):
+            paragraphs.append(text)
+    return paragraphs, images
+
+
+def _blocks(element: HtmlElement) -> Iterator[HtmlElement]:
+    """Leaf-level blocks: a figure is one block; a block with block children is descended."""
+    if element.text and element.text.strip():
+        # Loose text in a container (text<br>text) is one block: splitting it further would
+        # cut sentences at <br> or inline tags.
+        yield element
+        return
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if _is_figure_like(child) or not any(
+            isinstance(g.tag, str) and g.tag in _BLOCK_TAGS for g in child.iterdescendants()
+        ):
+            yield child
+        else:
+            yield from _blocks(child)
+
+
+def _is_figure_like(element: HtmlElement) -> bool:
+    """<figure>, or the one-image layout table many VN portals use for photo + caption."""
+    if element.tag == "figure":
+        return True
+    if element.tag != "table" or element.find(".//img") is None:
+        return False
+    return len(element.text_content().strip()) <= 300
+
+
+def _caption(block: HtmlElement) -> str | None:
+    for element in block.iter():
+        if not isinstance(element.tag, str):
+            continue
+        classes = element.get("class") or ""
+        if element.tag == "figcaption" or _CAPTION_CLASSES.search(classes):
+            return clean_text(element.text_content())
+    return None
+
+
+def _text_without_caption(block: HtmlElement) -> str | None:
+    parts: list[str] = []
+    for element in block.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "figcaption" or _CAPTION_CLASSES.search(element.get("class") or ""):
+            continue
+        if element.text and not _inside_caption(element):
+            parts.append(element.text)
+        if element.tail and element is not block and not _inside_caption(element.getparent()):
+            parts.append(element.tail)
+    return clean_text(" ".join(parts))
+
+
+def _inside_caption(element: HtmlElement | None) -> bool:
+    while element is not None:
+        if element.tag == "figcaption" or _CAPTION_CLASSES.search(element.get("class") or ""):
+            return True
+        element = element.getparent()
+    return False
+
+
+def _is_caption_of_previous(block: HtmlElement, images: list[Image], text: str) -> bool:
+    """A short italic/centred line right after an image is its caption (common VN markup)."""
+    if not images or images[-1].caption is not None or len(text) > 200:
+        return False
+    previous = block.getprevious()
+    if previous is None or not (previous.tag == "img" or previous.find(".//img") is not None):
+        return False
+    styled = block.find(".//em") is not None or block.find(".//i") is not None
+    centred = "center" in (block.get("style") or "") or block.get("align") == "center"
+    if styled or centred:
+        images[-1].caption = text
+        return True
+    return False
+
+
+def _split_byline(body: HtmlElement, paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """Take the byline ("Thực hiện: …") off the end of the body; return (author, rest)."""
+    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 3), -1):
+        match = _BYLINE.match(paragraphs[index])
+        if match:
+            author = clean_text(match.group("name").rstrip("./ "))
+            return author, paragraphs[:index] + paragraphs[index + 1 :]
+    marked = body.cssselect(".author, .tac-gia, .article-author")
+    if marked:
+        author = clean_text(marked[-1].text_content())
+        return author, [p for p in paragraphs if p != author]
+    return None, paragraphs
+
+
+def _attachments(doc: Document, body: HtmlElement) -> list[Attachment]:
+    areas = [body]
+    for selector in selectors.ATTACHMENT_AREAS:
+        areas.extend(selector(doc.root))
+    seen: set[str] = set()
+    found: list[Attachment] = []
+    for area in areas:
+        for link in area.iterfind(".//a[@href]"):
+            url = doc.absolute(link.get("href"))
+            if not url or url in seen:
+                continue
+            if urlsplit(url).path.lower().endswith(_DOCUMENT_EXTENSIONS):
+                seen.add(url)
+                found.append(Attachment(url=url, title=clean_text(link.text_content())))
+    return found

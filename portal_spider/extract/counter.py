@@ -1,0 +1,153 @@
+"""The site-wide visitor counter ("Thống kê truy cập"), wherever and however a page shows it.
+
+Walks the page's text nodes in document order. A label node ("Hôm nay:", "Tổng :") takes its
+number from the same node ("Hôm nay: 2579"), or from the next text node (sibling <span>, <b>,
+<strong>). A run of bare labels followed by a run of bare numbers is zipped (labels in <th>,
+numbers in <td>). Per-article view counts ("Lượt xem: 314") use labels not listed here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml.html import HtmlElement
+
+from .document import Document
+from .numbers import parse_count
+from .text import fold_label
+
+#: Label (lower-case, NFC) -> counter key. Vietnamese glosses: online = "being online",
+#: hôm nay = today, hôm qua = yesterday, tuần = week, tháng = month, năm = year, tổng = total.
+COUNTER_LABELS: dict[str, str] = {
+    "đang online": "online",
+    "đang truy cập": "online",
+    "đang trực tuyến": "online",
+    "trực tuyến": "online",
+    "online": "online",
+    "hôm nay": "today",
+    "truy cập hôm nay": "today",
+    "lượt truy cập hôm nay": "today",
+    "hôm qua": "yesterday",
+    "truy cập hôm qua": "yesterday",
+    "trong tuần": "this_week",
+    "tuần này": "this_week",
+    "lượt truy cập tuần này": "this_week",
+    "tuần trước": "last_week",
+    "trong tháng": "this_month",
+    "tháng này": "this_month",
+    "tháng hiện tại": "this_month",
+    "lượt truy cập tháng này": "this_month",
+    "tháng trước": "last_month",
+    "tổng tháng trước": "last_month",
+    "năm nay": "this_year",
+    "trong năm": "this_year",
+    "tất cả": "total",
+    "tổng": "total",
+    "tổng cộng": "total",
+    "tổng truy cập": "total",
+    "tổng số lượt": "total",
+    "tổng số truy cập": "total",
+    "tổng lượt truy cập": "total",
+    "tổng số lượt truy cập": "total",
+    "tổng lượng truy cập": "total",
+    "lượt truy cập": "total",
+}
+
+_LABEL_ALTERNATION = "|".join(
+    re.escape(label) for label in sorted(COUNTER_LABELS, key=len, reverse=True)
+)
+# A text node that is a label, maybe with its colon and number: "Hôm nay : 2.579".
+_LABEL_NODE = re.compile(rf"^({_LABEL_ALTERNATION})\s*:?\s*([\d.,\s]*)$")
+_NUMBER_NODE = re.compile(r"^[\d.,\s]+$")
+
+
+# Unrelated text nodes allowed between two rows of one counter block.
+_MAX_GAP = 3
+# Two rows belong to one block when their closest common ancestor is at most this many
+# levels above each of them (sibling <li>s, <div>s in one wrapper, <th>/<td> of one table).
+_MAX_CLIMB = 3
+
+
+def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
+    """Return {"online": 61, "today": 2579, ...} or None when the page shows no counter.
+
+    Rows close to each other, in text and in the tree, form a block; the block with most rows
+    wins (ties: the later one, since counters sit in sidebars and footers after the content).
+    A lone "Tổng: 45" row in an article's data table therefore cannot displace the counter.
+    """
+    blocks: list[dict[str, int]] = []
+    current: dict[str, int] = {}
+    pending: list[str] = []  # labels seen without a number yet, in order
+    last_owner: HtmlElement | None = None
+    gap = 0
+    for raw, owner in _text_nodes(doc.root):
+        text = fold_label(raw)
+        if not text:
+            continue
+        key, value, is_row = _read_node(text, pending)
+        if not is_row:
+            pending.clear()
+            gap += 1
+            continue
+        if current and (gap > _MAX_GAP or not _near(last_owner, owner)):
+            blocks.append(current)
+            current = {}
+        gap, last_owner = 0, owner
+        if key is not None and value is not None:
+            if key in current:  # a key seen twice means a second block has started
+                blocks.append(current)
+                current = {}
+            current[key] = value
+    if current:
+        blocks.append(current)
+    if not blocks:
+        return None
+    return max(reversed(blocks), key=len)
+
+
+def _text_nodes(root: HtmlElement) -> Iterator[tuple[str, HtmlElement]]:
+    """Every text node in document order, with the element that holds it."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.text:
+            yield element.text, element
+        for child in element:
+            if child.tail:
+                yield child.tail, element
+
+
+def _near(first: HtmlElement | None, second: HtmlElement) -> bool:
+    if first is None or first is second:
+        return True
+    # Keep the proxies alive: lxml may reuse a Python object's id once it is collected.
+    ancestors = list(_climb(first))
+    for depth, node in enumerate(_climb(second)):
+        if node in ancestors:
+            return ancestors.index(node) <= _MAX_CLIMB and depth <= _MAX_CLIMB
+    return False
+
+
+def _climb(element: HtmlElement) -> Iterator[HtmlElement]:
+    node: HtmlElement | None = element
+    while node is not None:
+        yield node
+        node = node.getparent()
+
+
+def _read_node(text: str, pending: list[str]) -> tuple[str | None, int | None, bool]:
+    """Classify one text node: (key, value, whether it belongs to a counter block)."""
+    label = _LABEL_NODE.match(text)
+    if label:
+        key = COUNTER_LABELS[label.group(1)]
+        value = parse_count(label.group(2)) if label.group(2).strip() else None
+        if value is None:
+            pending.append(key)
+            return None, None, True
+        return key, value, True
+    if pending and _NUMBER_NODE.match(text):
+        value = parse_count(text)
+        if value is not None:
+            return pending.pop(0), value, True
+    return None, None, False

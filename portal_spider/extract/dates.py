@@ -1,0 +1,56 @@
+"""Vietnamese date lines to ISO 8601 (day first, Vietnam time, UTC+07:00)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+VN_OFFSET = "+07:00"
+
+_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+_TIME = re.compile(
+    r"(?<!\d)(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH)\b)?",
+    re.IGNORECASE,
+)
+# How far from the date a time may stand and still belong to it: "02/06/2022 | 10:00 AM",
+# "14:05 ngày 02/06/2022", "Thứ Năm, 02/06/2022 - 08:30".
+_TIME_WINDOW = 24
+
+
+def parse_vn_datetime(text: str | None) -> str | None:
+    """Return "YYYY-MM-DDTHH:MM:SS+07:00", "YYYY-MM-DD" when no time is given, or None."""
+    if not text:
+        return None
+    match = _DATE.search(text)
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        day_value = date(year, month, day)
+    except ValueError:
+        return None
+    clock = _find_time(text, match.start(), match.end())
+    if clock is None:
+        return day_value.isoformat()
+    stamp = datetime(year, month, day, *clock)
+    return stamp.isoformat() + VN_OFFSET
+
+
+def _find_time(text: str, start: int, end: int) -> tuple[int, int, int] | None:
+    after = _TIME.search(text[end : end + _TIME_WINDOW])
+    if after is None:
+        before_text = text[max(0, start - _TIME_WINDOW) : start]
+        found = list(_TIME.finditer(before_text))
+        after = found[-1] if found else None
+    if after is None:
+        return None
+    hour, minute = int(after.group(1)), int(after.group(2))
+    second = int(after.group(3) or 0)
+    meridiem = (after.group(4) or "").upper()
+    if meridiem in ("PM", "CH") and hour < 12:
+        hour += 12
+    elif meridiem in ("AM", "SA") and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return hour, minute, second

@@ -1,0 +1,88 @@
+"""One parse per page: decode the bytes, build one lxml tree, share it with every extractor."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import lxml.html
+from bs4.dammit import UnicodeDammit
+from lxml import etree
+
+from .text import clean_text
+
+# Markup that never carries page text; removed once so no extractor can leak it.
+_NOISE_TAGS = ("script", "style", "noscript", "template")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed page: its tree, its URL, its raw markup (for fingerprints)."""
+
+    url: str
+    root: lxml.html.HtmlElement
+    markup: str
+
+    @property
+    def base_url(self) -> str:
+        """The URL relative links resolve against (honours <base href>)."""
+        base = self.root.find(".//base[@href]")
+        if base is not None:
+            return urljoin(self.url, base.get("href", "").strip())
+        return self.url
+
+    def absolute(self, href: str | None) -> str | None:
+        """Resolve an href to an absolute http(s) URL; None for anchors and scripts."""
+        if not href:
+            return None
+        href = href.strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            return None
+        url = urljoin(self.base_url, href)
+        return url if url.startswith(("http://", "https://")) else None
+
+    def page_title(self) -> str | None:
+        """The <title> text."""
+        title = self.root.find(".//title")
+        return clean_text(title.text_content()) if title is not None else None
+
+    def meta(self, key: str) -> str | None:
+        """Content of <meta name=key> or <meta property=key>."""
+        for element in self.root.iterfind(".//meta"):
+            if key in (element.get("name"), element.get("property")):
+                return clean_text(element.get("content"))
+        return None
+
+
+def decode_html(data: bytes, encoding: str | None = None) -> str:
+    """Decode page bytes: the declared encoding when trustworthy, else detection.
+
+    bs4's UnicodeDammit is used for detection because old portals still serve Windows-1258 or
+    mislabelled charsets; its tree builder is not used (lxml is several times faster, and
+    extraction cost must stay below Scrapy's own per-page cost).
+    """
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        dammit = UnicodeDammit(data, ["utf-8", "windows-1258", "windows-1252"], is_html=True)
+        return dammit.unicode_markup or data.decode("utf-8", errors="replace")
+
+
+def parse_document(html: bytes | str, url: str, encoding: str | None = None) -> Document:
+    """Parse a page once; scripts, styles and comments are dropped from the tree."""
+    markup = html if isinstance(html, str) else decode_html(html, encoding)
+    markup = _XML_DECLARATION.sub("", markup, count=1)
+    try:
+        root = lxml.html.document_fromstring(markup or "<html></html>")
+    except etree.ParserError:
+        root = lxml.html.document_fromstring("<html><body></body></html>")
+    etree.strip_elements(root, *_NOISE_TAGS, with_tail=False)
+    etree.strip_elements(root, etree.Comment, with_tail=False)
+    return Document(url=url, root=root, markup=markup)

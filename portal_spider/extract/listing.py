@@ -1,0 +1,89 @@
+"""Listing pages: article links in page order and the next page's URL."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from . import selectors
+from .document import Document
+
+# Link texts that mean "next page": "Trang sau" (next page), "Tiếp" (continue), arrows.
+_NEXT_TEXT = re.compile(r"^(?:trang sau|trang tiếp|tiếp theo|tiếp|sau|next|›|»|>|>>|→)\W*$", re.I)
+# Texts that look like arrows but mean first/last/previous: "Cuối »" (last), "« Đầu" (first).
+_NOT_NEXT = re.compile(r"cuối|đầu|last|first|trước|prev", re.I)
+
+
+def extract_listing_links(doc: Document) -> list[str]:
+    """Absolute article URLs from the page's main list, in page order, without duplicates."""
+    for selector in selectors.LISTING_LINKS:
+        anchors = selector(doc.root)
+        if anchors:
+            return _unique_urls(doc, anchors)
+    return []
+
+
+def extract_next_page(doc: Document) -> str | None:
+    """The next listing page, from rel=next, a "next" link, or the number after the current."""
+    rel_next = doc.root.find('.//link[@rel="next"]')
+    if rel_next is not None and doc.absolute(rel_next.get("href")):
+        return doc.absolute(rel_next.get("href"))
+    for container in _pagination_blocks(doc):
+        url = _next_in_pagination(doc, container)
+        if url:
+            return url
+    return None
+
+
+def _unique_urls(doc: Document, anchors: list[HtmlElement]) -> list[str]:
+    urls: list[str] = []
+    seen: set[str] = set()
+    for anchor in anchors:
+        url = doc.absolute(anchor.get("href"))
+        if url and url not in seen:
+            seen.add(url)
+            urls.append(url)
+    return urls
+
+
+def _pagination_blocks(doc: Document) -> list[HtmlElement]:
+    for selector in selectors.PAGINATION:
+        found = selector(doc.root)
+        if found:
+            return found
+    return []
+
+
+def _next_in_pagination(doc: Document, container: HtmlElement) -> str | None:
+    anchors = [a for a in container.iterfind(".//a") if doc.absolute(a.get("href"))]
+    for anchor in anchors:
+        classes = f" {anchor.get('class') or ''} {anchor.get('rel') or ''} "
+        if " next " in classes.replace("-", " "):
+            return doc.absolute(anchor.get("href"))
+    for anchor in anchors:
+        text = anchor.text_content().strip()
+        if _NEXT_TEXT.match(text) and not _NOT_NEXT.search(text):
+            return doc.absolute(anchor.get("href"))
+    current = _current_page_number(container)
+    if current is not None:
+        for anchor in anchors:
+            if anchor.text_content().strip() == str(current + 1):
+                return doc.absolute(anchor.get("href"))
+    return None
+
+
+def _current_page_number(container: HtmlElement) -> int | None:
+    """The page number shown as the current page (an element that is not a link)."""
+    for element in container.iter():
+        if not isinstance(element.tag, str) or element.tag == "a":
+            continue
+        text = (element.text or "").strip()
+        classes = element.get("class") or ""
+        if text.isdigit() and any(c in classes for c in ("current", "active", "selected")):
+            return int(text)
+    for element in container.iter("span", "strong", "b", "em"):
+        text = (element.text or "").strip()
+        if text.isdigit() and element.getparent() is not None and element.getparent().tag != "a":
+            return int(text)
+    return None

@@ -1,0 +1,84 @@
+"""The record every extractor fills: one per page, JSON-able, the contract with storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+PageKind = Literal["article", "listing", "other"]
+
+#: The visitor-counter keys, in the order portals usually list them.
+COUNTER_KEYS: tuple[str, ...] = (
+    "online",
+    "today",
+    "yesterday",
+    "this_week",
+    "last_week",
+    "this_month",
+    "last_month",
+    "this_year",
+    "total",
+)
+
+
+@dataclass(slots=True)
+class Image:
+    """An image inside the article body."""
+
+    url: str
+    #: The caption printed under the image ("Quang cảnh hội nghị"), or None.
+    caption: str | None = None
+
+
+@dataclass(slots=True)
+class Attachment:
+    """A downloadable document linked from the article (PDF, Word, spreadsheet...)."""
+
+    url: str
+    #: The link text as the portal shows it, or None when the link has no text.
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class PageRecord:
+    """Everything extracted from one page. Missing values are None, never ""."""
+
+    url: str
+    kind: PageKind = "other"
+    #: Platform family detected from the markup ("liferay", "sharepoint", ... or "generic").
+    platform: str | None = None
+    title: str | None = None
+    #: ISO 8601: "YYYY-MM-DDTHH:MM:SS+07:00", or "YYYY-MM-DD" when the page gives no time.
+    published_at: str | None = None
+    #: The byline without its label: "Hoàng Vũ - Phước lập" from "Thực hiện: Hoàng Vũ - Phước lập".
+    author: str | None = None
+    #: The lead paragraph ("sapo") shown under the title.
+    summary: str | None = None
+    #: Body paragraphs separated by blank lines; no captions, byline, menus or footers.
+    body_text: str | None = None
+    images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    #: Listing pages: absolute article URLs in page order.
+    links: list[str] = field(default_factory=list)
+    #: Listing pages: absolute URL of the next listing page, or None on the last one.
+    next_page: str | None = None
+    #: Site-wide visitor counter ({"online": 61, "total": 1448808, ...}), or None.
+    visitor_counter: dict[str, int] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape printed by `portal-archive extract` and stored by the archive."""
+        return {
+            "url": self.url,
+            "kind": self.kind,
+            "platform": self.platform,
+            "title": self.title,
+            "published_at": self.published_at,
+            "author": self.author,
+            "summary": self.summary,
+            "body_text": self.body_text,
+            "images": [{"url": i.url, "caption": i.caption} for i in self.images],
+            "attachments": [{"url": a.url, "title": a.title} for a in self.attachments],
+            "links": list(self.links),
+            "next_page": self.next_page,
+            "visitor_counter": dict(self.visitor_counter) if self.visitor_counter else None,
+        }

@@ -1,0 +1,25 @@
+"""Text clean-up shared by all extractors: NFC, whitespace, empty-to-None."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+
+
+def clean_text(value: str | None) -> str | None:
+    """NFC-normalise and collapse runs of whitespace; "" becomes None.
+
+    Only spacing changes: wording, tone-mark style ("uỷ" vs "ủy") and punctuation stay as the
+    portal wrote them, because the archive is evidence.
+    """
+    if value is None:
+        return None
+    text = _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    return text or None
+
+
+def fold_label(value: str) -> str:
+    """Lower-case, NFC and single-spaced form used to compare short labels ("Hôm nay :")."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip().lower()

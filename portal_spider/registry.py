@@ -1,0 +1,155 @@
+"""The portal registry: portals are data (portals.toml plus user config files), validated once."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+BUILTIN_REGISTRY = Path(__file__).with_name("portals.toml")
+PLATFORMS = frozenset(
+    {"demo", "liferay", "sharepoint", "dotnetnuke", "nukeviet", "joomla", "wordpress",
+     "drupal", "aspnet", "generic"}
+)  # fmt: skip
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+class RegistryError(ValueError):
+    """A registry file is unreadable or one of its entries is invalid (message names both)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One news section of a portal."""
+
+    path: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Portal:
+    """One portal: where it is, what it runs, which sections to crawl."""
+
+    slug: str
+    name: str
+    base_url: str
+    platform: str
+    sections: tuple[Section, ...]
+    download_delay: float | None = None
+
+    @property
+    def host(self) -> str:
+        """Host name of the portal, for allowed_domains."""
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def is_loopback(self) -> bool:
+        """True for a portal served from this machine (the demo): no politeness needed."""
+        host = self.host
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    def section_urls(self) -> list[tuple[str, Section]]:
+        """Absolute listing URL of each section."""
+        return [(urljoin(self.base_url, s.path), s) for s in self.sections]
+
+    def with_base_url(self, base_url: str) -> Portal:
+        """The same portal served elsewhere (the demo portal on another port)."""
+        _check_url(base_url, "--base-url", "base_url")
+        return replace(self, base_url=base_url if base_url.endswith("/") else base_url + "/")
+
+
+def load_registry(extra: Iterable[Path] = ()) -> dict[str, Portal]:
+    """Built-in portals, then each user config file in order (later entries override)."""
+    portals: dict[str, Portal] = {}
+    for path in (BUILTIN_REGISTRY, *extra):
+        portals.update(_load_file(Path(path)))
+    return portals
+
+
+def get_portal(slug: str, extra: Iterable[Path] = ()) -> Portal:
+    """One portal by slug; RegistryError listing the known slugs otherwise."""
+    portals = load_registry(extra)
+    if slug not in portals:
+        known = ", ".join(sorted(portals)) or "none"
+        raise RegistryError(f"unknown portal {slug!r} (known: {known})")
+    return portals[slug]
+
+
+def _load_file(path: Path) -> dict[str, Portal]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RegistryError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RegistryError(f"{path}: not valid TOML: {exc}") from exc
+    table = data.get("portals")
+    if not isinstance(table, dict):
+        raise RegistryError(f"{path}: portals: missing [portals.<slug>] tables")
+    return {slug: _parse_portal(path, slug, entry) for slug, entry in table.items()}
+
+
+def _parse_portal(path: Path, slug: str, entry: Any) -> Portal:
+    where = f"{path}: portals.{slug}"
+    if not _SLUG.match(slug):
+        raise RegistryError(f"{where}: slug must be lower-case letters, digits and '-'")
+    if not isinstance(entry, dict):
+        raise RegistryError(f"{where}: must be a table")
+    name = _required_str(entry, "name", where)
+    base_url = _required_str(entry, "base_url", where)
+    _check_url(base_url, where, "base_url")
+    platform = _required_str(entry, "platform", where)
+    if platform not in PLATFORMS:
+        choices = ", ".join(sorted(PLATFORMS))
+        raise RegistryError(f"{where}.platform: unknown platform {platform!r} (one of {choices})")
+    delay = entry.get("download_delay")
+    if delay is not None and (not isinstance(delay, int | float) or delay < 0):
+        raise RegistryError(f"{where}.download_delay: must be a number of seconds >= 0")
+    unknown = set(entry) - {"name", "base_url", "platform", "sections", "download_delay"}
+    if unknown:
+        raise RegistryError(f"{where}.{sorted(unknown)[0]}: unknown field")
+    return Portal(
+        slug=slug,
+        name=name,
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        platform=platform,
+        sections=_parse_sections(entry.get("sections"), where),
+        download_delay=float(delay) if delay is not None else None,
+    )
+
+
+def _parse_sections(raw: Any, where: str) -> tuple[Section, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise RegistryError(f"{where}.sections: must be a non-empty list of {{path, name}}")
+    sections = []
+    for index, item in enumerate(raw):
+        here = f"{where}.sections[{index}]"
+        if not isinstance(item, dict):
+            raise RegistryError(f"{here}: must be a table {{ path = ..., name = ... }}")
+        path = _required_str(item, "path", here)
+        if not (path.startswith("/") or path.startswith(("http://", "https://"))):
+            raise RegistryError(f"{here}.path: must start with '/' or be an http(s) URL")
+        sections.append(Section(path=path, name=_required_str(item, "name", here)))
+    return tuple(sections)
+
+
+def _required_str(entry: dict[str, Any], key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RegistryError(f"{where}.{key}: required, must be a non-empty string")
+    return value.strip()
+
+
+def _check_url(url: str, where: str, field: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RegistryError(f"{where}.{field}: must be an http(s) URL with a host, got {url!r}")
