@@ -1,0 +1,5 @@
+"""`python -m portal_spider` is `portal-archive`."""
+
+from .cli import main
+
+main()

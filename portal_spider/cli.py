@@ -1,0 +1,206 @@
+"""`portal-archive`: the command line. A thin click layer over the library modules.
+
+Exit codes: 0 success; 1 a crawl finished partial/failed or some batch lines failed;
+2 usage, configuration or database errors (one line naming the problem).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from .registry import Portal, RegistryError, get_portal, load_registry
+
+DEFAULT_DB = Path("data/archive.db")
+
+
+class UsageError(click.ClickException):
+    """A problem with what the user asked for: one line, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"portal-archive: error: {self.format_message()}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="portal-archive")
+def main() -> None:
+    """Crawl Vietnamese government portals into SQLite and publish them with Datasette."""
+
+
+@main.command("demo-portal", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def demo_portal_command(args: tuple[str, ...]) -> None:
+    """Serve the bundled demo portal: [--host 127.0.0.1] [--port 8600] [--articles 240]."""
+    from .demo_portal import main as demo_main
+
+    sys.exit(demo_main(list(args)))
+
+
+@main.command("extract")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", help="The URL the page was fetched from (resolves relative links).")
+@click.option(
+    "--batch",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TSV file of 'path<TAB>url' lines: print one JSON object per line (JSON Lines).",
+)
+def extract_command(file: Path | None, url: str | None, batch: Path | None) -> None:
+    """Extract one saved page (FILE --url URL) or many (--batch LIST.tsv) to JSON."""
+    from .extract import extract_page
+
+    if batch is not None:
+        if file is not None:
+            raise UsageError("give either FILE --url URL or --batch LIST.tsv, not both")
+        sys.exit(_extract_batch(batch))
+    if file is None or not url:
+        raise UsageError("give FILE and --url URL (or --batch LIST.tsv)")
+    data = _read_page(file)
+    record = extract_page(data, url)
+    click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _read_page(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _extract_batch(batch: Path) -> int:
+    """One JSON line per input line, in input order; a failed line prints an error object."""
+    from .extract import extract_page
+
+    failures = 0
+    for line_no, path, url, problem in _batch_lines(batch):
+        if problem is None:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                problem = f"cannot read {path}: {exc.strerror or exc}"
+        if problem is not None:
+            failures += 1
+            out = {"url": url, "line": line_no, "error": problem}
+        else:
+            out = extract_page(data, url).to_dict()
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    if failures:
+        click.echo(f"portal-archive: {failures} line(s) of {batch} failed", err=True)
+    return 1 if failures else 0
+
+
+def _batch_lines(batch: Path) -> Iterator[tuple[int, Path, str, str | None]]:
+    try:
+        handle = batch.open(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{batch}: cannot read: {exc.strerror or exc}") from exc
+    with handle:
+        for line_no, line in enumerate(handle, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            path_text, tab, url = line.partition("\t")
+            if not tab or not url.strip() or not path_text.strip():
+                yield line_no, Path(path_text), url, "expected 'path<TAB>url'"
+                continue
+            path = Path(path_text)
+            if not path.is_absolute() and not path.exists():
+                path = batch.parent / path  # paths may be relative to the list file
+            yield line_no, path, url.strip(), None
+
+
+@main.command("crawl")
+@click.argument("slugs", nargs=-1)
+@click.option("--all", "crawl_all", is_flag=True, help="Crawl every registered portal.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=str(DEFAULT_DB),
+              show_default=True, help="SQLite archive to write.")  # fmt: skip
+@click.option("--base-url", help="Crawl the portal at this URL instead (one portal only).")
+@click.option("--config", "configs", multiple=True, type=click.Path(path_type=Path),
+              help="Extra portal registry file (TOML); may be repeated.")  # fmt: skip
+@click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's own log (INFO).")
+def crawl_command(
+    slugs: tuple[str, ...],
+    crawl_all: bool,
+    db: Path,
+    base_url: str | None,
+    configs: tuple[Path, ...],
+    verbose: bool,
+) -> None:
+    """Crawl portals (by registry slug) into the archive; exit 1 unless every crawl is ok."""
+    portals = _resolve_portals(slugs, crawl_all, base_url, configs)
+    _check_archive(db)
+    from .run import run_crawls
+
+    statuses = run_crawls(portals, db_path=db, log_level="INFO" if verbose else "WARNING")
+    sys.exit(0 if all(status == "ok" for status in statuses.values()) else 1)
+
+
+def _resolve_portals(
+    slugs: tuple[str, ...], crawl_all: bool, base_url: str | None, configs: tuple[Path, ...]
+) -> list[Portal]:
+    try:
+        if crawl_all:
+            if slugs:
+                raise UsageError("give portal slugs or --all, not both")
+            portals = list(load_registry(configs).values())
+        elif not slugs:
+            raise UsageError("name at least one portal slug (or --all); see portals.toml")
+        else:
+            portals = [get_portal(slug, configs) for slug in slugs]
+        if base_url:
+            if len(portals) != 1:
+                raise UsageError("--base-url applies to exactly one portal")
+            portals = [portals[0].with_base_url(base_url)]
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from exc
+    return portals
+
+
+def _check_archive(db: Path) -> None:
+    """Open (and migrate) the archive before crawling, so a bad path fails in one line."""
+    from archive.errors import ArchiveError
+    from archive.schema import open_archive
+
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        open_archive(db).close()
+    except (ArchiveError, OSError) as exc:
+        raise UsageError(f"{db}: {exc}") from exc
+
+
+@main.command("serve")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=str(DEFAULT_DB),
+              show_default=True, help="SQLite archive to publish.")  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve_command(db: Path, host: str, port: int) -> None:
+    """Publish the archive with Datasette."""
+    from archive.errors import ArchiveError
+    from archive.serve import serve
+
+    try:
+        sys.exit(serve(db, host=host, port=port))
+    except ArchiveError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+@main.command("demo")
+@click.option("--articles", default=240, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="data/demo.db",
+              show_default=True, help="Rebuilt on each run; the old copy is kept.")  # fmt: skip
+def demo_command(articles: int, port: int, db: Path) -> None:
+    """Start the demo portal, crawl it into data/demo.db, then serve the archive."""
+    from .demo_run import run_demo
+
+    sys.exit(run_demo(articles=articles, datasette_port=port, db_path=db))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The only bridge from crawling to storage: items -> archive.ArchiveWriter (batched)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from archive.writer import ArchiveWriter
+
+from .items import ArticleItem, CounterItem
+
+
+class ArchivePipeline:
+    """Write articles and counter readings; record the crawl run in `crawls`."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("ARCHIVE_DB_PATH")
+        self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 100)
+        self.writer: ArchiveWriter | None = None
+        self.crawl_id: int | None = None
+        self.started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        portal = self.crawler.spider.portal  # type: ignore[union-attr]
+        self.writer = ArchiveWriter(self.db_path, batch_size=self.batch_size)
+        self.writer.ensure_portal(
+            portal.slug,
+            portal.name,
+            portal.base_url,
+            portal.platform,
+            [{"path": s.path, "name": s.name} for s in portal.sections],
+        )
+        self.crawl_id = self.writer.start_crawl(portal.slug)
+        self.started = time.monotonic()
+
+    def process_item(self, item: Any) -> Any:
+        writer = self._writer()
+        if isinstance(item, ArticleItem):
+            writer.add_article(
+                item.record,
+                portal=item.portal,
+                section=item.section,
+                fetched_at=item.fetched_at,
+                crawl_id=self.crawl_id,
+            )
+            self.crawler.stats.inc_value("portal/articles")  # type: ignore[union-attr]
+        elif isinstance(item, CounterItem):
+            writer.add_counter(
+                portal=item.portal,
+                observed_at=item.observed_at,
+                page_url=item.page_url,
+                counter=item.counter,
+                crawl_id=self.crawl_id,
+            )
+            self.crawler.stats.inc_value("portal/counter_readings")  # type: ignore[union-attr]
+        else:
+            raise DropItem(f"unknown item type {type(item).__name__}")
+        return item
+
+    def close_spider(self) -> None:
+        self._writer().flush()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Close the crawl row with its status; this is where the finish reason is known."""
+        if self.writer is None or self.crawl_id is None:
+            return
+        stats = self.crawler.stats
+        assert stats is not None
+        pages = int(stats.get_value("response_received_count", 0))
+        errors = int(stats.get_value("log_count/ERROR", 0))
+        status = crawl_status(reason, pages, errors)
+        stats.set_value("portal/crawl_status", status)
+        self.writer.finish_crawl(
+            self.crawl_id,
+            status=status,
+            pages=pages,
+            errors=errors,
+            stats={k: _jsonable(v) for k, v in stats.get_stats().items()},
+        )
+        done = self.writer.stats
+        self.writer.close()
+        elapsed = time.monotonic() - self.started
+        print(
+            f"{spider.portal.slug}: {status} in {elapsed:.1f} s: {pages} pages, "
+            f"{done.new + done.updated + done.unchanged} articles ({done.new} new, "
+            f"{done.updated} updated, {done.unchanged} unchanged), {done.counters} counter "
+            f"readings, {errors} errors -> {self.db_path}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def _writer(self) -> ArchiveWriter:
+        if self.writer is None:
+            raise RuntimeError("pipeline used before open_spider")
+        return self.writer
+
+
+def crawl_status(reason: str, pages: int, errors: int) -> str:
+    """ok: finished cleanly; partial: finished or stopped with errors; failed: nothing fetched."""
+    if pages == 0:
+        return "failed"
+    if reason == "finished" and errors == 0:
+        return "ok"
+    return "partial"
+
+
+def _jsonable(value: Any) -> Any:
+    return value if isinstance(value, int | float | str | bool) or value is None else str(value)

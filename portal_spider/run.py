@@ -1,0 +1,37 @@
+"""Run crawls in this process with Scrapy's CrawlerProcess (used by `portal-archive crawl`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+from .registry import Portal
+from .spiders.portal import PortalSpider
+
+
+def crawl_settings(db_path: Path, log_level: str = "WARNING") -> Settings:
+    """Project settings plus the archive path: no scrapy.cfg or working directory needed."""
+    settings = Settings()
+    settings.setmodule("portal_spider.settings", priority="project")
+    settings.set("ARCHIVE_DB_PATH", str(db_path), priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    return settings
+
+
+def run_crawls(
+    portals: list[Portal], *, db_path: Path, log_level: str = "WARNING"
+) -> dict[str, str]:
+    """Crawl the portals in parallel in one process; return {slug: crawl status}."""
+    process = CrawlerProcess(crawl_settings(db_path, log_level))
+    crawlers: dict[str, Crawler] = {}
+    for portal in portals:
+        crawler = process.create_crawler(PortalSpider)
+        crawlers[portal.slug] = crawler
+        process.crawl(crawler, portal=portal)
+    process.start()
+    return {
+        slug: str(crawler.stats.get_value("portal/crawl_status", "failed"))  # type: ignore[union-attr]
+        for slug, crawler in crawlers.items()
+    }

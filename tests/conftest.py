@@ -1,0 +1,79 @@
+"""Shared fixtures: real servers on 127.0.0.1 started as child processes."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_demo_portal(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """Start `python -m portal_spider.demo_portal --port 0 ...`; return (process, URL)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "portal_spider.demo_portal", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = re.match(r"^Demo portal: (http://127\.0\.0\.1:\d+/)$", line.strip())
+    if not match:
+        process.kill()
+        raise RuntimeError(f"demo portal did not start: {line!r}")
+    return process, match.group(1)
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for_http(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def demo_portal() -> Iterator[str]:
+    """A freshly started demo portal (240 articles); yields its base URL."""
+    process, url = start_demo_portal("--articles", "240")
+    try:
+        yield url
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """../shared (real pages, research); tests that need it skip when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not present (it is not part of a user's clone)")
+    return SHARED
