@@ -1,0 +1,220 @@
+"""Archive schema and ``open_archive``, the only way code should open an archive database.
+
+Tables (all timestamps follow :mod:`archive.timestamps`: UTC, ``...ffffffZ``):
+
+``portals``
+    One row per crawled portal, keyed by ``slug``. ``sections`` is a JSON list.
+``articles``
+    The *latest* known content of each article URL, plus ``first_seen_at``/``last_seen_at``,
+    ``content_hash`` and ``version`` (number of the latest ``article_versions`` row).
+    Full-text indexed as ``articles_fts`` (title, summary, body_text) with the
+    ``unicode61 remove_diacritics 2`` tokenizer, so unaccented queries match Vietnamese text.
+``article_versions``
+    Append-only history: a row whenever an article is first seen or its ``content_hash``
+    changes, so an edited article never loses the earlier text. UNIQUE(article_id, version).
+``visitor_stats``
+    One row per observation of a portal's visitor-counter sidebar; NULL means the page did
+    not show that counter row (not zero).
+``crawls``
+    One row per crawl run with its status and counts.
+
+Versioning uses sqlite-utils ``Migrations`` (applied names are stored in
+``_sqlite_migrations``). A database that has applied a migration this code does not know
+was written by newer code and is refused with :class:`ArchiveError` rather than modified.
+Migrations are append-only: never edit or reorder one that has shipped.
+"""
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from archive.errors import ArchiveError
+
+MIGRATION_SET = "portal_archive"
+FTS_COLUMNS = ("title", "summary", "body_text")
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+COUNTER_KEYS = (
+    "online",
+    "today",
+    "yesterday",
+    "this_week",
+    "last_week",
+    "this_month",
+    "last_month",
+    "this_year",
+    "total",
+)
+CRAWL_STATUSES = ("running", "ok", "partial", "failed")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000  # a concurrent writer (second crawl) waits instead of failing
+
+migrations = Migrations(MIGRATION_SET)
+
+_CONTENT_COLUMNS: dict[str, type] = {
+    "title": str,
+    "summary": str,
+    "published_at": str,
+    "author": str,
+    "body_text": str,
+    "images": str,
+    "attachments": str,
+    "content_hash": str,
+}
+
+
+@migrations(name="0001_initial")
+def _initial(db: sqlite_utils.Database) -> None:
+    """Create the five archive tables, their indexes and the articles FTS index."""
+    db["portals"].create(
+        {
+            "slug": str,
+            "name": str,
+            "base_url": str,
+            "platform": str,
+            "sections": str,
+            "first_crawled_at": str,
+            "last_crawled_at": str,
+        },
+        pk="slug",
+    )
+    db["crawls"].create(
+        {
+            "id": int,
+            "portal": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "pages": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "counter_observations": int,
+            "errors": int,
+            "stats": str,
+        },
+        pk="id",
+        foreign_keys=[("portal", "portals", "slug")],
+        not_null={"portal", "started_at", "status"},
+    )
+    db["crawls"].create_index(["portal", "started_at"])
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,
+            "portal": str,
+            "section": str,
+            **_CONTENT_COLUMNS,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "version": int,
+        },
+        pk="id",
+        foreign_keys=[("portal", "portals", "slug")],
+        not_null={"url", "portal", "content_hash", "first_seen_at", "last_seen_at", "version"},
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["portal"])
+    db["articles"].create_index(["published_at"])
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "version": int,
+            "fetched_at": str,
+            **_CONTENT_COLUMNS,
+            "crawl_id": int,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("crawl_id", "crawls", "id")],
+        not_null={"article_id", "version", "fetched_at", "content_hash"},
+    )
+    db["article_versions"].create_index(["article_id", "version"], unique=True)
+    db["visitor_stats"].create(
+        {
+            "id": int,
+            "portal": str,
+            "observed_at": str,
+            "page_url": str,
+            "crawl_id": int,
+            **dict.fromkeys(COUNTER_KEYS, int),
+        },
+        pk="id",
+        foreign_keys=[("portal", "portals", "slug"), ("crawl_id", "crawls", "id")],
+        not_null={"portal", "observed_at"},
+    )
+    db["visitor_stats"].create_index(["portal", "observed_at"])
+    db["articles"].enable_fts(FTS_COLUMNS, tokenize=FTS_TOKENIZE, create_triggers=True)
+    _narrow_fts_update_trigger(db)
+
+
+def _narrow_fts_update_trigger(db: sqlite_utils.Database) -> None:
+    """Re-index only when indexed text changes.
+
+    sqlite-utils' ``articles_au`` fires on *any* update, so every re-crawl of an unchanged
+    article (which only bumps ``last_seen_at``) would delete and re-add its FTS row: same
+    cost as a new article and FTS bloat. Same body, restricted with ``UPDATE OF``.
+    """
+    columns = ", ".join(FTS_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+    db.execute("DROP TRIGGER articles_au")
+    db.execute(
+        f"CREATE TRIGGER articles_au AFTER UPDATE OF {columns} ON articles BEGIN\n"
+        f"  INSERT INTO articles_fts (articles_fts, rowid, {columns}) "
+        f"VALUES('delete', old.rowid, {old});\n"
+        f"  INSERT INTO articles_fts (rowid, {columns}) VALUES (new.rowid, {new});\n"
+        "END"
+    )
+
+
+def open_archive(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) an archive database and bring its schema up to date.
+
+    Enables WAL (readers such as Datasette never block the crawler), foreign keys and a 30 s
+    busy timeout; creates missing parent directories.
+    Raises :class:`ArchiveError` for a non-SQLite file or a schema from newer code; in both
+    cases the file is left untouched.
+    """
+    path = Path(path)
+    _check_is_sqlite(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    try:
+        _refuse_newer_schema(db, path)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise ArchiveError(f"{path} could not be opened as an archive database: {exc}") from exc
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _check_is_sqlite(path: Path) -> None:
+    """Refuse non-SQLite files before SQLite touches them (an empty file is a new database)."""
+    if path.is_dir():
+        raise ArchiveError(f"{path} is a directory, not an archive database file")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(len(_SQLITE_MAGIC))
+    if header != _SQLITE_MAGIC:
+        raise ArchiveError(f"{path} exists but is not a SQLite database; refusing to touch it")
+
+
+def _refuse_newer_schema(db: sqlite_utils.Database, path: Path) -> None:
+    """Raise if the database has migrations this code does not know (written by newer code)."""
+    known = {m.name for m in migrations._migrations}  # no public accessor in sqlite-utils 4.2
+    applied = {m.name for m in migrations.applied(db)}
+    unknown = sorted(applied - known)
+    if unknown:
+        raise ArchiveError(
+            f"{path} has a newer archive schema than this code understands "
+            f"(unknown migrations: {', '.join(unknown)}); upgrade portal-archive to open it"
+        )

@@ -1,0 +1,29 @@
+"""Datasette plugin: apply the archive's table metadata to every attached archive database.
+
+Datasette 0.65 keys metadata by database name and has no wildcard, so metadata.json
+describes the tables once under ``databases.demo``. This hook offers a copy of that block
+to every other attached database that metadata.json does not describe itself (for example
+``archive`` for ``data/archive.db``), so descriptions, sort order and facets follow the
+schema rather than the file name.
+"""
+
+import copy
+from typing import Any
+
+from datasette import hookimpl
+
+TEMPLATE_DATABASE = "demo"
+
+
+@hookimpl
+def get_metadata(datasette: Any, key: Any, database: Any, table: Any) -> dict | None:
+    described = datasette._metadata_local.get("databases") or {}
+    template = described.get(TEMPLATE_DATABASE)
+    if not template:
+        return None
+    others = [
+        name for name in datasette.databases if name not in described and not name.startswith("_")
+    ]
+    if not others:
+        return None
+    return {"databases": {name: copy.deepcopy(template) for name in others}}

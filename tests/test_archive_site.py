@@ -1,0 +1,130 @@
+"""Datasette side: search, metadata, and the serve command, via an in-process Datasette."""
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from archive import ArchiveError, ArchiveWriter
+from archive.datasette_app import make_datasette
+from archive.serve import datasette_command, serve
+from archive.site_config import METADATA_PATH
+
+FETCHED = "2025-07-01T10:00:00+07:00"
+
+
+def build_archive(path: Path) -> None:
+    with ArchiveWriter(path) as w:
+        w.ensure_portal("travinh", "Cổng TTĐT Trà Vinh", "https://travinh.gov.vn", "dnn", [])
+        for n, (title, published) in enumerate(
+            [
+                ("Thành ủy Trà Vinh tổ chức Hội nghị sơ kết", "2022-06-02T16:30:00+07:00"),
+                ("Thời tiết Vĩnh Long hôm nay", "2022-06-03"),
+                ("Tỉnh uỷ Trà Vinh họp", "2022-06-01T08:00:00+07:00"),
+            ]
+        ):
+            record = {"url": f"https://travinh.gov.vn/{n}", "title": title}
+            w.add_article(
+                {**record, "published_at": published, "body_text": "Nội dung."},
+                portal="travinh",
+                section="tin-tuc",
+                fetched_at=FETCHED,
+            )
+        for hour in (1, 3, 2):
+            w.add_counter(
+                portal="travinh",
+                observed_at=f"2025-07-01T0{hour}:00:00Z",
+                page_url="https://travinh.gov.vn/",
+                counter={"online": hour},
+            )
+
+
+def get_json(db_path: Path, path: str) -> object:
+    ds = make_datasette(db_path)
+
+    async def fetch() -> object:
+        response = await ds.client.get(path)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return asyncio.run(fetch())
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("site") / "demo.db"
+    build_archive(path)
+    return path
+
+
+def test_search_ignores_diacritics(demo_db: Path) -> None:
+    found = get_json(demo_db, "/demo/articles.json?_search=thanh+uy+tra+vinh&_shape=array")
+    assert [row["title"] for row in found] == ["Thành ủy Trà Vinh tổ chức Hội nghị sơ kết"]
+    # old-style "uỷ" is stored as written yet still found by the unaccented "uy"
+    found = get_json(demo_db, "/demo/articles.json?_search=tinh+uy&_shape=array")
+    assert [row["title"] for row in found] == ["Tỉnh uỷ Trà Vinh họp"]
+
+
+def test_metadata_is_served(demo_db: Path) -> None:
+    metadata = get_json(demo_db, "/-/metadata.json")
+    assert metadata["title"] == "Lưu trữ cổng thông tin điện tử địa phương"
+    assert metadata["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_table_metadata_applies_to_any_database_name(tmp_path: Path) -> None:
+    path = tmp_path / "archive-2025.db"
+    build_archive(path)
+    articles = get_json(path, "/archive-2025/articles.json?_shape=objects")
+    assert [r["published_at"] for r in articles["rows"]] == [
+        "2022-06-03",
+        "2022-06-02T16:30:00+07:00",
+        "2022-06-01T08:00:00+07:00",
+    ]
+    assert set(articles["facet_results"]) == {"portal", "section"}
+    counters = get_json(path, "/archive-2025/visitor_stats.json?_shape=array")
+    assert [row["online"] for row in counters] == [3, 2, 1]
+    tables = get_json(path, "/archive-2025.json")["tables"]
+    hidden = {t["name"] for t in tables if t["hidden"]}
+    assert "_sqlite_migrations" in hidden and "articles_fts" in hidden
+
+
+def test_metadata_describes_every_column(demo_db: Path) -> None:
+    described = json.loads(METADATA_PATH.read_text(encoding="utf-8"))["databases"]["demo"]
+    with sqlite_utils.Database(demo_db) as db:
+        for table in ("portals", "articles", "article_versions", "visitor_stats", "crawls"):
+            columns = described["tables"][table]["columns"]
+            assert set(columns) == set(db[table].columns_dict), table
+
+
+def test_datasette_command(tmp_path: Path) -> None:
+    command = datasette_command([tmp_path / "demo.db"], port=9000)
+    assert command[:4] == [sys.executable, "-m", "datasette", "serve"]
+    assert command[command.index("--metadata") + 1] == str(METADATA_PATH)
+    assert METADATA_PATH.is_file()
+    assert Path(command[command.index("--plugins-dir") + 1]).is_dir()
+    assert command[command.index("--port") + 1] == "9000"
+    settings = {command[i + 1]: command[i + 2] for i, a in enumerate(command) if a == "--setting"}
+    assert settings == {
+        "sql_time_limit_ms": "3000",
+        "default_page_size": "50",
+        "suggest_facets": "off",
+    }
+
+
+def test_serve_refuses_missing_database(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError, match="not found"):
+        serve(tmp_path / "missing.db")
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_archive_never_imports_the_crawler() -> None:
+    code = (
+        "import sys, archive, archive.serve, archive.datasette_app, archive.writer\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('scrapy', 'portal_spider')]\n"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
