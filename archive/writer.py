@@ -63,6 +63,7 @@ class ArchiveWriter:
         self.stats = WriterStats()
         self._pending: list[_PendingArticle | _PendingCounter] = []
         self._closed = False
+        self._known_portals: set[str] = set()
 
     def __enter__(self) -> Self:
         return self
@@ -204,13 +205,14 @@ class ArchiveWriter:
         if not self._pending:
             return
         delta = WriterStats()
+        articles = [item for item in self._pending if isinstance(item, _PendingArticle)]
+        counters = [item.row for item in self._pending if isinstance(item, _PendingCounter)]
         with _write_transaction(self.db):
-            for item in self._pending:
-                if isinstance(item, _PendingArticle):
-                    self._write_article(item, delta)
-                else:
-                    self.db["visitor_stats"].insert(item.row)
-                    delta.counters += 1
+            if articles:
+                _BatchOfArticles(self.db, articles).write(delta)
+            if counters:
+                self.db["visitor_stats"].insert_all(counters, batch_size=len(counters))
+                delta.counters += len(counters)
         self._pending.clear()
         self.stats.add(delta)
 
@@ -235,68 +237,125 @@ class ArchiveWriter:
 
     def _require_portal(self, slug: str) -> None:
         """Fail at add time, not mid-batch on the foreign key, for an unknown portal."""
+        if slug in self._known_portals:  # once per portal, not one query per item
+            return
         if not self.db["portals"].count_where("slug = ?", [slug]):
             raise ValueError(f"unknown portal {slug!r}: call ensure_portal() first")
+        self._known_portals.add(slug)
 
-    def _write_article(self, item: _PendingArticle, delta: WriterStats) -> None:
-        articles = self.db["articles"]
-        existing = next(
-            articles.rows_where(
-                "url = ?",
-                [item.url],
-                select="id, content_hash, version, section, first_seen_at, last_seen_at",
-            ),
-            None,
-        )
-        if existing is None:
-            article_id = articles.insert(
-                {
-                    "url": item.url,
-                    "portal": item.portal,
-                    "section": item.section,
-                    **item.content,
-                    "content_hash": item.content_hash,
-                    "first_seen_at": item.fetched_at,
-                    "last_seen_at": item.fetched_at,
-                    "version": 1,
-                }
-            ).last_pk
-            self._add_version(int(article_id), 1, item)
+
+_STATE_COLUMNS = "id, url, content_hash, version, section, first_seen_at, last_seen_at"
+# SQLite's default limit on bound parameters is 999 in older builds; stay well below it.
+_LOOKUP_CHUNK = 500
+
+
+class _BatchOfArticles:
+    """One flush worth of articles, written with a handful of statements, not several per row.
+
+    Rows are classified in queue order against an in-memory copy of each URL's state, so a
+    URL queued twice in one batch behaves exactly as if written one after the other.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, items: list[_PendingArticle]) -> None:
+        self.db = db
+        self.items = items
+        self.state = self._load_state({item.url for item in items})
+        self.new_rows: dict[str, dict[str, Any]] = {}
+        self.changed: dict[str, dict[str, Any]] = {}
+        self.versions: list[tuple[str, dict[str, Any]]] = []
+
+    def write(self, delta: WriterStats) -> None:
+        for item in self.items:
+            self._classify(item, delta)
+        if self.new_rows:
+            self.db["articles"].insert_all(self.new_rows.values(), batch_size=len(self.new_rows))
+            self.state.update(self._load_state(set(self.new_rows)))
+        if self.changed:
+            self._update_existing()
+        if self.versions:
+            rows = [{"article_id": self.state[url]["id"], **row} for url, row in self.versions]
+            self.db["article_versions"].insert_all(rows, batch_size=len(rows))
+
+    def _update_existing(self) -> None:
+        # sqlite-utils has no bulk UPDATE by key (upsert_all would try an INSERT first and trip
+        # NOT NULL url), so rows with the same changed columns share one executemany.
+        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        for url, row in self.changed.items():
+            columns = tuple(sorted(row))
+            values = [_column_value(row[c]) for c in columns] + [self.state[url]["id"]]
+            groups.setdefault(columns, []).append(values)
+        for columns, rows in groups.items():
+            assignments = ", ".join(f"[{c}] = ?" for c in columns)
+            self.db.conn.executemany(f"update articles set {assignments} where id = ?", rows)
+
+    def _classify(self, item: _PendingArticle, delta: WriterStats) -> None:
+        current = self.state.get(item.url)
+        if current is None:
+            row = {
+                "url": item.url,
+                "portal": item.portal,
+                "section": item.section,
+                **item.content,
+                "content_hash": item.content_hash,
+                "first_seen_at": item.fetched_at,
+                "last_seen_at": item.fetched_at,
+                "version": 1,
+            }
+            self.new_rows[item.url] = row
+            self.state[item.url] = {**row, "id": None}
+            self._add_version(item, 1)
             delta.new += 1
             return
         seen = {
-            "first_seen_at": min(existing["first_seen_at"], item.fetched_at),
-            "last_seen_at": max(existing["last_seen_at"], item.fetched_at),
+            "first_seen_at": min(current["first_seen_at"], item.fetched_at),
+            "last_seen_at": max(current["last_seen_at"], item.fetched_at),
         }
-        if existing["content_hash"] == item.content_hash:
-            articles.update(existing["id"], seen)
+        update: dict[str, Any] = dict(seen)
+        if current["content_hash"] == item.content_hash:
             delta.unchanged += 1
-            return
-        version = existing["version"] + 1
-        articles.update(
-            existing["id"],
-            {
-                **item.content,
-                "content_hash": item.content_hash,
-                "section": existing["section"] or item.section,
-                "version": version,
-                **seen,
-            },
-        )
-        self._add_version(existing["id"], version, item)
-        delta.updated += 1
+        else:
+            version = current["version"] + 1
+            update.update(
+                {
+                    **item.content,
+                    "content_hash": item.content_hash,
+                    "section": current["section"] or item.section,
+                    "version": version,
+                }
+            )
+            self._add_version(item, version)
+            delta.updated += 1
+        current.update(update)
+        target = self.new_rows.get(item.url)  # inserted in this batch: amend the insert
+        if target is not None:
+            target.update(update)
+        else:
+            self.changed.setdefault(item.url, {}).update(update)
 
-    def _add_version(self, article_id: int, version: int, item: _PendingArticle) -> None:
-        self.db["article_versions"].insert(
-            {
-                "article_id": article_id,
-                "version": version,
-                "fetched_at": item.fetched_at,
-                **item.content,
-                "content_hash": item.content_hash,
-                "crawl_id": item.crawl_id,
-            }
-        )
+    def _add_version(self, item: _PendingArticle, version: int) -> None:
+        row = {
+            "version": version,
+            "fetched_at": item.fetched_at,
+            **item.content,
+            "content_hash": item.content_hash,
+            "crawl_id": item.crawl_id,
+        }
+        self.versions.append((item.url, row))
+
+    def _load_state(self, urls: set[str]) -> dict[str, dict[str, Any]]:
+        state: dict[str, dict[str, Any]] = {}
+        ordered = sorted(urls)
+        for start in range(0, len(ordered), _LOOKUP_CHUNK):
+            chunk = ordered[start : start + _LOOKUP_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            cursor = self.db.execute(
+                f"select {_STATE_COLUMNS} from articles where url in ({marks})", chunk
+            )
+            columns = [c[0] for c in cursor.description]
+            for values in cursor.fetchall():
+                row = dict(zip(columns, values, strict=True))
+                state[row["url"]] = row
+        return state
 
 
 @contextmanager
@@ -319,6 +378,11 @@ def _write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise
+
+
+def _column_value(value: Any) -> Any:
+    """What sqlite-utils would store: lists and dicts as JSON text."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
 
 
 def _dump_json(value: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 class ArticleItem:
     """One article page, as extracted, with where and when it was fetched."""
 
-    #: PageRecord.to_dict() of the article page.
+    #: PageRecord.to_dict() of the article page; its "visitor_counter" is stored too.
     record: dict[str, Any]
     portal: str
     #: Section name the article was listed under ("Chính trị"), or None.

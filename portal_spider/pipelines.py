@@ -56,18 +56,26 @@ class ArchivePipeline:
                 crawl_id=self.crawl_id,
             )
             self.crawler.stats.inc_value("portal/articles")  # type: ignore[union-attr]
+            counter = item.record.get("visitor_counter")
+            if counter:  # one item per article page: the page's counter reading rides along
+                self._add_counter(item.portal, item.fetched_at, item.record["url"], counter)
         elif isinstance(item, CounterItem):
-            writer.add_counter(
-                portal=item.portal,
-                observed_at=item.observed_at,
-                page_url=item.page_url,
-                counter=item.counter,
-                crawl_id=self.crawl_id,
-            )
-            self.crawler.stats.inc_value("portal/counter_readings")  # type: ignore[union-attr]
+            self._add_counter(item.portal, item.observed_at, item.page_url, item.counter)
         else:
             raise DropItem(f"unknown item type {type(item).__name__}")
         return item
+
+    def _add_counter(
+        self, portal: str, observed_at: str, page_url: str, counter: dict[str, int]
+    ) -> None:
+        self._writer().add_counter(
+            portal=portal,
+            observed_at=observed_at,
+            page_url=page_url,
+            counter=counter,
+            crawl_id=self.crawl_id,
+        )
+        self.crawler.stats.inc_value("portal/counter_readings")  # type: ignore[union-attr]
 
     def close_spider(self) -> None:
         self._writer().flush()

@@ -37,6 +37,8 @@ DOWNLOAD_TIMEOUT = 60
 # Where the archive goes; `portal-archive crawl --db` and `-s ARCHIVE_DB_PATH=` override it.
 ARCHIVE_DB_PATH = "data/archive.db"
 ARCHIVE_BATCH_SIZE = 100
+# Closest to the download handler (high number), so the stamp is the arrival time.
+DOWNLOADER_MIDDLEWARES = {"portal_spider.middlewares.ReceivedAtMiddleware": 990}
 ITEM_PIPELINES = {"portal_spider.pipelines.ArchivePipeline": 300}
 
 # Progress line every PORTAL_PROGRESS_INTERVAL seconds, summary at the end.
@@ -45,6 +47,16 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 PORTAL_PROGRESS_INTERVAL = 5.0
+
+# Twisted's own default reactor (epoll on Linux), not Scrapy's asyncio one: with the asyncio
+# reactor each sequential request waited ~65 ms here (13 pages/s at one request per host, vs
+# 380 pages/s with epoll). Nothing in the project needs asyncio.
+TWISTED_REACTOR = None
+
+# Scrapy re-parses a generator callback's source on every response to warn about `return
+# value` (its cache is keyed by the short-lived bound method): ~1 ms/page measured. Our
+# callbacks are tested and never return values.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

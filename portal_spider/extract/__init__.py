@@ -33,12 +33,13 @@ def extract_page(html: bytes | str, url: str, encoding: str | None = None) -> Pa
     doc = parse_document(html, url, encoding)
     record = PageRecord(url=url, platform=detect_platform(doc))
     record.visitor_counter = extract_visitor_counter(doc)
-    links = extract_listing_links(doc)
-    body = find_body(doc) if len(links) < _MIN_LISTING_LINKS else None
+    body = find_body(doc)
     if body is not None:
         record.kind = "article"
         fill_article(doc, record, body)
-    elif len(links) >= _MIN_LISTING_LINKS:
+        return record
+    links = extract_listing_links(doc)
+    if len(links) >= _MIN_LISTING_LINKS:
         record.kind = "listing"
         record.links = links
         record.next_page = extract_next_page(doc)

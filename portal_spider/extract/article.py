@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from . import selectors
@@ -33,20 +32,13 @@ _DOCUMENT_EXTENSIONS = (
 )  # fmt: skip
 _CAPTION_CLASSES = re.compile(r"caption|image_desc|img-desc|desc-img|chu-thich|note", re.I)
 _MIN_BODY_CHARS = 200
-
-
-def first_match(doc: Document, candidates: tuple[CSSSelector, ...]) -> HtmlElement | None:
-    """The first element matched by the highest-priority selector that matches anything."""
-    for selector in candidates:
-        found = selector(doc.root)
-        if found:
-            return found[0]
-    return None
+# How far above the body to look for the title, date line, sapo and attachments first.
+_CONTAINER_LEVELS = 2
 
 
 def find_body(doc: Document) -> HtmlElement | None:
     """The article body container, if the page has one with enough text to be an article."""
-    body = first_match(doc, selectors.ARTICLE_BODY)
+    body = doc.first(selectors.ARTICLE_BODY)
     if body is None or len(body.text_content().strip()) < _MIN_BODY_CHARS:
         return None
     return body
@@ -54,31 +46,59 @@ def find_body(doc: Document) -> HtmlElement | None:
 
 def fill_article(doc: Document, record: PageRecord, body: HtmlElement) -> None:
     """Fill the article fields of `record` from the page."""
-    record.title = _title(doc)
-    record.published_at = _published_at(doc)
-    summary = first_match(doc, selectors.ARTICLE_SUMMARY)
+    near = _article_container(body)
+    record.title = _title(doc, near)
+    record.published_at = _published_at(doc, near)
+    summary = _first_near(doc, selectors.ARTICLE_SUMMARY, near)
     record.summary = clean_text(summary.text_content()) if summary is not None else None
     paragraphs, images = _walk_body(doc, body)
-    record.author, paragraphs = _split_byline(body, paragraphs)
+    record.author, paragraphs = _split_byline(doc, body, paragraphs)
     record.body_text = "\n\n".join(paragraphs) or None
     record.images = images
-    record.attachments = _attachments(doc, body)
+    record.attachments = _attachments(doc, body, near)
 
 
-def _title(doc: Document) -> str | None:
-    heading = first_match(doc, selectors.ARTICLE_TITLE)
+def _article_container(body: HtmlElement) -> HtmlElement:
+    """Where title, date line, sapo and files usually sit: the body's grandparent at most."""
+    container = body
+    for _ in range(_CONTAINER_LEVELS):
+        parent = container.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        container = parent
+    return container
+
+
+def _first_near(
+    doc: Document, candidates: tuple[selectors.Candidate, ...], near: HtmlElement
+) -> HtmlElement | None:
+    """Search the article's container first, then the whole page."""
+    found = doc.first(candidates, within=near)
+    return found if found is not None else doc.first(candidates)
+
+
+def _title(doc: Document, near: HtmlElement) -> str | None:
+    heading = _first_near(doc, selectors.ARTICLE_TITLE, near)
     if heading is not None:
         return clean_text(heading.text_content())
     return doc.meta("og:title") or doc.page_title()
 
 
-def _published_at(doc: Document) -> str | None:
+def _published_at(doc: Document, near: HtmlElement) -> str | None:
     for key in ("article:published_time", "datePublished"):
         value = doc.meta(key)
         if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
             return value
-    for selector in selectors.ARTICLE_DATE:
-        for element in selector(doc.root):
+    for scope in (near, None):
+        parsed = _date_in(doc, scope)
+        if parsed:
+            return parsed
+    return None
+
+
+def _date_in(doc: Document, scope: HtmlElement | None) -> str | None:
+    for found in doc.select(selectors.ARTICLE_DATE, within=scope):
+        for element in found:
             parsed = parse_vn_datetime(element.get("datetime") or element.text_content())
             if parsed:
                 return parsed
@@ -183,24 +203,26 @@ def _is_caption_of_previous(block: HtmlElement, images: list[Image], text: str) 
     return False
 
 
-def _split_byline(body: HtmlElement, paragraphs: list[str]) -> tuple[str | None, list[str]]:
+def _split_byline(
+    doc: Document, body: HtmlElement, paragraphs: list[str]
+) -> tuple[str | None, list[str]]:
     """Take the byline ("Thực hiện: …") off the end of the body; return (author, rest)."""
     for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 3), -1):
         match = _BYLINE.match(paragraphs[index])
         if match:
             author = clean_text(match.group("name").rstrip("./ "))
             return author, paragraphs[:index] + paragraphs[index + 1 :]
-    marked = body.cssselect(".author, .tac-gia, .article-author")
+    marked = next(doc.select(selectors.BYLINE, within=body), None)
     if marked:
         author = clean_text(marked[-1].text_content())
         return author, [p for p in paragraphs if p != author]
     return None, paragraphs
 
 
-def _attachments(doc: Document, body: HtmlElement) -> list[Attachment]:
+def _attachments(doc: Document, body: HtmlElement, near: HtmlElement) -> list[Attachment]:
     areas = [body]
-    for selector in selectors.ATTACHMENT_AREAS:
-        areas.extend(selector(doc.root))
+    for found in doc.select(selectors.ATTACHMENT_AREAS, within=near):
+        areas.extend(found)
     seen: set[str] = set()
     found: list[Attachment] = []
     for area in areas:

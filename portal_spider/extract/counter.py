@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from .document import Document
@@ -60,6 +62,11 @@ _LABEL_ALTERNATION = "|".join(
 # A text node that is a label, maybe with its colon and number: "Hôm nay : 2.579".
 _LABEL_NODE = re.compile(rf"^({_LABEL_ALTERNATION})\s*:?\s*([\d.,\s]*)$")
 _NUMBER_NODE = re.compile(r"^[\d.,\s]+$")
+# First word of every label, or a digit (the text is NFC: parse_document normalises it).
+_ROW_START = re.compile(
+    "|".join(sorted({re.escape(label.split()[0]) for label in COUNTER_LABELS})) + r"|\d",
+    re.IGNORECASE,
+)
 
 
 # Unrelated text nodes allowed between two rows of one counter block.
@@ -67,6 +74,10 @@ _MAX_GAP = 3
 # Two rows belong to one block when their closest common ancestor is at most this many
 # levels above each of them (sibling <li>s, <div>s in one wrapper, <th>/<td> of one table).
 _MAX_CLIMB = 3
+# Longest text node that can be one counter row ("Tổng số lượt truy cập: 1.448.808").
+_MAX_ROW_CHARS = 48
+# Every text node in document order, as lxml "smart strings" that know their element.
+_TEXT_NODES = etree.XPath("//text()")
 
 
 def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
@@ -81,15 +92,21 @@ def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
     pending: list[str] = []  # labels seen without a number yet, in order
     last_owner: HtmlElement | None = None
     gap = 0
-    for raw, owner in _text_nodes(doc.root):
-        text = fold_label(raw)
-        if not text:
+    for raw in _TEXT_NODES(doc.root):
+        stripped = raw.strip()
+        if not stripped:
             continue
-        key, value, is_row = _read_node(text, pending)
+        # Rows are short and start with a label word or a digit; ruling the rest out before
+        # folding keeps this cheap on every page.
+        if len(stripped) > _MAX_ROW_CHARS or not _ROW_START.match(stripped):
+            key, value, is_row = None, None, False
+        else:
+            key, value, is_row = _read_node(fold_label(stripped), pending)
         if not is_row:
             pending.clear()
             gap += 1
             continue
+        owner = _owner(raw)
         if current and (gap > _MAX_GAP or not _near(last_owner, owner)):
             blocks.append(current)
             current = {}
@@ -106,16 +123,12 @@ def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
     return max(reversed(blocks), key=len)
 
 
-def _text_nodes(root: HtmlElement) -> Iterator[tuple[str, HtmlElement]]:
-    """Every text node in document order, with the element that holds it."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.text:
-            yield element.text, element
-        for child in element:
-            if child.tail:
-                yield child.tail, element
+def _owner(text: Any) -> HtmlElement:
+    """The element that holds a text node (for a tail, the parent of the tailed element)."""
+    element = text.getparent()
+    if text.is_tail and element.getparent() is not None:
+        return element.getparent()
+    return element
 
 
 def _near(first: HtmlElement | None, second: HtmlElement) -> bool:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import lxml.html
 from bs4.dammit import UnicodeDammit
 from lxml import etree
+from lxml.html import HtmlElement
 
+from .selectors import Candidate
 from .text import clean_text
 
 # Markup that never carries page text; removed once so no extractor can leak it.
@@ -24,14 +28,30 @@ class Document:
     url: str
     root: lxml.html.HtmlElement
     markup: str
+    #: markup.lower(), for cheap "can this selector match at all" checks.
+    lowered: str
+    #: The URL relative links resolve against (honours <base href>).
+    base_url: str
 
-    @property
-    def base_url(self) -> str:
-        """The URL relative links resolve against (honours <base href>)."""
-        base = self.root.find(".//base[@href]")
-        if base is not None:
-            return urljoin(self.url, base.get("href", "").strip())
-        return self.url
+    def select(
+        self, candidates: tuple[Candidate, ...], within: HtmlElement | None = None
+    ) -> Iterator[list[HtmlElement]]:
+        """Matches of each candidate selector in priority order, skipping impossible ones.
+
+        `within` limits the search to a subtree: a selector walks every element it is given,
+        so searching the article's container instead of the page is several times cheaper.
+        """
+        root = self.root if within is None else within
+        for candidate in candidates:
+            found = candidate.find(root, self.lowered)
+            if found:
+                yield found
+
+    def first(
+        self, candidates: tuple[Candidate, ...], within: HtmlElement | None = None
+    ) -> HtmlElement | None:
+        """The first element of the highest-priority candidate that matches anything."""
+        return next((found[0] for found in self.select(candidates, within)), None)
 
     def absolute(self, href: str | None) -> str | None:
         """Resolve an href to an absolute http(s) URL; None for anchors and scripts."""
@@ -79,10 +99,15 @@ def parse_document(html: bytes | str, url: str, encoding: str | None = None) -> 
     """Parse a page once; scripts, styles and comments are dropped from the tree."""
     markup = html if isinstance(html, str) else decode_html(html, encoding)
     markup = _XML_DECLARATION.sub("", markup, count=1)
+    if not unicodedata.is_normalized("NFC", markup):
+        # Stored text must be NFC; normalising once here serves every extractor.
+        markup = unicodedata.normalize("NFC", markup)
     try:
         root = lxml.html.document_fromstring(markup or "<html></html>")
     except etree.ParserError:
         root = lxml.html.document_fromstring("<html><body></body></html>")
     etree.strip_elements(root, *_NOISE_TAGS, with_tail=False)
     etree.strip_elements(root, etree.Comment, with_tail=False)
-    return Document(url=url, root=root, markup=markup)
+    base = root.find(".//base[@href]")
+    base_url = urljoin(url, base.get("href", "").strip()) if base is not None else url
+    return Document(url=url, root=root, markup=markup, lowered=markup.lower(), base_url=base_url)

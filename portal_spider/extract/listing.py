@@ -17,11 +17,8 @@ _NOT_NEXT = re.compile(r"cuối|đầu|last|first|trước|prev", re.I)
 
 def extract_listing_links(doc: Document) -> list[str]:
     """Absolute article URLs from the page's main list, in page order, without duplicates."""
-    for selector in selectors.LISTING_LINKS:
-        anchors = selector(doc.root)
-        if anchors:
-            return _unique_urls(doc, anchors)
-    return []
+    anchors = next(doc.select(selectors.LISTING_LINKS), [])
+    return _unique_urls(doc, anchors)
 
 
 def extract_next_page(doc: Document) -> str | None:
@@ -48,11 +45,7 @@ def _unique_urls(doc: Document, anchors: list[HtmlElement]) -> list[str]:
 
 
 def _pagination_blocks(doc: Document) -> list[HtmlElement]:
-    for selector in selectors.PAGINATION:
-        found = selector(doc.root)
-        if found:
-            return found
-    return []
+    return next(doc.select(selectors.PAGINATION), [])
 
 
 def _next_in_pagination(doc: Document, container: HtmlElement) -> str | None:

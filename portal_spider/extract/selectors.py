@@ -1,16 +1,44 @@
 """Candidate CSS selectors per field, across the platform families we know.
 
 Compiled once at import: extraction runs on every crawled page and must stay cheap. Order is
-priority: demo and known platform classes first, generic HTML5 last.
+priority: demo and known platform classes first, generic HTML5 last. Each candidate carries
+a marker, a substring its match cannot exist without (a class or id name, a tag opening), so
+selectors whose marker is absent from the page are skipped without walking the tree.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+_MARKER = re.compile(r"[.#]([\w-]+)|^([a-z0-9]+)")
 
 
-def _compile(*selectors: str) -> tuple[CSSSelector, ...]:
-    return tuple(CSSSelector(s) for s in selectors)
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A compiled selector and the substring its matches need in the markup."""
+
+    css: str
+    selector: CSSSelector
+    marker: str
+
+    def find(self, root: HtmlElement, lowered_markup: str) -> list[HtmlElement]:
+        """All matches, or [] at once when the marker is absent from the (lower-cased) page."""
+        return self.selector(root) if self.marker in lowered_markup else []
+
+
+def _candidate(css: str) -> Candidate:
+    # The last class/id name in the selector is the most specific; a bare tag needs "<tag".
+    names = [a or f"<{b}" for a, b in _MARKER.findall(css.split(",")[0])]
+    marker = names[-1].lower() if names else ""  # compared with lower-cased markup: <H1 too
+    return Candidate(css=css, selector=CSSSelector(css), marker=marker)
+
+
+def _compile(*selectors: str) -> tuple[Candidate, ...]:
+    return tuple(_candidate(s) for s in selectors)
 
 
 ARTICLE_TITLE = _compile(
@@ -69,6 +97,6 @@ PAGINATION = _compile(
     ".pager",
     ".lfr-pagination",
     ".taglib-page-iterator",
-    "ul.pagination",
 )
 ATTACHMENT_AREAS = _compile(".attachments", ".file-attach", ".attach", ".tep-dinh-kem")
+BYLINE = _compile(".author", ".tac-gia", ".article-author")

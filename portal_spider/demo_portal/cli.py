@@ -1,0 +1,63 @@
+"""`portal-archive demo-portal` / `python -m portal_spider.demo_portal`: serve until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from typing import NoReturn
+
+from .content import MAX_ARTICLES
+from .server import make_server
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One error line (no usage dump), exit status 2."""
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="portal-archive demo-portal",
+        description="Serve a local replica of a Vietnamese city portal (test bed for the crawler).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8600, help="port, 0 = any free (default 8600)")
+    parser.add_argument(
+        "--articles", type=int, default=240, help="number of articles (default 240)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="content seed (default 1)")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    return parser
+
+
+def _stop_on_sigterm() -> None:
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print 'Demo portal: URL' and serve until Ctrl-C/SIGTERM (0); bad input exits 2."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not 1 <= args.articles <= MAX_ARTICLES:
+        parser.error(f"--articles must be between 1 and {MAX_ARTICLES:,} (got {args.articles})")
+    if not 0 <= args.port <= 65535:
+        parser.error(f"--port must be between 0 and 65535 (got {args.port})")
+    try:
+        server = make_server(args.host, args.port, args.articles, args.seed, verbose=args.verbose)
+    except OSError as exc:
+        parser.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    print(f"Demo portal: {server.url}", flush=True)
+    _stop_on_sigterm()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
