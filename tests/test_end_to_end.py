@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import free_port, stop, wait_for_http
+from .conftest import REPO, free_port, stop, wait_for_http
 
 SEED_TITLE = (
     "Thành ủy Trà Vinh tổ chức Hội nghị Ban Chấp hành Đảng bộ thành phố mở rộng sơ kết tình "
@@ -84,3 +86,77 @@ def test_datasette_serves_the_seed_article(crawled_db: Path) -> None:
         assert "visitor_stats" in page and "articles" in page
     finally:
         stop(server)
+
+
+def test_scrapy_crawl_command_uses_the_same_spider(demo_portal: str, tmp_path: Path) -> None:
+    db = tmp_path / "scrapy.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "portal=demo",
+         "-a", f"base_url={demo_portal}", "-s", f"ARCHIVE_DB_PATH={db}", "-s", "LOG_LEVEL=WARNING"],
+        capture_output=True, text=True, timeout=300, cwd=REPO,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from articles").fetchone()[0] == 240
+    assert conn.execute("select status from crawls").fetchone()[0] == "ok"
+
+
+def test_extract_cli_on_saved_demo_pages(demo_portal: str, tmp_path: Path) -> None:
+    listing_url = demo_portal + "chinh-tri/?page=2"
+    listing = tmp_path / "listing.html"
+    listing.write_bytes(urllib.request.urlopen(listing_url).read())
+    result = subprocess.run(
+        [sys.executable, "-m", "portal_spider", "extract", str(listing), "--url", listing_url],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    data = json.loads(result.stdout)
+    assert data["kind"] == "listing"
+    assert len(data["links"]) == 10
+    assert all(link.startswith(demo_portal + "chinh-tri/") for link in data["links"])
+    assert data["next_page"] == demo_portal + "chinh-tri/?page=3"
+    seed_url = next(link for link in data["links"] if "thanh-uy-tra-vinh" in link)
+    article = tmp_path / "article.html"
+    article.write_bytes(urllib.request.urlopen(seed_url).read())
+    result = subprocess.run(
+        [sys.executable, "-m", "portal_spider", "extract", str(article), "--url", seed_url],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    record = json.loads(result.stdout)
+    assert record["kind"] == "article" and record["platform"] == "demo"
+    assert record["title"] == SEED_TITLE
+    assert record["published_at"] == "2022-06-02T16:30:00+07:00"
+    assert record["author"] == "Hoàng Vũ - Phước lập"
+    assert record["images"][0]["caption"] == "Quang cảnh hội nghị"
+    assert record["summary"].startswith("Ngày 02/6, Thường trực Thành ủy Trà Vinh")
+    assert record["body_text"].startswith("Trong tháng 5 năm 2022, Ban Thường vụ Thành ủy")
+    assert record["visitor_counter"]["total"] > 1448808
+
+
+def test_demo_main_job_serves_the_archive(tmp_path: Path) -> None:
+    port = free_port()
+    db = tmp_path / "demo.db"
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "portal_spider", "demo", "--port", str(port), "--db", str(db)],
+        stdout=subprocess.PIPE, stderr=(tmp_path / "demo.log").open("w"), text=True,
+    )  # fmt: skip
+    try:
+        assert demo.stdout is not None
+        lines = [demo.stdout.readline() for _ in range(2)]
+        assert lines[0].startswith("Demo portal:   http://127.0.0.1:")
+        assert lines[1].startswith(f"Archive:       http://127.0.0.1:{port}/demo")
+        wait_for_http(f"http://127.0.0.1:{port}/-/versions.json")
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/demo/articles.json?_search=thanh+uy+tra+vinh&_shape=array"
+        ) as response:
+            titles = [row["title"] for row in json.load(response)]
+        assert SEED_TITLE in titles
+    finally:
+        demo.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        code = demo.wait(timeout=30)
+    assert code == 0
+    assert not _listening(port)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
