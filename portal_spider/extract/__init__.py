@@ -12,7 +12,7 @@ from .document import Document, parse_document
 from .listing import extract_listing_links, extract_next_page
 from .platforms import detect_platform
 from .record import COUNTER_KEYS, Attachment, Image, PageRecord
-from .text import clean_text
+from .text import clean_text, text_of
 
 __all__ = [
     "COUNTER_KEYS",
@@ -52,5 +52,5 @@ def extract_page(html: bytes | str, url: str, encoding: str | None = None) -> Pa
 def _listing_title(doc: Document) -> str | None:
     heading = doc.root.find(".//h1")
     if heading is not None:
-        return clean_text(heading.text_content())
+        return clean_text(text_of(heading))
     return doc.page_title()

@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 
 from . import selectors
 from .dates import parse_vn_datetime
 from .document import Document
 from .record import Attachment, Image, PageRecord
-from .text import clean_text
+from .text import clean_text, text_of
 
 _BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "blockquote", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
@@ -36,21 +36,21 @@ _MIN_BODY_CHARS = 200
 _CONTAINER_LEVELS = 2
 
 
-def find_body(doc: Document) -> HtmlElement | None:
+def find_body(doc: Document) -> Element | None:
     """The article body container, if the page has one with enough text to be an article."""
     body = doc.first(selectors.ARTICLE_BODY)
-    if body is None or len(body.text_content().strip()) < _MIN_BODY_CHARS:
+    if body is None or len(text_of(body).strip()) < _MIN_BODY_CHARS:
         return None
     return body
 
 
-def fill_article(doc: Document, record: PageRecord, body: HtmlElement) -> None:
+def fill_article(doc: Document, record: PageRecord, body: Element) -> None:
     """Fill the article fields of `record` from the page."""
     near = _article_container(body)
     record.title = _title(doc, near)
     record.published_at = _published_at(doc, near)
     summary = _first_near(doc, selectors.ARTICLE_SUMMARY, near)
-    record.summary = clean_text(summary.text_content()) if summary is not None else None
+    record.summary = clean_text(text_of(summary)) if summary is not None else None
     paragraphs, images = _walk_body(doc, body)
     record.author, paragraphs = _split_byline(doc, body, paragraphs)
     record.body_text = "\n\n".join(paragraphs) or None
@@ -58,7 +58,7 @@ def fill_article(doc: Document, record: PageRecord, body: HtmlElement) -> None:
     record.attachments = _attachments(doc, body, near)
 
 
-def _article_container(body: HtmlElement) -> HtmlElement:
+def _article_container(body: Element) -> Element:
     """Where title, date line, sapo and files usually sit: the body's grandparent at most."""
     container = body
     for _ in range(_CONTAINER_LEVELS):
@@ -70,21 +70,21 @@ def _article_container(body: HtmlElement) -> HtmlElement:
 
 
 def _first_near(
-    doc: Document, candidates: tuple[selectors.Candidate, ...], near: HtmlElement
-) -> HtmlElement | None:
+    doc: Document, candidates: tuple[selectors.Candidate, ...], near: Element
+) -> Element | None:
     """Search the article's container first, then the whole page."""
     found = doc.first(candidates, within=near)
     return found if found is not None else doc.first(candidates)
 
 
-def _title(doc: Document, near: HtmlElement) -> str | None:
+def _title(doc: Document, near: Element) -> str | None:
     heading = _first_near(doc, selectors.ARTICLE_TITLE, near)
     if heading is not None:
-        return clean_text(heading.text_content())
+        return clean_text(text_of(heading))
     return doc.meta("og:title") or doc.page_title()
 
 
-def _published_at(doc: Document, near: HtmlElement) -> str | None:
+def _published_at(doc: Document, near: Element) -> str | None:
     for key in ("article:published_time", "datePublished"):
         value = doc.meta(key)
         if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
@@ -96,16 +96,16 @@ def _published_at(doc: Document, near: HtmlElement) -> str | None:
     return None
 
 
-def _date_in(doc: Document, scope: HtmlElement | None) -> str | None:
+def _date_in(doc: Document, scope: Element | None) -> str | None:
     for found in doc.select(selectors.ARTICLE_DATE, within=scope):
         for element in found:
-            parsed = parse_vn_datetime(element.get("datetime") or element.text_content())
+            parsed = parse_vn_datetime(element.get("datetime") or text_of(element))
             if parsed:
                 return parsed
     return None
 
 
-def _walk_body(doc: Document, body: HtmlElement) -> tuple[list[str], list[Image]]:
+def _walk_body(doc: Document, body: Element) -> tuple[list[str], list[Image]]:
     """Paragraph texts and images, in reading order; captions go to images, not the text."""
     paragraphs: list[str] = []
     images: list[Image] = []
@@ -123,13 +123,13 @@ def _walk_body(doc: Document, body: HtmlElement) -> tuple[list[str], list[Image]
                 for image in images[-len(pictures) :]:
                     image.caption = caption
         else:
-            text = clean_text(block.text_content())
+            text = clean_text(text_of(block))
         if text and not _is_caption_of_previous(block, images, text):
             paragraphs.append(text)
     return paragraphs, images
 
 
-def _blocks(element: HtmlElement) -> Iterator[HtmlElement]:
+def _blocks(element: Element) -> Iterator[Element]:
     """Leaf-level blocks: a figure is one block; a block with block children is descended."""
     if element.text and element.text.strip():
         # Loose text in a container (text<br>text) is one block: splitting it further would
@@ -147,26 +147,26 @@ def _blocks(element: HtmlElement) -> Iterator[HtmlElement]:
             yield from _blocks(child)
 
 
-def _is_figure_like(element: HtmlElement) -> bool:
+def _is_figure_like(element: Element) -> bool:
     """<figure>, or the one-image layout table many VN portals use for photo + caption."""
     if element.tag == "figure":
         return True
     if element.tag != "table" or element.find(".//img") is None:
         return False
-    return len(element.text_content().strip()) <= 300
+    return len(text_of(element).strip()) <= 300
 
 
-def _caption(block: HtmlElement) -> str | None:
+def _caption(block: Element) -> str | None:
     for element in block.iter():
         if not isinstance(element.tag, str):
             continue
         classes = element.get("class") or ""
         if element.tag == "figcaption" or _CAPTION_CLASSES.search(classes):
-            return clean_text(element.text_content())
+            return clean_text(text_of(element))
     return None
 
 
-def _text_without_caption(block: HtmlElement) -> str | None:
+def _text_without_caption(block: Element) -> str | None:
     parts: list[str] = []
     for element in block.iter():
         if not isinstance(element.tag, str):
@@ -180,7 +180,7 @@ def _text_without_caption(block: HtmlElement) -> str | None:
     return clean_text(" ".join(parts))
 
 
-def _inside_caption(element: HtmlElement | None) -> bool:
+def _inside_caption(element: Element | None) -> bool:
     while element is not None:
         if element.tag == "figcaption" or _CAPTION_CLASSES.search(element.get("class") or ""):
             return True
@@ -188,7 +188,7 @@ def _inside_caption(element: HtmlElement | None) -> bool:
     return False
 
 
-def _is_caption_of_previous(block: HtmlElement, images: list[Image], text: str) -> bool:
+def _is_caption_of_previous(block: Element, images: list[Image], text: str) -> bool:
     """A short italic/centred line right after an image is its caption (common VN markup)."""
     if not images or images[-1].caption is not None or len(text) > 200:
         return False
@@ -204,7 +204,7 @@ def _is_caption_of_previous(block: HtmlElement, images: list[Image], text: str) 
 
 
 def _split_byline(
-    doc: Document, body: HtmlElement, paragraphs: list[str]
+    doc: Document, body: Element, paragraphs: list[str]
 ) -> tuple[str | None, list[str]]:
     """Take the byline ("Thực hiện: …") off the end of the body; return (author, rest)."""
     for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 3), -1):
@@ -214,12 +214,12 @@ def _split_byline(
             return author, paragraphs[:index] + paragraphs[index + 1 :]
     marked = next(doc.select(selectors.BYLINE, within=body), None)
     if marked:
-        author = clean_text(marked[-1].text_content())
+        author = clean_text(text_of(marked[-1]))
         return author, [p for p in paragraphs if p != author]
     return None, paragraphs
 
 
-def _attachments(doc: Document, body: HtmlElement, near: HtmlElement) -> list[Attachment]:
+def _attachments(doc: Document, body: Element, near: Element) -> list[Attachment]:
     areas = [body]
     for found in doc.select(selectors.ATTACHMENT_AREAS, within=near):
         areas.extend(found)
@@ -232,5 +232,5 @@ def _attachments(doc: Document, body: HtmlElement, near: HtmlElement) -> list[At
                 continue
             if urlsplit(url).path.lower().endswith(_DOCUMENT_EXTENSIONS):
                 seen.add(url)
-                found.append(Attachment(url=url, title=clean_text(link.text_content())))
+                found.append(Attachment(url=url, title=clean_text(text_of(link))))
     return found

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 
 from .document import Document
 from .numbers import parse_count
@@ -90,7 +90,7 @@ def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
     blocks: list[dict[str, int]] = []
     current: dict[str, int] = {}
     pending: list[str] = []  # labels seen without a number yet, in order
-    last_owner: HtmlElement | None = None
+    last_owner: Element | None = None
     gap = 0
     for raw in _TEXT_NODES(doc.root):
         stripped = raw.strip()
@@ -123,7 +123,7 @@ def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
     return max(reversed(blocks), key=len)
 
 
-def _owner(text: Any) -> HtmlElement:
+def _owner(text: Any) -> Element:
     """The element that holds a text node (for a tail, the parent of the tailed element)."""
     element = text.getparent()
     if text.is_tail and element.getparent() is not None:
@@ -131,7 +131,7 @@ def _owner(text: Any) -> HtmlElement:
     return element
 
 
-def _near(first: HtmlElement | None, second: HtmlElement) -> bool:
+def _near(first: Element | None, second: Element) -> bool:
     if first is None or first is second:
         return True
     # Keep the proxies alive: lxml may reuse a Python object's id once it is collected.
@@ -142,8 +142,8 @@ def _near(first: HtmlElement | None, second: HtmlElement) -> bool:
     return False
 
 
-def _climb(element: HtmlElement) -> Iterator[HtmlElement]:
-    node: HtmlElement | None = element
+def _climb(element: Element) -> Iterator[Element]:
+    node: Element | None = element
     while node is not None:
         yield node
         node = node.getparent()

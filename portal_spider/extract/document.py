@@ -8,16 +8,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-import lxml.html
 from bs4.dammit import UnicodeDammit
 from lxml import etree
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 
 from .selectors import Candidate
-from .text import clean_text
+from .text import clean_text, text_of
 
 # Markup that never carries page text; removed once so no extractor can leak it.
 _NOISE_TAGS = ("script", "style", "noscript", "template")
+# Comments and processing instructions never carry page text; lxml drops them while parsing.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -26,16 +27,14 @@ class Document:
     """A parsed page: its tree, its URL, its raw markup (for fingerprints)."""
 
     url: str
-    root: lxml.html.HtmlElement
+    root: Element
     markup: str
-    #: markup.lower(), for cheap "can this selector match at all" checks.
-    lowered: str
     #: The URL relative links resolve against (honours <base href>).
     base_url: str
 
     def select(
-        self, candidates: tuple[Candidate, ...], within: HtmlElement | None = None
-    ) -> Iterator[list[HtmlElement]]:
+        self, candidates: tuple[Candidate, ...], within: Element | None = None
+    ) -> Iterator[list[Element]]:
         """Matches of each candidate selector in priority order, skipping impossible ones.
 
         `within` limits the search to a subtree: a selector walks every element it is given,
@@ -43,13 +42,13 @@ class Document:
         """
         root = self.root if within is None else within
         for candidate in candidates:
-            found = candidate.find(root, self.lowered)
+            found = candidate.find(root, self.markup)
             if found:
                 yield found
 
     def first(
-        self, candidates: tuple[Candidate, ...], within: HtmlElement | None = None
-    ) -> HtmlElement | None:
+        self, candidates: tuple[Candidate, ...], within: Element | None = None
+    ) -> Element | None:
         """The first element of the highest-priority candidate that matches anything."""
         return next((found[0] for found in self.select(candidates, within)), None)
 
@@ -66,7 +65,7 @@ class Document:
     def page_title(self) -> str | None:
         """The <title> text."""
         title = self.root.find(".//title")
-        return clean_text(title.text_content()) if title is not None else None
+        return clean_text(text_of(title)) if title is not None else None
 
     def meta(self, key: str) -> str | None:
         """Content of <meta name=key> or <meta property=key>."""
@@ -103,11 +102,12 @@ def parse_document(html: bytes | str, url: str, encoding: str | None = None) -> 
         # Stored text must be NFC; normalising once here serves every extractor.
         markup = unicodedata.normalize("NFC", markup)
     try:
-        root = lxml.html.document_fromstring(markup or "<html></html>")
-    except etree.ParserError:
-        root = lxml.html.document_fromstring("<html><body></body></html>")
+        root = etree.fromstring(markup, _PARSER) if markup.strip() else None
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:  # empty or unparseable: an empty page, never an exception
+        root = etree.fromstring("<html><body></body></html>", _PARSER)
     etree.strip_elements(root, *_NOISE_TAGS, with_tail=False)
-    etree.strip_elements(root, etree.Comment, with_tail=False)
     base = root.find(".//base[@href]")
     base_url = urljoin(url, base.get("href", "").strip()) if base is not None else url
-    return Document(url=url, root=root, markup=markup, lowered=markup.lower(), base_url=base_url)
+    return Document(url=url, root=root, markup=markup, base_url=base_url)

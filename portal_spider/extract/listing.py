@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 
 from . import selectors
 from .document import Document
+from .text import text_of
 
 # Link texts that mean "next page": "Trang sau" (next page), "Tiếp" (continue), arrows.
 _NEXT_TEXT = re.compile(r"^(?:trang sau|trang tiếp|tiếp theo|tiếp|sau|next|›|»|>|>>|→)\W*$", re.I)
@@ -33,7 +34,7 @@ def extract_next_page(doc: Document) -> str | None:
     return None
 
 
-def _unique_urls(doc: Document, anchors: list[HtmlElement]) -> list[str]:
+def _unique_urls(doc: Document, anchors: list[Element]) -> list[str]:
     urls: list[str] = []
     seen: set[str] = set()
     for anchor in anchors:
@@ -44,29 +45,29 @@ def _unique_urls(doc: Document, anchors: list[HtmlElement]) -> list[str]:
     return urls
 
 
-def _pagination_blocks(doc: Document) -> list[HtmlElement]:
+def _pagination_blocks(doc: Document) -> list[Element]:
     return next(doc.select(selectors.PAGINATION), [])
 
 
-def _next_in_pagination(doc: Document, container: HtmlElement) -> str | None:
+def _next_in_pagination(doc: Document, container: Element) -> str | None:
     anchors = [a for a in container.iterfind(".//a") if doc.absolute(a.get("href"))]
     for anchor in anchors:
         classes = f" {anchor.get('class') or ''} {anchor.get('rel') or ''} "
         if " next " in classes.replace("-", " "):
             return doc.absolute(anchor.get("href"))
     for anchor in anchors:
-        text = anchor.text_content().strip()
+        text = text_of(anchor).strip()
         if _NEXT_TEXT.match(text) and not _NOT_NEXT.search(text):
             return doc.absolute(anchor.get("href"))
     current = _current_page_number(container)
     if current is not None:
         for anchor in anchors:
-            if anchor.text_content().strip() == str(current + 1):
+            if text_of(anchor).strip() == str(current + 1):
                 return doc.absolute(anchor.get("href"))
     return None
 
 
-def _current_page_number(container: HtmlElement) -> int | None:
+def _current_page_number(container: Element) -> int | None:
     """The page number shown as the current page (an element that is not a link)."""
     for element in container.iter():
         if not isinstance(element.tag, str) or element.tag == "a":

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from lxml.cssselect import CSSSelector
-from lxml.html import HtmlElement
+from lxml.etree import _Element as Element
 
 _MARKER = re.compile(r"[.#]([\w-]+)|^([a-z0-9]+)")
 
@@ -25,15 +25,22 @@ class Candidate:
     selector: CSSSelector
     marker: str
 
-    def find(self, root: HtmlElement, lowered_markup: str) -> list[HtmlElement]:
-        """All matches, or [] at once when the marker is absent from the (lower-cased) page."""
-        return self.selector(root) if self.marker in lowered_markup else []
+    def find(self, root: Element, markup: str) -> list[Element]:
+        """All matches, or [] at once when the marker is absent from the page's markup."""
+        if self.marker in markup or (self.tag_marker and self.marker.upper() in markup):
+            return self.selector(root)
+        return []
+
+    @property
+    def tag_marker(self) -> bool:
+        """Tag names are case-insensitive in HTML (old portals write <H1>); class names not."""
+        return self.marker.startswith("<")
 
 
 def _candidate(css: str) -> Candidate:
     # The last class/id name in the selector is the most specific; a bare tag needs "<tag".
     names = [a or f"<{b}" for a, b in _MARKER.findall(css.split(",")[0])]
-    marker = names[-1].lower() if names else ""  # compared with lower-cased markup: <H1 too
+    marker = names[-1] if names else ""
     return Candidate(css=css, selector=CSSSelector(css), marker=marker)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from lxml.etree import _Element as Element
+
 _SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 
 
@@ -23,3 +25,12 @@ def clean_text(value: str | None) -> str | None:
 def fold_label(value: str) -> str:
     """Lower-case, NFC and single-spaced form used to compare short labels ("Hôm nay :")."""
     return _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip().lower()
+
+
+def text_of(element: Element) -> str:
+    """All text inside an element, like lxml.html's text_content() on a plain element.
+
+    The tree is built with lxml.etree's HTML parser, not lxml.html's: lxml.html calls back
+    into Python for every element to choose its class, which cost ~0.15 ms per page.
+    """
+    return "".join(element.itertext())

@@ -18,6 +18,7 @@ from ..extract import PageRecord, extract_page
 from ..items import ArticleItem, CounterItem
 from ..middlewares import utc_now
 from ..registry import Portal, Section, get_portal
+from ..runtime import tune_gc_for_crawling
 
 
 class PortalSpider(scrapy.Spider):
@@ -41,6 +42,7 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         """Apply per-portal politeness before Scrapy freezes the settings."""
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
+        tune_gc_for_crawling()
         portal = spider.portal
         if portal.is_loopback:
             # Our own demo portal on this machine: no one to be polite to. One request at a
