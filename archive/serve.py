@@ -4,9 +4,10 @@ Usage: ``python -m archive.serve data/demo.db [--host H] [--port P]``.
 """
 
 import argparse
-import subprocess
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from archive import site_config
 from archive.errors import ArchiveError
@@ -33,26 +34,22 @@ def datasette_command(
     return command
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> int:
-    """Serve an existing archive until Ctrl-C; returns Datasette's exit code.
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> NoReturn:
+    """Serve an existing archive: this process becomes Datasette (it never returns).
 
     Refuses a missing file (a typo must not publish a fresh, empty archive) and applies
-    pending migrations first so Datasette never sees an outdated schema.
+    pending migrations first so Datasette never sees an outdated schema. Replacing the
+    process (exec) rather than running a child means SIGTERM from systemd or a test, and
+    Ctrl-C, reach Datasette itself: a wrapper that dies first would leave it running.
     """
     db_path = Path(db_path)
     if not db_path.is_file():
         raise ArchiveError(f"archive database not found: {db_path}")
     open_archive(db_path).close()
-    process = subprocess.Popen(datasette_command([db_path], host=host, port=port))
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        # The child got the same SIGINT from the terminal; let it shut down on its own.
-        try:
-            return process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.terminate()
-            return process.wait()
+    command = datasette_command([db_path], host=host, port=port)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)
 
 
 def main(argv: list[str] | None = None) -> int:

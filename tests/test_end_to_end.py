@@ -88,6 +88,7 @@ def test_datasette_serves_the_seed_article(crawled_db: Path) -> None:
         assert "visitor_stats" in page and "articles" in page
     finally:
         stop(server)
+    assert not _listening(port), "stopping `portal-archive serve` must stop Datasette too"
 
 
 def test_scrapy_crawl_command_uses_the_same_spider(demo_portal: str, tmp_path: Path) -> None:
