@@ -11,9 +11,12 @@ counter time series and ``last_seen_at`` comparisons rely on. Content timestamps
 the page (``published_at``) are *not* converted: they are evidence and are kept as given.
 """
 
+import re
 from datetime import UTC, datetime
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+# Already canonical (what the crawler sends): no need to parse and re-format on the hot path.
+_CANONICAL = re.compile(r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-6]\d\.\d{6}Z")
 
 
 def utc_now() -> str:
@@ -26,6 +29,8 @@ def to_utc(value: str | datetime) -> str:
 
     Naive values are rejected: guessing a timezone would silently shift evidence by hours.
     """
+    if isinstance(value, str) and _CANONICAL.fullmatch(value):
+        return value
     parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError(f"timestamp must include a timezone offset: {value!r}")

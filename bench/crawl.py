@@ -103,41 +103,52 @@ def portal_max_rate(url: str, seconds: float = 3.0) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each crawler, alternating; medians shown"
+    )
     args = parser.parse_args()
     portal, url = start_portal(args.articles)
+    ours_runs: list[Run] = []
+    bare_runs: list[Run] = []
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            ours = timed_child(
-                "ours",
-                [sys.executable, "-m", "portal_spider", "crawl", "demo", "--base-url", url,
-                 "--db", os.path.join(tmp, "bench.db")],
-                our_pages,
-                tmp,
-            )  # fmt: skip
-            peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            # The same engine settings our spider uses on loopback (PortalSpider.from_crawler).
-            settings = ["-s", "ROBOTSTXT_OBEY=True", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-                        "-s", "TWISTED_REACTOR=twisted.internet.epollreactor.EPollReactor",
-                        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                        "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
-            bare = timed_child(
-                "bare",
-                [sys.executable, "-m", "scrapy", "runspider", str(REPO / "bench/bare_spider.py"),
-                 "-a", f"base_url={url}", *settings],
-                bare_pages,
-                tmp,
-            )  # fmt: skip
+        # The same engine settings our spider uses on loopback (PortalSpider.from_crawler).
+        settings = ["-s", "ROBOTSTXT_OBEY=True", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                    "-s", "TWISTED_REACTOR=twisted.internet.epollreactor.EPollReactor",
+                    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+                    "-s", "LOG_LEVEL=INFO", "-s", "TELNETCONSOLE_ENABLED=False"]  # fmt: skip
+        for _ in range(args.repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                db = os.path.join(tmp, "bench.db")
+                ours_command = [sys.executable, "-m", "portal_spider", "crawl", "demo",
+                                "--base-url", url, "--db", db]  # fmt: skip
+                ours_runs.append(timed_child("ours", ours_command, our_pages, tmp))
+                peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+                bare_command = [sys.executable, "-m", "scrapy", "runspider",
+                                str(REPO / "bench/bare_spider.py"), "-a", f"base_url={url}",
+                                *settings]  # fmt: skip
+                bare_runs.append(timed_child("bare", bare_command, bare_pages, tmp))
         server_rate = portal_max_rate(url)
     finally:
         portal.terminate()
         portal.wait()
-    print(f"articles: {args.articles}")
+    ours, bare = median_run(ours_runs), median_run(bare_runs)
+    ratios = sorted(
+        (b.cpu / b.pages) / (o.cpu / o.pages) for o, b in zip(ours_runs, bare_runs, strict=True)
+    )
+    print(f"articles: {args.articles}, runs: {args.repeat} each (medians)")
     print(ours.line())
     print(bare.line())
     print(f"ratio: {(bare.cpu / bare.pages) / (ours.cpu / ours.pages):.2f}")
+    print(f"ratio per run pair: {', '.join(f'{r:.2f}' for r in ratios)}")
     print(f"our peak RSS: {peak_rss_mb:.0f} MB")
     print(f"demo portal max rate: {server_rate:.0f} pages/s (one keep-alive client)")
     return 0
+
+
+def median_run(runs: list[Run]) -> Run:
+    """The run with the median CPU per page."""
+    ordered = sorted(runs, key=lambda run: run.cpu / run.pages)
+    return ordered[len(ordered) // 2]
 
 
 if __name__ == "__main__":

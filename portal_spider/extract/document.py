@@ -12,7 +12,7 @@ from bs4.dammit import UnicodeDammit
 from lxml import etree
 from lxml.etree import _Element as Element
 
-from .selectors import Candidate
+from .selectors import Candidate, PageIndex
 from .text import clean_text, text_of
 
 # Markup that never carries page text; removed once so no extractor can leak it.
@@ -31,18 +31,22 @@ class Document:
     markup: str
     #: The URL relative links resolve against (honours <base href>).
     base_url: str
+    _index: PageIndex | None = None
+    _metas: dict[str, str] | None = None
+
+    @property
+    def index(self) -> PageIndex:
+        """Elements by class and id, built on first use, once per page."""
+        if self._index is None:
+            self._index = PageIndex.build(self.root)
+        return self._index
 
     def select(
         self, candidates: tuple[Candidate, ...], within: Element | None = None
     ) -> Iterator[list[Element]]:
-        """Matches of each candidate selector in priority order, skipping impossible ones.
-
-        `within` limits the search to a subtree: a selector walks every element it is given,
-        so searching the article's container instead of the page is several times cheaper.
-        """
-        root = self.root if within is None else within
+        """Matches of each candidate selector in priority order; `within` limits the subtree."""
         for candidate in candidates:
-            found = candidate.find(root, self.markup)
+            found = candidate.find(self.root, self.index, within)
             if found:
                 yield found
 
@@ -68,11 +72,14 @@ class Document:
         return clean_text(text_of(title)) if title is not None else None
 
     def meta(self, key: str) -> str | None:
-        """Content of <meta name=key> or <meta property=key>."""
-        for element in self.root.iterfind(".//meta"):
-            if key in (element.get("name"), element.get("property")):
-                return clean_text(element.get("content"))
-        return None
+        """Content of <meta name=key> or <meta property=key> (the first one)."""
+        if self._metas is None:
+            self._metas = {}
+            for element in self.root.iterfind(".//head/meta"):
+                for name in (element.get("name"), element.get("property")):
+                    if name and name not in self._metas:
+                        self._metas[name] = element.get("content") or ""
+        return clean_text(self._metas.get(key))
 
 
 def decode_html(data: bytes, encoding: str | None = None) -> str:
