@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from .extract.platforms import ALL as ALL_PLATFORMS
+
 BUILTIN_REGISTRY = Path(__file__).with_name("portals.toml")
-PLATFORMS = frozenset(
-    {"demo", "liferay", "sharepoint", "dotnetnuke", "nukeviet", "joomla", "wordpress",
-     "drupal", "aspnet", "generic"}
-)  # fmt: skip
+PLATFORMS = frozenset(ALL_PLATFORMS)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 

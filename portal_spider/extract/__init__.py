@@ -31,7 +31,9 @@ _MIN_LISTING_LINKS = 3
 def extract_page(html: bytes | str, url: str, encoding: str | None = None) -> PageRecord:
     """Extract everything we archive from one page."""
     doc = parse_document(html, url, encoding)
-    record = PageRecord(url=url, platform=detect_platform(doc))
+    platform = detect_platform(doc)
+    doc.field_candidates = platform.all_candidates
+    record = PageRecord(url=url, platform=platform.name)
     record.visitor_counter = extract_visitor_counter(doc)
     body = find_body(doc)
     if body is not None:
@@ -42,7 +44,10 @@ def extract_page(html: bytes | str, url: str, encoding: str | None = None) -> Pa
     if len(links) >= _MIN_LISTING_LINKS:
         record.kind = "listing"
         record.links = links
-        record.next_page = extract_next_page(doc)
+        record.next_page = (
+            platform.next_page(doc) if platform.next_page is not None else None
+        ) or extract_next_page(doc)
+        record.postback = platform.postback(doc) if platform.postback is not None else None
         record.title = _listing_title(doc)
     else:
         record.title = doc.page_title()

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 from lxml.etree import _Element as Element
 
-from . import selectors
 from .dates import parse_vn_datetime
 from .document import Document
 from .record import Attachment, Image, PageRecord
@@ -38,7 +37,7 @@ _CONTAINER_LEVELS = 2
 
 def find_body(doc: Document) -> Element | None:
     """The article body container, if the page has one with enough text to be an article."""
-    body = doc.first(selectors.ARTICLE_BODY)
+    body = doc.first(doc.candidates("body"))
     if body is None or len(text_of(body).strip()) < _MIN_BODY_CHARS:
         return None
     return body
@@ -49,7 +48,7 @@ def fill_article(doc: Document, record: PageRecord, body: Element) -> None:
     near = _article_container(body)
     record.title = _title(doc, near)
     record.published_at = _published_at(doc, near)
-    summary = _first_near(doc, selectors.ARTICLE_SUMMARY, near)
+    summary = _first_near(doc, "summary", near)
     record.summary = clean_text(text_of(summary)) if summary is not None else None
     paragraphs, images = _walk_body(doc, body)
     record.author, paragraphs = _split_byline(doc, body, paragraphs)
@@ -69,16 +68,15 @@ def _article_container(body: Element) -> Element:
     return container
 
 
-def _first_near(
-    doc: Document, candidates: tuple[selectors.Candidate, ...], near: Element
-) -> Element | None:
+def _first_near(doc: Document, name: str, near: Element) -> Element | None:
     """Search the article's container first, then the whole page."""
+    candidates = doc.candidates(name)
     found = doc.first(candidates, within=near)
     return found if found is not None else doc.first(candidates)
 
 
 def _title(doc: Document, near: Element) -> str | None:
-    heading = _first_near(doc, selectors.ARTICLE_TITLE, near)
+    heading = _first_near(doc, "title", near)
     if heading is not None:
         return clean_text(text_of(heading))
     return doc.meta("og:title") or doc.page_title()
@@ -97,7 +95,7 @@ def _published_at(doc: Document, near: Element) -> str | None:
 
 
 def _date_in(doc: Document, scope: Element | None) -> str | None:
-    for found in doc.select(selectors.ARTICLE_DATE, within=scope):
+    for found in doc.select(doc.candidates("date"), within=scope):
         for element in found:
             parsed = parse_vn_datetime(element.get("datetime") or text_of(element))
             if parsed:
@@ -212,7 +210,7 @@ def _split_byline(
         if match:
             author = clean_text(match.group("name").rstrip("./ "))
             return author, paragraphs[:index] + paragraphs[index + 1 :]
-    marked = next(doc.select(selectors.BYLINE, within=body), None)
+    marked = next(doc.select(doc.candidates("byline"), within=body), None)
     if marked:
         author = clean_text(text_of(marked[-1]))
         return author, [p for p in paragraphs if p != author]
@@ -221,7 +219,7 @@ def _split_byline(
 
 def _attachments(doc: Document, body: Element, near: Element) -> list[Attachment]:
     areas = [body]
-    for found in doc.select(selectors.ATTACHMENT_AREAS, within=near):
+    for found in doc.select(doc.candidates("attachment_areas"), within=near):
         areas.extend(found)
     seen: set[str] = set()
     found: list[Attachment] = []

@@ -6,13 +6,14 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from urllib.parse import urljoin
 
 from bs4.dammit import UnicodeDammit
 from lxml import etree
 from lxml.etree import _Element as Element
 
-from .selectors import Candidate, PageIndex
+from .selectors import GENERIC, Candidate, PageIndex
 from .text import clean_text, text_of
 
 # Markup that never carries page text; removed once so no extractor can leak it.
@@ -33,6 +34,14 @@ class Document:
     base_url: str
     _index: PageIndex | None = None
     _metas: dict[str, str] | None = None
+    #: Selectors per field for this page's platform (set by extract_page after detection).
+    field_candidates: dict[str, tuple[Candidate, ...]] = dataclass_field(
+        default_factory=lambda: dict(GENERIC)
+    )
+
+    def candidates(self, name: str) -> tuple[Candidate, ...]:
+        """Selectors for one field (title, date, body, ...), the platform's own first."""
+        return self.field_candidates[name]
 
     @property
     def index(self) -> PageIndex:

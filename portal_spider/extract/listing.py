@@ -6,7 +6,6 @@ import re
 
 from lxml.etree import _Element as Element
 
-from . import selectors
 from .document import Document
 from .text import text_of
 
@@ -18,7 +17,7 @@ _NOT_NEXT = re.compile(r"cuối|đầu|last|first|trước|prev", re.I)
 
 def extract_listing_links(doc: Document) -> list[str]:
     """Absolute article URLs from the page's main list, in page order, without duplicates."""
-    anchors = next(doc.select(selectors.LISTING_LINKS), [])
+    anchors = next(doc.select(doc.candidates("listing_links")), [])
     return _unique_urls(doc, anchors)
 
 
@@ -46,7 +45,7 @@ def _unique_urls(doc: Document, anchors: list[Element]) -> list[str]:
 
 
 def _pagination_blocks(doc: Document) -> list[Element]:
-    return next(doc.select(selectors.PAGINATION), [])
+    return next(doc.select(doc.candidates("pagination")), [])
 
 
 def _next_in_pagination(doc: Document, container: Element) -> str | None:

@@ -64,6 +64,9 @@ class PageRecord:
     next_page: str | None = None
     #: Site-wide visitor counter ({"online": 61, "total": 1448808, ...}), or None.
     visitor_counter: dict[str, int] | None = None
+    #: Listing pages whose next page is a form post (SharePoint): what to post. Not part of the
+    #: JSON record (it is crawl state, not content); the spider turns it into a FormRequest.
+    postback: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape printed by `portal-archive extract` and stored by the archive."""

@@ -144,11 +144,12 @@ def _parse(css: str) -> Candidate:
     return Candidate(css=css, steps=tuple(steps))
 
 
-def _compile(*selectors: str) -> tuple[Candidate, ...]:
+def compile_selectors(*selectors: str) -> tuple[Candidate, ...]:
+    """Parse selectors once (at import); unsupported CSS raises here, not on a page."""
     return tuple(_parse(s) for s in selectors)
 
 
-ARTICLE_TITLE = _compile(
+ARTICLE_TITLE = compile_selectors(
     ".article-title",
     ".tandan-title-view",  # SharePoint (Tân Dân builds)
     ".title-detail",
@@ -159,7 +160,7 @@ ARTICLE_TITLE = _compile(
     ".col-main h1",
     "h1",
 )
-ARTICLE_DATE = _compile(
+ARTICLE_DATE = compile_selectors(
     ".article-date",
     ".tandan-date-view",
     ".date-detail",
@@ -170,7 +171,7 @@ ARTICLE_DATE = _compile(
     ".block_timer",
     "time",
 )
-ARTICLE_SUMMARY = _compile(
+ARTICLE_SUMMARY = compile_selectors(
     ".article-sapo",
     ".sapo",
     ".news-sapo",
@@ -178,7 +179,7 @@ ARTICLE_SUMMARY = _compile(
     ".article-summary",
     ".detail-sapo",
 )
-ARTICLE_BODY = _compile(
+ARTICLE_BODY = compile_selectors(
     ".article-body",
     ".tandan-content-view",
     ".content-detail",
@@ -190,7 +191,7 @@ ARTICLE_BODY = _compile(
     "article .content",
     "article",
 )
-LISTING_LINKS = _compile(
+LISTING_LINKS = compile_selectors(
     ".list-news .news-title a",
     ".asset-title a",  # Liferay asset publisher
     ".channel-news-title a",
@@ -198,12 +199,24 @@ LISTING_LINKS = _compile(
     ".list-news .title-news a",
     ".news-list .title a",
 )
-PAGINATION = _compile(
+PAGINATION = compile_selectors(
     ".pagination",
     ".paging",
     ".pager",
     ".lfr-pagination",
     ".taglib-page-iterator",
 )
-ATTACHMENT_AREAS = _compile(".attachments", ".file-attach", ".attach", ".tep-dinh-kem")
-BYLINE = _compile(".author", ".tac-gia", ".article-author")
+ATTACHMENT_AREAS = compile_selectors(".attachments", ".file-attach", ".attach", ".tep-dinh-kem")
+BYLINE = compile_selectors(".author", ".tac-gia", ".article-author")
+
+#: The generic candidates per field, tried after a platform's own (platforms/base.py).
+GENERIC: dict[str, tuple[Candidate, ...]] = {
+    "title": ARTICLE_TITLE,
+    "date": ARTICLE_DATE,
+    "summary": ARTICLE_SUMMARY,
+    "body": ARTICLE_BODY,
+    "listing_links": LISTING_LINKS,
+    "pagination": PAGINATION,
+    "byline": BYLINE,
+    "attachment_areas": ATTACHMENT_AREAS,
+}

@@ -79,6 +79,20 @@ class PortalSpider(scrapy.Spider):
             yield response.follow(
                 record.next_page, self.parse_listing, cb_kwargs={"section": section}
             )
+        elif record.postback is not None:
+            # SharePoint/ASP.NET paging: post the page's own form (with its __VIEWSTATE and
+            # other hidden fields, which from_response collects) as the pager link would.
+            yield scrapy.FormRequest.from_response(
+                response,
+                formid=record.postback.form_id,
+                formdata={
+                    "__EVENTTARGET": record.postback.target,
+                    "__EVENTARGUMENT": record.postback.argument,
+                },
+                dont_click=True,
+                callback=self.parse_listing,
+                cb_kwargs={"section": section},
+            )
 
     def parse_article(self, response: Response, section: Section) -> Iterator[Any]:
         """Archive one article page (its counter reading travels inside the record)."""

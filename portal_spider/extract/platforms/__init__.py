@@ -1,0 +1,54 @@
+"""Platform families: detection by fingerprint, and each family's extraction profile.
+
+Order matters: the first family whose fingerprint matches wins, most specific first (an
+old ASP.NET page matches "aspnet" only when no SharePoint or DNN marker is present).
+Evidence for every fingerprint is in ../shared/research/vn-portals.md.
+"""
+
+from __future__ import annotations
+
+from ..document import Document
+from .base import FIELDS, Platform, PostBack
+from .cms2023 import PLATFORM as CMS2023
+from .demo import PLATFORM as DEMO
+from .dotnetnuke import PLATFORM as DOTNETNUKE
+from .drupal import PLATFORM as DRUPAL
+from .generic import PLATFORM as GENERIC
+from .joomla import PLATFORM as JOOMLA
+from .liferay import PLATFORM as LIFERAY
+from .nukeviet import PLATFORM as NUKEVIET
+from .old_aspnet import PLATFORM as OLD_ASPNET
+from .sharepoint import PLATFORM as SHAREPOINT
+from .wordpress import PLATFORM as WORDPRESS
+
+__all__ = ["ALL", "FIELDS", "Platform", "PostBack", "detect_platform", "get_platform"]
+
+#: Detection order; "generic" (no fingerprint) is the fallback, not a candidate.
+DETECTION_ORDER: tuple[Platform, ...] = (
+    DEMO,
+    LIFERAY,
+    SHAREPOINT,
+    DOTNETNUKE,
+    NUKEVIET,
+    JOOMLA,
+    WORDPRESS,
+    DRUPAL,
+    CMS2023,
+    OLD_ASPNET,
+)
+ALL: dict[str, Platform] = {p.name: p for p in (*DETECTION_ORDER, GENERIC)}
+_HEAD_CHARS = 200_000
+
+
+def detect_platform(doc: Document) -> Platform:
+    """The platform family that built this page, or the generic profile."""
+    haystack = doc.url + "\n" + doc.markup[:_HEAD_CHARS]
+    for platform in DETECTION_ORDER:
+        if platform.matches(haystack):
+            return platform
+    return GENERIC
+
+
+def get_platform(name: str) -> Platform:
+    """A platform by name (KeyError for an unknown one)."""
+    return ALL[name]

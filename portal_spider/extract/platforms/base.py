@@ -1,0 +1,78 @@
+"""What a platform family contributes to extraction: a fingerprint, selectors, hooks.
+
+Per-platform code stays small: most platforms are data (a fingerprint and a few selectors that
+go before the generic ones). Hooks exist for what data cannot say, such as a pagination
+scheme in the URL or a SharePoint postback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..document import Document
+from ..selectors import GENERIC, Candidate, compile_selectors
+
+#: The fields a platform may give selectors for (the generic lists in selectors.GENERIC).
+FIELDS = (
+    "title",
+    "date",
+    "summary",
+    "body",
+    "listing_links",
+    "pagination",
+    "byline",
+    "attachment_areas",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PostBack:
+    """An ASP.NET/SharePoint "next page" that is a form post, not a link.
+
+    The spider answers it with Scrapy's FormRequest.from_response(formname/formid, formdata=
+    {"__EVENTTARGET": target, "__EVENTARGUMENT": argument}), which carries __VIEWSTATE and the
+    page's other hidden fields itself.
+    """
+
+    target: str
+    argument: str = ""
+    #: id of the form to submit (ASP.NET pages have one: "aspnetForm" or "form1").
+    form_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform family. `selectors` maps a FIELDS name to CSS tried before the generic."""
+
+    name: str
+    #: Searched in the page URL and the first 200 000 characters of markup.
+    fingerprint: re.Pattern[str] | None
+    selectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: URL of the next listing page when the platform's pagination is not a plain link.
+    next_page: Callable[[Document], str | None] | None = None
+    #: A form post that loads the next listing page (SharePoint, old ASP.NET).
+    postback: Callable[[Document], PostBack | None] | None = None
+    _compiled: dict[str, tuple[Candidate, ...]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.selectors) - set(FIELDS)
+        if unknown:
+            raise ValueError(f"platform {self.name}: unknown selector fields {sorted(unknown)}")
+        for name in FIELDS:
+            own = compile_selectors(*self.selectors.get(name, ()))
+            generic = tuple(c for c in GENERIC[name] if c.css not in self.selectors.get(name, ()))
+            self._compiled[name] = own + generic
+
+    def candidates(self, name: str) -> tuple[Candidate, ...]:
+        """Selectors for one field: this platform's first, then the generic ones."""
+        return self._compiled[name]
+
+    @property
+    def all_candidates(self) -> dict[str, tuple[Candidate, ...]]:
+        """Every field's selectors, for Document.field_candidates."""
+        return self._compiled
+
+    def matches(self, haystack: str) -> bool:
+        return self.fingerprint is not None and self.fingerprint.search(haystack) is not None

@@ -1,0 +1,43 @@
+"""Golden extraction tests: every page under tests/fixtures/platforms/ gives its expected record.
+
+See tests/fixtures/platforms/README.md for the format.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from portal_spider.extract import extract_page
+
+FIXTURES = Path(__file__).parent / "fixtures" / "platforms"
+CASES = sorted(FIXTURES.glob("*/*.html"))
+
+
+def _case_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+def test_there_are_fixture_pages() -> None:
+    assert CASES, "no fixture pages found"
+
+
+@pytest.mark.parametrize("page", CASES, ids=[_case_id(p) for p in CASES])
+def test_page_extracts_to_its_expected_record(page: Path) -> None:
+    case = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    record = extract_page(page.read_bytes(), case["url"])
+    actual = record.to_dict()
+    expected = {"url": case["url"], **case["expected"]}
+    assert set(expected) == set(actual), "expected JSON must list every record key"
+    differences = {
+        key: {"expected": expected[key], "actual": actual[key]}
+        for key in expected
+        if expected[key] != actual[key]
+    }
+    assert not differences, json.dumps(differences, ensure_ascii=False, indent=1)
+    assert record.platform == page.parent.name
+    postback = asdict(record.postback) if record.postback is not None else None
+    assert postback == case.get("postback")
