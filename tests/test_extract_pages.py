@@ -160,3 +160,37 @@ def test_extract_cli_usage_errors_exit_2() -> None:
     result = _run_cli("extract", "/nonexistent/page.html", "--url", "http://x.vn/")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "cannot read" in result.stderr
+
+
+def _bare_article(head: str = "", date_line: str = "", lead: str = "") -> str:
+    body = "<p>" + "Nội dung bài viết về công tác cải cách hành chính của phường. " * 6 + "</p>"
+    return (
+        f"<html><head><title>Tin</title>{head}</head><body><h1>Tiêu đề bài viết</h1>"
+        f"<div class='date-news'>{date_line}</div><div class='sapo'>{lead}</div>"
+        f"<div class='content-detail'>{body}</div></body></html>"
+    )
+
+
+def test_published_at_from_meta_is_shown_in_vietnam_time() -> None:
+    head = '<meta property="article:published_time" content="2022-06-02T09:30:00Z">'
+    record = extract_page(_bare_article(head=head), "https://x.example.gov.vn/tin/a-1")
+    assert record.published_at == "2022-06-02T16:30:00+07:00"
+
+
+def test_published_at_from_a_sharepoint_url_when_the_page_has_no_date_line() -> None:
+    url = "https://x.example.gov.vn/portal/Pages/2020-11-3/Ra-quan-ve-sinh-moi-truong-cgc20c.aspx"
+    assert extract_page(_bare_article(), url).published_at == "2020-11-03"
+
+
+def test_published_at_from_the_lead_with_the_year_from_the_url() -> None:
+    lead = "Ngày 02/6, Ủy ban nhân dân phường tổ chức hội nghị."
+    url = "https://x.example.gov.vn/2022/06/hoi-nghi-phuong.html"
+    assert extract_page(_bare_article(lead=lead), url).published_at == "2022-06-02"
+    assert (
+        extract_page(_bare_article(lead=lead), "https://x.example.gov.vn/hn").published_at is None
+    )
+
+
+def test_header_clock_is_not_the_article_date() -> None:
+    html = _bare_article(date_line="Thứ Tư, 3 tháng 12, 2025")
+    assert extract_page(html, "https://x.example.gov.vn/tin/a-1").published_at is None

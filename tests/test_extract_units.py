@@ -41,6 +41,10 @@ def test_parse_count_rejects_decimals_and_garbage(text: str) -> None:
         ("Ngày đăng: 02-06-2022", "2022-06-02"),
         ("Thứ Năm, 02/06/2022", "2022-06-02"),
         ("3/10/2025", "2025-10-03"),
+        ("Hà Nội, ngày 2 tháng 6 năm 2022", "2022-06-02"),
+        ("Cập nhật lúc 08:15 ngày 12 tháng 01 năm 2023", "2023-01-12T08:15:00+07:00"),
+        ("01/11/2024 - 09:50", "2024-11-01T09:50:00+07:00"),
+        ("Ngày đăng 18/03/2019 | 04:01 PM", "2019-03-18T16:01:00+07:00"),
     ],
 )
 def test_parse_vn_datetime(text: str, expected: str) -> None:
@@ -52,6 +56,15 @@ def test_parse_vn_datetime(text: str, expected: str) -> None:
 )
 def test_parse_vn_datetime_rejects(text: str | None) -> None:
     assert parse_vn_datetime(text) is None
+
+
+def test_day_and_month_only_needs_a_context_year() -> None:
+    lead = "Ngày 02/6, Thường trực Thành ủy tổ chức hội nghị."
+    assert parse_vn_datetime(lead) is None
+    assert parse_vn_datetime(lead, context_year=2022) == "2022-06-02"
+    assert parse_vn_datetime("Sáng 16/5, đoàn công tác làm việc", context_year=2024) == "2024-05-16"
+    assert parse_vn_datetime("Ngày 31/2 tới", context_year=2024) is None
+    assert parse_vn_datetime("tỷ lệ 10/12 phường", context_year=2024) is None
 
 
 def test_clean_text_is_nfc_and_keeps_tone_mark_style() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from lxml.etree import _Element as Element
@@ -31,6 +32,9 @@ _DOCUMENT_EXTENSIONS = (
 )  # fmt: skip
 _CAPTION_CLASSES = re.compile(r"caption|image_desc|img-desc|desc-img|chu-thich|note", re.I)
 _MIN_BODY_CHARS = 200
+_DATE_IN_PATH = re.compile(r"/(20\d\d)-(\d{1,2})-(\d{1,2})/")
+_YEAR_IN_PATH = re.compile(r"/(20\d\d)[/-]")
+VIETNAM = timezone(timedelta(hours=7))
 # How far above the body to look for the title, date line, sapo and attachments first.
 _CONTAINER_LEVELS = 2
 
@@ -47,9 +51,9 @@ def fill_article(doc: Document, record: PageRecord, body: Element) -> None:
     """Fill the article fields of `record` from the page."""
     near = _article_container(body)
     record.title = _title(doc, near)
-    record.published_at = _published_at(doc, near)
     summary = _first_near(doc, "summary", near)
     record.summary = clean_text(text_of(summary)) if summary is not None else None
+    record.published_at = _published_at(doc, near, record.summary)
     paragraphs, images = _walk_body(doc, body)
     record.author, paragraphs = _split_byline(doc, body, paragraphs)
     record.body_text = "\n\n".join(paragraphs) or None
@@ -82,16 +86,38 @@ def _title(doc: Document, near: Element) -> str | None:
     return doc.meta("og:title") or doc.page_title()
 
 
-def _published_at(doc: Document, near: Element) -> str | None:
+def _published_at(doc: Document, near: Element, lead: str | None) -> str | None:
+    """Machine-readable meta, then the date line, then the URL, then the lead's "Ngày 02/6"."""
     for key in ("article:published_time", "datePublished"):
-        value = doc.meta(key)
-        if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
+        value = _vietnam_time(doc.meta(key))
+        if value:
             return value
     for scope in (near, None):
         parsed = _date_in(doc, scope)
         if parsed:
             return parsed
-    return None
+    path = urlsplit(doc.url).path
+    in_path = _DATE_IN_PATH.search(path)  # SharePoint: /portal/Pages/2020-11-3/<slug>.aspx
+    if in_path:
+        try:
+            return date(*(int(g) for g in in_path.groups())).isoformat()
+        except ValueError:
+            pass
+    year = _YEAR_IN_PATH.search(path)
+    return parse_vn_datetime(lead, context_year=int(year.group(1))) if year and lead else None
+
+
+def _vietnam_time(value: str | None) -> str | None:
+    """An ISO timestamp from a meta tag, shown in Vietnam time like every other date we output."""
+    if not value or not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value[:10]
+    if parsed.tzinfo is None:
+        return parsed.isoformat(timespec="seconds") + "+07:00"
+    return parsed.astimezone(VIETNAM).isoformat(timespec="seconds")
 
 
 def _date_in(doc: Document, scope: Element | None) -> str | None:
