@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -113,6 +114,45 @@ def _batch_lines(batch: Path) -> Iterator[tuple[int, Path, str, str | None]]:
             if not path.is_absolute() and not path.exists():
                 path = batch.parent / path  # paths may be relative to the list file
             yield line_no, path, url.strip(), None
+
+
+@main.command("detect")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", required=True, help="The URL the page was fetched from.")
+def detect_command(file: Path, url: str) -> None:
+    """Detect platform, news sections and visitor counter on a saved (home) page."""
+    from .onboard import detect
+
+    found = detect(_read_page(file), url)
+    click.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+
+
+@main.command("add")
+@click.argument("url")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              default="portals.local.toml", show_default=True,
+              help="Registry file to append the new portal to.")  # fmt: skip
+@click.option("--slug", help="Registry slug (default: derived from the host name).")
+def add_command(url: str, config: Path, slug: str | None) -> None:
+    """Fetch a portal's home page, detect it, and add it to a registry file."""
+    from .onboard import detect, slug_for, write_entry
+    from .run import fetch_page
+
+    try:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"not an http(s) URL: {url!r}")
+        response = fetch_page(url)
+        found = detect(response.body, response.url, response.encoding)
+        chosen = slug or slug_for(response.url)
+        write_entry(config, chosen, found)
+    except (RegistryError, OSError) as exc:
+        raise UsageError(str(exc)) from exc
+    click.echo(
+        f"added portals.{chosen} to {config}: platform {found.platform}, "
+        f"{len(found.sections)} sections, counter {'yes' if found.visitor_counter else 'no'}"
+    )
+    click.echo(f"crawl it with: portal-archive crawl {chosen} --config {config}")
 
 
 @main.command("crawl")

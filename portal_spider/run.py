@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.http import Response
 from scrapy.settings import Settings
 
 from .registry import Portal
 from .spiders.portal import PortalSpider
+from .spiders.probe import ProbeSpider
 
 
 def crawl_settings(db_path: Path, log_level: str = "WARNING") -> Settings:
@@ -35,3 +37,26 @@ def run_crawls(
         slug: str(crawler.stats.get_value("portal/crawl_status", "failed"))  # type: ignore[union-attr]
         for slug, crawler in crawlers.items()
     }
+
+
+class FetchError(OSError):
+    """A page could not be fetched (network error, robots.txt, HTTP error status)."""
+
+
+def fetch_page(url: str) -> Response:
+    """Fetch one page through Scrapy (robots.txt obeyed, retries, our User-Agent)."""
+    settings = crawl_settings(Path("unused.db"))
+    settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+    settings.set("PORTAL_PROGRESS_INTERVAL", 0, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(ProbeSpider)
+    process.crawl(crawler, url=url)
+    process.start()
+    spider = crawler.spider
+    assert isinstance(spider, ProbeSpider)
+    if spider.response is None:
+        reason = spider.failure or "no response (blocked by robots.txt?)"
+        raise FetchError(f"{url}: could not fetch: {reason}")
+    if spider.response.status >= 400:
+        raise FetchError(f"{url}: HTTP {spider.response.status}")
+    return spider.response

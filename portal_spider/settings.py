@@ -46,6 +46,8 @@ EXTENSIONS = {
     "portal_spider.progress.ProgressReporter": 500,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
+# Scrapy's remote control needs the asyncio reactor (see TWISTED_REACTOR); we do not use it.
+REMOTE_CONTROL_ENABLED = False
 PORTAL_PROGRESS_INTERVAL = 5.0
 
 # Twisted's own default reactor (epoll on Linux), not Scrapy's asyncio one: with the asyncio

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
-from .conftest import stop
+from .conftest import free_port, stop
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -57,3 +59,50 @@ def test_demo_portal_bad_input_exits_2() -> None:
     result = _cli("demo-portal", "--articles", "0")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_detect_on_a_saved_home_page(demo_portal: str, tmp_path: Path) -> None:
+    home = tmp_path / "home.html"
+    home.write_bytes(urllib.request.urlopen(demo_portal).read())
+    result = _cli("detect", str(home), "--url", demo_portal)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found == {
+        "platform": "demo",
+        "sections": [
+            demo_portal + "tin-tuc-su-kien/",
+            demo_portal + "chinh-tri/",
+            demo_portal + "kinh-te-xa-hoi/",
+            demo_portal + "van-hoa-xa-hoi/",
+        ],
+        "visitor_counter": True,
+    }
+
+
+def test_add_writes_an_entry_that_crawls_the_whole_portal(demo_portal: str, tmp_path: Path) -> None:
+    config = tmp_path / "mine.toml"
+    result = _cli("add", demo_portal, "--config", str(config), "--slug", "tra-vinh")
+    assert result.returncode == 0, result.stderr
+    assert "added portals.tra-vinh" in result.stdout
+    db = tmp_path / "added.db"
+    crawl = subprocess.run(
+        [sys.executable, "-m", "portal_spider", "crawl", "tra-vinh", "--config", str(config),
+         "--db", str(db)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert crawl.returncode == 0, crawl.stderr[-2000:]
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from articles").fetchone()[0] == 240
+    assert conn.execute("select platform from portals").fetchone()[0] == "demo"
+    again = _cli("add", demo_portal, "--config", str(config), "--slug", "tra-vinh")
+    assert again.returncode == 2 and "already present" in again.stderr
+
+
+def test_add_refuses_bad_urls_and_unreachable_portals(tmp_path: Path) -> None:
+    config = tmp_path / "mine.toml"
+    result = _cli("add", "ftp://example.gov.vn/", "--config", str(config))
+    assert result.returncode == 2 and "not an http(s) URL" in result.stderr
+    closed = f"http://127.0.0.1:{free_port()}/"
+    result = _cli("add", closed, "--config", str(config))
+    assert result.returncode == 2 and "could not fetch" in result.stderr
+    assert not config.exists()

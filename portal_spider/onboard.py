@@ -1,0 +1,103 @@
+"""Onboarding a portal we have never seen: detect its platform, sections and counter, and
+write a registry entry (`portal-archive detect` and `portal-archive add`)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .extract import extract_page, parse_document
+from .extract.platforms import detect_platform
+from .extract.sections import find_sections
+from .registry import RegistryError, load_registry
+
+# Portal names in <title> usually carry the page name before a dash: "Trang chủ - Cổng …".
+_TITLE_PREFIX = re.compile(r"^\s*(?:trang chủ|home)\s*[-|–:]\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What we can tell about a portal from one of its pages."""
+
+    url: str
+    platform: str
+    name: str | None
+    sections: list[tuple[str, str]]
+    visitor_counter: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "platform": self.platform,
+            "sections": [url for url, _ in self.sections],
+            "visitor_counter": self.visitor_counter,
+        }
+
+
+def detect(html: bytes, url: str, encoding: str | None = None) -> Detection:
+    """Platform, news sections and counter presence of a (home) page. Pure."""
+    doc = parse_document(html, url, encoding)
+    record = extract_page(html, url, encoding)
+    title = doc.page_title()
+    name = _TITLE_PREFIX.sub("", title) if title else None
+    return Detection(
+        url=url,
+        platform=detect_platform(doc).name,
+        name=name,
+        sections=find_sections(doc),
+        visitor_counter=record.visitor_counter is not None,
+    )
+
+
+def slug_for(url: str) -> str:
+    """A registry slug from the host: "www.hoabinh.gov.vn" -> "hoabinh-gov-vn"."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "portal").removeprefix("www.")
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{host}-{parts.port}" if parts.port else host).strip("-")
+    return slug[:63]
+
+
+def write_entry(config: Path, slug: str, found: Detection) -> None:
+    """Append a [portals.<slug>] table to a user config file; refuse to overwrite a slug."""
+    if not found.sections:
+        raise RegistryError(f"{found.url}: no news sections found on this page")
+    if config.exists():
+        load_registry([config])  # refuse to append to a file that is already broken
+        if slug in _slugs_in(config):
+            raise RegistryError(f"{config}: portals.{slug}: already present (choose --slug)")
+    parts = urlsplit(found.url)
+    origin = f"{parts.scheme}://{parts.netloc}/"
+    sections = [(_path_of(url), name) for url, name in found.sections]
+    lines = [
+        "",
+        f"[portals.{slug}]",
+        f"name = {_toml_string(found.name or slug)}",
+        f"base_url = {_toml_string(origin)}",
+        f"platform = {_toml_string(found.platform)}",
+        "sections = [",
+        *(
+            f"    {{ path = {_toml_string(path)}, name = {_toml_string(name)} }},"
+            for path, name in sections
+        ),
+        "]",
+    ]
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    load_registry([config])  # what we wrote must load; RegistryError otherwise
+
+
+def _path_of(url: str) -> str:
+    """Sections are stored as paths, so `--base-url` can move a portal (the demo's port)."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _slugs_in(config: Path) -> set[str]:
+    return set(re.findall(r"^\[portals\.([a-z0-9-]+)\]", config.read_text("utf-8"), re.M))
+
+
+def _toml_string(value: str) -> str:
+    # A JSON string is a valid TOML basic string for everything we write (no control chars).
+    return json.dumps(value, ensure_ascii=False)
