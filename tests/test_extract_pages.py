@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 from portal_spider.extract import extract_page
@@ -194,3 +195,13 @@ def test_published_at_from_the_lead_with_the_year_from_the_url() -> None:
 def test_header_clock_is_not_the_article_date() -> None:
     html = _bare_article(date_line="Thứ Tư, 3 tháng 12, 2025")
     assert extract_page(html, "https://x.example.gov.vn/tin/a-1").published_at is None
+
+
+def test_decomposed_page_gives_the_same_nfc_record() -> None:
+    """Real portals serve NFD text; the record must be the same as for the NFC page."""
+    html = (PAGES / "article_figure.html").read_text(encoding="utf-8")
+    nfc = extract_page(html, ARTICLE_URL).to_dict()
+    nfd = extract_page(unicodedata.normalize("NFD", html), ARTICLE_URL).to_dict()
+    assert nfd == nfc
+    assert nfd["visitor_counter"]["total"] == 1448808
+    assert nfd["published_at"] == "2022-05-09T07:45:00+07:00"

@@ -9,6 +9,7 @@ numbers in <td>). Per-article view counts ("Lượt xem: 314") use labels not li
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -96,6 +97,8 @@ def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
         stripped = raw.strip()
         if not stripped:
             continue
+        if len(stripped) <= _MAX_ROW_CHARS:
+            stripped = unicodedata.normalize("NFC", stripped)  # decomposed pages exist
         # Rows are short and start with a label word or a digit; ruling the rest out before
         # folding keeps this cheap on every page.
         if len(stripped) > _MAX_ROW_CHARS or not _ROW_START.match(stripped):

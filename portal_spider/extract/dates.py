@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 VN_OFFSET = "+07:00"
@@ -36,6 +37,7 @@ def parse_vn_datetime(text: str | None, context_year: int | None = None) -> str 
     """
     if not text:
         return None
+    text = unicodedata.normalize("NFC", text)  # "ngày", "tháng" may arrive decomposed
     match = _DATE.search(text) or _LONG_DATE.search(text)
     if not match:
         short = _SHORT_DATE.search(text) if context_year else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -114,9 +113,9 @@ def parse_document(html: bytes | str, url: str, encoding: str | None = None) -> 
     """Parse a page once; scripts, styles and comments are dropped from the tree."""
     markup = html if isinstance(html, str) else decode_html(html, encoding)
     markup = _XML_DECLARATION.sub("", markup, count=1)
-    if not unicodedata.is_normalized("NFC", markup):
-        # Stored text must be NFC; normalising once here serves every extractor.
-        markup = unicodedata.normalize("NFC", markup)
+    # Not normalised to NFC here: real pages are often decomposed and normalising 90 KB of
+    # markup costs ~1.2 ms; every text we output or match is short and normalised where used
+    # (clean_text, fold_label, parse_vn_datetime, the pager texts).
     try:
         root = etree.fromstring(markup, _PARSER) if markup.strip() else None
     except etree.XMLSyntaxError:

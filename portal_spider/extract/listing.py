@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from lxml.etree import _Element as Element
 
@@ -55,13 +56,13 @@ def _next_in_pagination(doc: Document, container: Element) -> str | None:
         if " next " in classes.replace("-", " "):
             return doc.absolute(anchor.get("href"))
     for anchor in anchors:
-        text = text_of(anchor).strip()
+        text = unicodedata.normalize("NFC", text_of(anchor)).strip()
         if _NEXT_TEXT.match(text) and not _NOT_NEXT.search(text):
             return doc.absolute(anchor.get("href"))
     current = _current_page_number(container)
     if current is not None:
         for anchor in anchors:
-            if text_of(anchor).strip() == str(current + 1):
+            if unicodedata.normalize("NFC", text_of(anchor)).strip() == str(current + 1):
                 return doc.absolute(anchor.get("href"))
     return None
 
