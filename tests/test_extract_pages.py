@@ -205,3 +205,20 @@ def test_decomposed_page_gives_the_same_nfc_record() -> None:
     assert nfd == nfc
     assert nfd["visitor_counter"]["total"] == 1448808
     assert nfd["published_at"] == "2022-05-09T07:45:00+07:00"
+
+
+def test_attachments_by_download_cue_and_invisible_characters_removed() -> None:
+    body = (
+        "<p>Ủy ban nhân dân\u200b phường ban hành kế hoạch tổ chức\u00ad Ngày hội Đại đoàn "
+        "kết toàn dân tộc năm 2024 tại các khu dân cư trên địa bàn.</p>"
+        * 3
+        + '<p><a href="/Download.aspx?id=8841">Tải về</a> kế hoạch chi tiết.</p>'
+        + '<p><a href="/tin-tuc/bai-khac.html">Bài khác</a></p>'
+    )
+    html = f"<html><body><h1>Kế hoạch</h1><div class='content-detail'>{body}</div></body></html>"
+    record = extract_page(html, "https://x.example.gov.vn/tin-tuc/ke-hoach-1.html")
+    assert [(a.url, a.title) for a in record.attachments] == [
+        ("https://x.example.gov.vn/Download.aspx?id=8841", "Tải về")
+    ]
+    assert "\u200b" not in record.body_text and "\u00ad" not in record.body_text
+    assert "Ủy ban nhân dân phường ban hành kế hoạch tổ chức Ngày hội" in record.body_text

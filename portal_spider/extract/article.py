@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
@@ -32,6 +33,11 @@ _DOCUMENT_EXTENSIONS = (
 )  # fmt: skip
 _CAPTION_CLASSES = re.compile(r"caption|image_desc|img-desc|desc-img|chu-thich|note", re.I)
 _MIN_BODY_CHARS = 200
+# Link texts that say "this is a file": tải về/tải xuống (download), (file|tệp) đính kèm
+# (attached file), văn bản đính kèm (attached document).
+_DOWNLOAD_CUE = re.compile(
+    r"tải về|tải xuống|download|(?:file|tệp|tập tin|văn bản) đính kèm", re.IGNORECASE
+)
 _DATE_IN_PATH = re.compile(r"/(20\d\d)-(\d{1,2})-(\d{1,2})/")
 _YEAR_IN_PATH = re.compile(r"/(20\d\d)[/-]")
 VIETNAM = timezone(timedelta(hours=7))
@@ -244,6 +250,8 @@ def _split_byline(
 
 
 def _attachments(doc: Document, body: Element, near: Element) -> list[Attachment]:
+    """Documents linked from the article: by file extension, or by a download cue in the
+    link ("Tải về", "File đính kèm") for portals that serve files from Download.aspx?id=…"""
     areas = [body]
     for found in doc.select(doc.candidates("attachment_areas"), within=near):
         areas.extend(found)
@@ -254,7 +262,14 @@ def _attachments(doc: Document, body: Element, near: Element) -> list[Attachment
             url = doc.absolute(link.get("href"))
             if not url or url in seen:
                 continue
-            if urlsplit(url).path.lower().endswith(_DOCUMENT_EXTENSIONS):
+            label = clean_text(text_of(link))
+            path = urlsplit(url).path.lower()
+            if path.endswith(_DOCUMENT_EXTENSIONS) or _is_download_cue(label, link):
                 seen.add(url)
-                found.append(Attachment(url=url, title=clean_text(text_of(link))))
+                found.append(Attachment(url=url, title=label))
     return found
+
+
+def _is_download_cue(label: str | None, link: Element) -> bool:
+    cue = " ".join(filter(None, (label, link.get("title"), link.get("class"))))
+    return bool(cue) and _DOWNLOAD_CUE.search(unicodedata.normalize("NFC", cue)) is not None

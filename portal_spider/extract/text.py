@@ -7,7 +7,10 @@ import unicodedata
 
 from lxml.etree import _Element as Element
 
-_SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Invisible characters editors leave in portal text (zero-width joiners, soft hyphens, BOMs):
+# they split words for search and compare, and carry no wording.
+_INVISIBLE = re.compile(r"[\u00ad\u200c\u200d\u2060\ufeff]")
 
 
 def clean_text(value: str | None) -> str | None:
@@ -18,7 +21,7 @@ def clean_text(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    text = _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    text = _SPACE.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", value))).strip()
     return text or None
 
 
