@@ -21,13 +21,13 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_help_lists_every_command() -> None:
     result = _cli("--help")
     assert result.returncode == 0
-    for command in ("demo", "demo-portal", "crawl", "serve", "extract"):
+    for command in ("demo", "demo-portal", "crawl", "serve", "extract", "add", "detect"):
         assert f"  {command} " in result.stdout
 
 
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    for command in ("demo", "demo-portal", "crawl", "serve", "extract"):
+    for command in ("demo", "demo-portal", "crawl", "serve", "extract", "add", "detect"):
         assert f"`portal-archive {command}" in readme
 
 
