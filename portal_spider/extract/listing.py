@@ -34,6 +34,17 @@ def extract_next_page(doc: Document) -> str | None:
     return None
 
 
+def is_next_label(text: str) -> bool:
+    """Whether a pager link's text means "next page" (also used by postback pagers)."""
+    text = text.strip()
+    return bool(_NEXT_TEXT.match(text)) and not _NOT_NEXT.search(text)
+
+
+def current_page_number(container: Element) -> int | None:
+    """The current page number shown in a pager block (public for platform hooks)."""
+    return _current_page_number(container)
+
+
 def _unique_urls(doc: Document, anchors: list[Element]) -> list[str]:
     urls: list[str] = []
     seen: set[str] = set()
