@@ -51,3 +51,19 @@ def test_liferay_asset_publisher_listing(
     assert len(set(record.links)) == links
     assert record.next_page is not None and record.next_page.endswith(f"_101_cur={next_cur}")
     assert record.visitor_counter is None  # Liferay listings of this portal show no counter
+
+
+def test_liferay_english_hot_news_listing(shared_dir: Path) -> None:
+    """The English sub-site's URL looks like an article, but the page is the Hot News list."""
+    url = (
+        "https://sotttt.hanoi.gov.vn/web/sotttt-eng/hot-news/-/view_content/"
+        "3159582-hanoi-continues-to-improve-the-business-environment.html/en"
+    )
+    page = _page(shared_dir, "sotttt-hanoi_liferay_listing_en-hot-news.html")
+    record = extract_page(page, url)
+    assert record.kind == "listing"
+    assert record.title == "Hot News"
+    assert len(record.links) == 20
+    assert all("/web/sotttt-eng/hot-news/-/view_content/" in link for link in record.links)
+    assert record.next_page is None  # one page: no pager
+    assert record.visitor_counter is None  # "View count: 536" is per article, not the counter

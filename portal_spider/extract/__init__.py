@@ -41,6 +41,13 @@ def extract_page(html: bytes | str, url: str, encoding: str | None = None) -> Pa
         fill_article(doc, record, body)
         return record
     links = extract_listing_links(doc)
+    if platform.name == "generic" and len(links) < _MIN_LISTING_LINKS:
+        # Unknown platform, no body container: ask trafilatura (imported on first use: it
+        # costs ~0.15 s to import and known platforms never need it).
+        from .fallback import fill_from_main_text
+
+        if fill_from_main_text(doc, record):
+            return record
     if len(links) >= _MIN_LISTING_LINKS:
         record.kind = "listing"
         record.links = links

@@ -21,10 +21,11 @@ _BLOCK_TAGS = frozenset(
      "dd"}
 )  # fmt: skip
 # Byline labels: "Thực hiện" (produced by), "Tin, ảnh" (text and photos), "Bài" (article),
-# "Nguồn" (source), "Tác giả" (author), "Theo" (according to).
+# "Nguồn" (source), "Tác giả" (author), "Theo" (according to); "Viết bởi" (written by,
+# Joomla's Vietnamese "Viết bởi %s", no colon).
 _BYLINE = re.compile(
-    r"^(?:thực hiện|tin,? ảnh|tin và ảnh|tin|bài,? ảnh|bài và ảnh|bài|ảnh|nguồn|tác giả|"
-    r"theo|pv|nhóm pv|tin bài)\s*:\s*(?P<name>.{2,120})$",
+    r"^(?:(?:thực hiện|tin,? ảnh|tin và ảnh|tin|bài,? ảnh|bài và ảnh|bài|ảnh|nguồn|tác giả|"
+    r"theo|pv|nhóm pv|tin bài)\s*:|viết bởi\s*:?)\s*(?P<name>.{2,120})$",
     re.IGNORECASE,
 )
 _DOCUMENT_EXTENSIONS = (
@@ -33,6 +34,8 @@ _DOCUMENT_EXTENSIONS = (
 )  # fmt: skip
 _CAPTION_CLASSES = re.compile(r"caption|image_desc|img-desc|desc-img|chu-thich|note", re.I)
 _MIN_BODY_CHARS = 200
+# Body-selector matches side by side that make a list of teasers rather than one article.
+_TEASERS = 3
 # Link texts that say "this is a file": tải về/tải xuống (download), (file|tệp) đính kèm
 # (attached file), văn bản đính kèm (attached document).
 _DOWNLOAD_CUE = re.compile(
@@ -47,10 +50,37 @@ _CONTAINER_LEVELS = 2
 
 def find_body(doc: Document) -> Element | None:
     """The article body container, if the page has one with enough text to be an article."""
-    body = doc.first(doc.candidates("body"))
+    body = next(
+        (found[0] for found in doc.select(doc.candidates("body")) if not _is_teaser_list(found)),
+        None,
+    )
     if body is None or len(text_of(body).strip()) < _MIN_BODY_CHARS:
         return None
     return body
+
+
+def _is_teaser_list(found: list[Element]) -> bool:
+    """Three or more matches at one depth under one container are a listing's teasers
+    (`<article>` + excerpt per post in WordPress and other HTML5 themes), not an article."""
+    if len(found) < _TEASERS:
+        return False
+    first = found[0]
+    for depth in range(1, 4):
+        container = _ancestor(first, depth)
+        if container is None:
+            return False
+        if sum(_ancestor(other, depth) is container for other in found) >= _TEASERS:
+            return True
+    return False
+
+
+def _ancestor(element: Element, depth: int) -> Element | None:
+    for _ in range(depth):
+        parent = element.getparent()
+        if parent is None:
+            return None
+        element = parent
+    return element
 
 
 def fill_article(doc: Document, record: PageRecord, body: Element) -> None:
@@ -61,7 +91,7 @@ def fill_article(doc: Document, record: PageRecord, body: Element) -> None:
     record.summary = clean_text(text_of(summary)) if summary is not None else None
     record.published_at = _published_at(doc, near, record.summary)
     paragraphs, images = _walk_body(doc, body)
-    record.author, paragraphs = _split_byline(doc, body, paragraphs)
+    record.author, paragraphs = _split_byline(doc, body, near, paragraphs)
     record.body_text = "\n\n".join(paragraphs) or None
     record.images = images
     record.attachments = _attachments(doc, body, near)
@@ -129,7 +159,10 @@ def _vietnam_time(value: str | None) -> str | None:
 def _date_in(doc: Document, scope: Element | None) -> str | None:
     for found in doc.select(doc.candidates("date"), within=scope):
         for element in found:
-            parsed = parse_vn_datetime(element.get("datetime") or text_of(element))
+            stamp = element.get("datetime")  # <time datetime="2024-03-12T08:15:00+07:00">
+            parsed = (_vietnam_time(stamp) if stamp else None) or parse_vn_datetime(
+                stamp or text_of(element)
+            )
             if parsed:
                 return parsed
     return None
@@ -178,10 +211,12 @@ def _blocks(element: Element) -> Iterator[Element]:
 
 
 def _is_figure_like(element: Element) -> bool:
-    """<figure>, or the one-image layout table many VN portals use for photo + caption."""
+    """<figure>, the one-image layout table many VN portals use for photo + caption, or a
+    captioned image box (WordPress classic editor: `div.wp-caption` > img + p.wp-caption-text)."""
     if element.tag == "figure":
         return True
-    if element.tag != "table" or element.find(".//img") is None:
+    captioned = element.tag == "div" and _CAPTION_CLASSES.search(element.get("class") or "")
+    if (element.tag != "table" and not captioned) or element.find(".//img") is None:
         return False
     return len(text_of(element).strip()) <= 300
 
@@ -234,7 +269,7 @@ def _is_caption_of_previous(block: Element, images: list[Image], text: str) -> b
 
 
 def _split_byline(
-    doc: Document, body: Element, paragraphs: list[str]
+    doc: Document, body: Element, near: Element, paragraphs: list[str]
 ) -> tuple[str | None, list[str]]:
     """Take the byline ("Thực hiện: …") off the end of the body; return (author, rest)."""
     for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 3), -1):
@@ -242,10 +277,17 @@ def _split_byline(
         if match:
             author = clean_text(match.group("name").rstrip("./ "))
             return author, paragraphs[:index] + paragraphs[index + 1 :]
-    marked = next(doc.select(doc.candidates("byline"), within=body), None)
+    # A marked byline in the body, else next to it (NukeViet's "Tác giả:" line, Joomla's
+    # "Viết bởi …" sit outside the body container); its label is dropped like above.
+    byline = doc.candidates("byline")
+    marked = next(doc.select(byline, within=body), None) or next(
+        doc.select(byline, within=near), None
+    )
     if marked:
-        author = clean_text(text_of(marked[-1]))
-        return author, [p for p in paragraphs if p != author]
+        text = clean_text(text_of(marked[-1]))
+        match = _BYLINE.match(text or "")
+        author = clean_text(match.group("name").rstrip("./ ")) if match else text
+        return author, [p for p in paragraphs if p != text]
     return None, paragraphs
 
 

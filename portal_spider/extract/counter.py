@@ -77,6 +77,11 @@ _MAX_GAP = 3
 _MAX_CLIMB = 3
 # Longest text node that can be one counter row ("Tổng số lượt truy cập: 1.448.808").
 _MAX_ROW_CHARS = 48
+# Longest text node read as several rows ("Đang online: 12 | Hôm nay: 345 | Tổng: 1.448.808").
+_MAX_LINE_CHARS = 120
+# Row separators inside one text node, and around rows ("| Tổng truy cập: 45.210 |").
+_SEPARATORS = "|•·"
+_SPLIT = re.compile(r"\s*[|•·]\s*|\s{2,}")
 # Every text node in document order, as lxml "smart strings" that know their element.
 _TEXT_NODES = etree.XPath("//text()")
 
@@ -94,18 +99,19 @@ def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
     last_owner: Element | None = None
     gap = 0
     for raw in _TEXT_NODES(doc.root):
-        stripped = raw.strip()
+        stripped = raw.strip().strip(_SEPARATORS).strip()
         if not stripped:
             continue
-        if len(stripped) <= _MAX_ROW_CHARS:
-            stripped = unicodedata.normalize("NFC", stripped)  # decomposed pages exist
-        # Rows are short and start with a label word or a digit; ruling the rest out before
-        # folding keeps this cheap on every page.
-        if len(stripped) > _MAX_ROW_CHARS or not _ROW_START.match(stripped):
-            key, value, is_row = None, None, False
+        size = len(stripped)
+        # Longer than one row: only a one-liner with separators can still hold rows.
+        if size > _MAX_ROW_CHARS and (
+            size > _MAX_LINE_CHARS or not _ROW_START.match(stripped) or not _SPLIT.search(stripped)
+        ):
+            rows = None
         else:
-            key, value, is_row = _read_node(fold_label(stripped), pending)
-        if not is_row:
+            stripped = unicodedata.normalize("NFC", stripped)  # decomposed pages exist
+            rows = _read_text(stripped, pending)
+        if rows is None:
             pending.clear()
             gap += 1
             continue
@@ -114,7 +120,7 @@ def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
             blocks.append(current)
             current = {}
         gap, last_owner = 0, owner
-        if key is not None and value is not None:
+        for key, value in rows:
             if key in current:  # a key seen twice means a second block has started
                 blocks.append(current)
                 current = {}
@@ -150,6 +156,27 @@ def _climb(element: Element) -> Iterator[Element]:
     while node is not None:
         yield node
         node = node.getparent()
+
+
+def _read_text(text: str, pending: list[str]) -> list[tuple[str, int]] | None:
+    """The (key, value) rows of one text node; [] for a bare label, None for other text.
+
+    One node may hold several rows, split at "|" or a run of spaces: the footer one-liner
+    "Đang online: 12&nbsp;&nbsp;&nbsp;&nbsp;Tổng truy cập: 45.210" (Nina template, research).
+    """
+    # Rows start with a label word or a digit; ruling the rest out before folding keeps this
+    # cheap on every page.
+    if not _ROW_START.match(text):
+        return None
+    pieces = _SPLIT.split(text) if len(text) > _MAX_ROW_CHARS or _SPLIT.search(text) else [text]
+    rows: list[tuple[str, int]] = []
+    for piece in pieces:
+        key, value, is_row = _read_node(fold_label(piece), pending)
+        if not is_row:
+            return None
+        if key is not None and value is not None:
+            rows.append((key, value))
+    return rows
 
 
 def _read_node(text: str, pending: list[str]) -> tuple[str | None, int | None, bool]:

@@ -1,0 +1,514 @@
+"""Main text of pages no platform profile knows: trafilatura, then Vietnamese post-processing.
+
+Runs only on the "generic" platform when no body selector matched (see `extract_page`), so the
+~5-15 ms trafilatura costs per page is never paid on a known platform. Pure: no I/O.
+
+Why trafilatura, and in which mode (numbers from `bench/generic_fallback.py`):
+- `favor_precision=True`: on the 7 real government pages of ../shared/realdata/gov-pages-intl
+  it let 1 of 23 must-not-contain snippets through against 4 of 23 by default (the default
+  also takes a sidebar of photo captions), for 1 fewer of 20 must-contain snippets (a heading
+  that the default keeps by taking the whole column). Portal pages are menus, sidebars and
+  footers around a short article, so a leak costs more than a lost heading.
+- `include_comments=False`: portals have no reader comments; their "Ý kiến bạn đọc" forms
+  and polls are boilerplate. `include_tables=True`: articles carry data tables (figures by
+  commune, schedules); layout tables are unwrapped before trafilatura sees them (below).
+- trafilatura wants an lxml.html tree; ours is a plain lxml.etree tree (faster, see
+  document.py), so its own `load_html` parses the already-decoded markup once more
+  (~1-2 ms on a portal page): the only second parse in extraction, on unknown platforms only.
+
+What trafilatura does not know about Vietnamese portals, done here on its output:
+- old portals lay the whole page out in nested tables; trafilatura keeps a table as content,
+  so the menu, sidebar and footer cells came out as one "table" row. Tables that hold other
+  tables or long paragraphs are turned into plain blocks first;
+- the heading and the date line ("Cập nhật: 05/06/2024 14:30 | Lượt xem: 327") are dropped
+  from the body (the date line dates the record when no date selector did);
+- the sapo is dropped when repeated as the first paragraph;
+- image captions (figcaption, the one-image layout table) are dropped from the body;
+- the byline ("Thực hiện:", "Tin, ảnh:", "Nguồn:", "Theo ...") goes to `author`;
+- "Các tin khác" / "Tin liên quan" lists and everything after them are cut;
+- footer lines ("Giấy phép", "Chịu trách nhiệm chính", "Địa chỉ:", ...) are cut.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml.etree import _Element as Element
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.settings import Extractor
+from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
+
+from .dates import parse_vn_datetime
+from .document import Document
+from .record import PageRecord
+from .text import clean_text, fold_label, text_of
+
+#: Below this many characters of body text (after post-processing) a page is not an article.
+#: A listing's teaser (title + sapo) is 150-300 characters and trafilatura in precision mode
+#: keeps at most one or two of them; the shortest portal news items (three sentences: who,
+#: what, when) run to ~400. The selector path uses 200 because there a body container named
+#: by a platform profile already says "article".
+MIN_FALLBACK_CHARS = 400
+#: A page whose extracted paragraphs are mostly link texts is a list of links, not an article.
+_MAX_LINK_PARAGRAPH_SHARE = 0.3
+# Teaser boxes: at most this many children, one link with a title-length text.
+_TEASERS = 3
+_TEASER_BOX_CHILDREN = 5
+_TITLE_LINK_CHARS = 20
+_PREFIX = 40
+
+# Headings that open the related-articles list at the end of an article: "Các tin khác"
+# (other news), "Tin liên quan" (related news), "Các bài viết khác", "Tin cùng chuyên mục"
+# (same section), "Xem thêm" (see also), "Tin đã đưa" (earlier news).
+_RELATED = re.compile(
+    r"^(?:các |những )?(?:tin|bài|bài viết|tin bài|tin tức)\s*(?:khác|liên quan|cùng chuyên mục|"
+    r"cùng loại|đã đưa|mới hơn|cũ hơn|đọc nhiều)(?:\s+\S+){0,3}\s*[:.»>]*$|^xem thêm\s*:?$",
+    re.IGNORECASE,
+)
+# Footer lines: licence ("Giấy phép số 12/GP-..."), editor in charge ("Chịu trách nhiệm chính"),
+# "Ghi rõ nguồn" (cite the source), owner ("Cơ quan chủ quản"), address, phone, copyright.
+_FOOTER = re.compile(
+    r"^(?:giấy phép(?: số| thiết lập|:)|chịu trách nhiệm|ghi rõ nguồn|cơ quan chủ quản|"
+    r"đơn vị quản lý|bản quyền|copyright|©|địa chỉ\s*:|điện thoại\s*:|đt\s*:|fax\s*:|"
+    r"email\s*:|e-mail\s*:|trưởng ban biên tập)",
+    re.IGNORECASE,
+)
+_FOOTER_ANYWHERE = re.compile(
+    r"chịu trách nhiệm (?:chính|nội dung)|ghi rõ nguồn|giấy phép số\s*\d+\s*/|/GP-", re.I
+)
+_FOOTER_MAX_CHARS = 300
+# The portal's name printed above the footer lines: "Cổng thông tin điện tử xã ...",
+# "Trang thông tin điện tử ...", or any short line in capitals.
+_SITE_NAME = re.compile(r"^(?:cổng thông tin|trang thông tin|website|trang tin)", re.IGNORECASE)
+_SITE_NAME_MAX_CHARS = 120
+# Byline labels, as in article.py, plus "Theo <source>" without a colon, alone on its line.
+_BYLINE = re.compile(
+    r"^(?:thực hiện|tin,? ảnh|tin và ảnh|tin|bài,? ảnh|bài và ảnh|bài|ảnh|nguồn|tác giả|"
+    r"theo|pv|nhóm pv|tin bài|tin,? bài)\s*:\s*(?P<name>.{2,120})$",
+    re.IGNORECASE,
+)
+# "Theo Báo Nhân Dân", "(Theo baochinhphu.vn)": a source name (capitalised or a domain) with no
+# clause after it, so a closing sentence "Theo kế hoạch, ..." is never taken for a byline.
+_BYLINE_THEO = re.compile(
+    r"^\(?[Tt]heo\s+(?P<name>[A-ZĐÀ-Ỹ][^,;:!?()]{1,60}?|[\w.-]+\.(?:vn|com|net|org))\)?\.?$"
+)
+_BYLINE_LINES = 3
+_THEO_MAX_CHARS = 70
+_DATE_LINE_MAX_CHARS = 120
+# A paragraph opening with a date ("29/09/2012 | 12:00 AM ..."), and a date line's openings:
+# "Ngày đăng" (posted on), "Đăng ngày", "Cập nhật" (updated), "Ngày".
+_STAMP = re.compile(r"^\W{0,3}\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}")
+_STAMP_LINE = re.compile(
+    r"^\W{0,3}(?:\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|ngày đăng|đăng ngày|cập nhật|"
+    r"ngày \d)",
+    re.IGNORECASE,
+)
+# How many elements after the heading to look at for the date line.
+_DATE_LOOKAHEAD = 25
+_LAYOUT_CELL_CHARS = 300
+_FIGURE_TABLE_CHARS = 300
+
+
+@dataclass(slots=True)
+class MainText:
+    """What the fallback found: body paragraphs, byline, and the date line if it saw one."""
+
+    paragraphs: list[str]
+    author: str | None = None
+    published_at: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def trafilatura_options(url: str | None = None) -> Extractor:
+    """The trafilatura settings the fallback uses (see the module docstring for why)."""
+    return Extractor(
+        output_format="python",
+        precision=True,
+        comments=False,
+        tables=True,
+        url=url,
+    )
+
+
+def raw_paragraphs(tree: HtmlElement | str, url: str | None = None) -> list[str]:
+    """trafilatura's main text as paragraphs, before our post-processing."""
+    result = bare_extraction(tree, options=trafilatura_options(url))
+    if result is None or result.body is None:
+        return []
+    paragraphs: list[str] = []
+    for block in result.body:
+        if block.tag == "list":
+            items = [xmltotxt(item, False) for item in block.iter("item")]
+        elif block.tag == "table":
+            items = [
+                " | ".join(t for c in row if (t := clean_text(xmltotxt(c, False))))
+                for row in block.iter("row")
+            ]
+        else:
+            items = [xmltotxt(block, False)]
+        paragraphs.extend(t for item in items if (t := clean_text(item)))
+    return paragraphs
+
+
+def extract_main_text(
+    doc: Document,
+    title: str | None = None,
+    summary: str | None = None,
+    min_chars: int = MIN_FALLBACK_CHARS,
+) -> MainText | None:
+    """The page's main text, post-processed; None when it is not substantial (not an article)."""
+    tree = load_html(doc.markup)
+    if tree is None:
+        return None
+    captions = _unwrap_layout_tables(tree)
+    captions.update(_captions(doc.root))
+    paragraphs = raw_paragraphs(tree, doc.url)
+    if _has_teaser_stamps(paragraphs):
+        return None
+    found = postprocess(paragraphs, title, summary, captions, min_chars)
+    if found is None:
+        return None
+    if _mostly_links(doc, found.paragraphs) or _mostly_teasers(doc, found.paragraphs):
+        return None
+    return found
+
+
+def postprocess(
+    paragraphs: list[str],
+    title: str | None = None,
+    summary: str | None = None,
+    captions: set[str] | None = None,
+    min_chars: int = MIN_FALLBACK_CHARS,
+) -> MainText | None:
+    """Vietnamese clean-up of extracted paragraphs; None when too little text is left."""
+    paragraphs = _cut_related(paragraphs)
+    paragraphs = _cut_footer(paragraphs)
+    paragraphs, published_at = _drop_heading_lines(paragraphs, title)
+    if summary:
+        folded = fold_label(summary)
+        paragraphs = [p for p in paragraphs if fold_label(p) != folded]
+    if captions:
+        paragraphs = [p for p in paragraphs if fold_label(p) not in captions]
+    author, paragraphs = _split_byline(paragraphs)
+    paragraphs = _dedupe(paragraphs)
+    if not paragraphs or sum(len(p) for p in paragraphs) < min_chars:
+        return None
+    return MainText(paragraphs=paragraphs, author=author, published_at=published_at)
+
+
+def date_line_after_heading(doc: Document, heading: Element | None) -> str | None:
+    """The date line printed just below the heading ("Thứ ba, 12/03/2024 08:15")."""
+    if heading is None:
+        return None
+    seen = 0
+    for element in heading.itersiblings():
+        for inner in element.iter():
+            if not isinstance(inner.tag, str):
+                continue
+            seen += 1
+            text = text_of(inner)
+            if len(text) <= _DATE_LINE_MAX_CHARS:
+                parsed = parse_vn_datetime(text)
+                if parsed:
+                    return parsed
+            if seen >= _DATE_LOOKAHEAD:
+                return None
+    return None
+
+
+def heading_element(doc: Document, title: str | None) -> Element | None:
+    """The element that prints the article's title: an <h1>, else one whose text is the title."""
+    heading = doc.root.find(".//body//h1")
+    if heading is not None:
+        return heading
+    if not title:
+        return None
+    wanted = fold_label(title)
+    for element in doc.root.iterfind(".//body//*"):
+        if element.tag in ("a", "title") or len(element) > 2:
+            continue
+        text = element.text
+        if text and wanted.startswith(fold_label(text)) and fold_label(text_of(element)) == wanted:
+            return element
+    return None
+
+
+def page_heading(doc: Document) -> str | None:
+    """The article title from <title>/og:title, without the portal's " - Site name" suffix."""
+    value = doc.meta("og:title") or doc.page_title()
+    if not value:
+        return None
+    for separator in (" | ", " - ", " – ", " :: "):
+        if separator in value:
+            head = value.rsplit(separator, 1)[0].strip()
+            if len(head) >= 15:
+                return head
+    return value
+
+
+def _cut_related(paragraphs: list[str]) -> list[str]:
+    for index, paragraph in enumerate(paragraphs):
+        if index > 0 and len(paragraph) <= 60 and _RELATED.match(paragraph.strip()):
+            return paragraphs[:index]
+    return paragraphs
+
+
+def _cut_footer(paragraphs: list[str]) -> list[str]:
+    for index, paragraph in enumerate(paragraphs):
+        if index == 0 or len(paragraph) > _FOOTER_MAX_CHARS:
+            continue
+        strong = _FOOTER_ANYWHERE.search(paragraph) is not None
+        if (strong or _FOOTER.match(paragraph)) and all(
+            len(p) <= _FOOTER_MAX_CHARS for p in paragraphs[index:]
+        ):
+            kept = paragraphs[:index]
+            while len(kept) > 1 and _is_site_name(kept[-1]):
+                kept.pop()  # "CỔNG THÔNG TIN ĐIỆN TỬ XÃ ..." heading the footer
+            return kept
+    return [p for p in paragraphs if not (len(p) <= _FOOTER_MAX_CHARS and _is_strong_footer(p))]
+
+
+def _is_site_name(paragraph: str) -> bool:
+    if len(paragraph) > _SITE_NAME_MAX_CHARS:
+        return False
+    letters = [c for c in paragraph if c.isalpha()]
+    return bool(letters) and (
+        all(c.isupper() for c in letters) or _SITE_NAME.match(paragraph) is not None
+    )
+
+
+def _is_strong_footer(paragraph: str) -> bool:
+    return _FOOTER_ANYWHERE.search(paragraph) is not None
+
+
+def _drop_heading_lines(paragraphs: list[str], title: str | None) -> tuple[list[str], str | None]:
+    """Drop the title and the date line trafilatura keeps above the body; return the date."""
+    published_at = None
+    folded_title = fold_label(title) if title else None
+    kept: list[str] = []
+    for index, paragraph in enumerate(paragraphs):
+        if index < 4 and folded_title and fold_label(paragraph) == folded_title:
+            continue
+        if index < 4 and len(paragraph) <= _DATE_LINE_MAX_CHARS:
+            parsed = parse_vn_datetime(paragraph)
+            if parsed and not kept:
+                published_at = published_at or parsed
+                continue
+        kept.append(paragraph)
+    return kept, published_at
+
+
+def _split_byline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 1 - _BYLINE_LINES), -1):
+        line = paragraphs[index].strip()
+        match = _BYLINE.match(line)
+        name = match.group("name") if match else None
+        if name is None and len(line) <= _THEO_MAX_CHARS:
+            theo = _BYLINE_THEO.match(line)
+            name = theo.group("name") if theo else None
+        if name:
+            author = clean_text(name.rstrip("./ )"))
+            return author, paragraphs[:index] + paragraphs[index + 1 :]
+    return None, paragraphs
+
+
+def _dedupe(paragraphs: list[str]) -> list[str]:
+    """Drop a paragraph repeated right after itself (sapo printed twice, duplicated blocks)."""
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if kept and kept[-1] == paragraph:
+            continue
+        kept.append(paragraph)
+    return kept
+
+
+def _has_teaser_stamps(paragraphs: list[str]) -> bool:
+    """Dates stamped between texts, as listings print each teaser's ("Ngày đăng 18/02/2020").
+
+    An article has one date line, above its text; a date glued to the front of a long
+    paragraph, or a date line after text has begun, is the next teaser's stamp.
+    """
+    text_started = False
+    for paragraph in paragraphs:
+        short = len(paragraph) <= _DATE_LINE_MAX_CHARS
+        if not short and _STAMP.match(paragraph):
+            return True
+        if short and text_started and _STAMP_LINE.match(paragraph) and parse_vn_datetime(paragraph):
+            return True
+        text_started = text_started or not short
+    return False
+
+
+def _mostly_teasers(doc: Document, paragraphs: list[str]) -> bool:
+    """True when most paragraphs sit in a small box with a title link: a listing's teasers.
+
+    An article's paragraphs share one container with many children; a teaser's sapo shares a
+    box of at most a few children (title link, date, image) with a link to another page.
+    """
+    starts = {p[:_PREFIX]: p for p in paragraphs if len(p) >= _PREFIX}
+    if len(starts) < _TEASERS:
+        return False
+    teasers = 0
+    for element in doc.root.iter():
+        if not isinstance(element.tag, str) or not element.text:
+            continue
+        text = clean_text(element.text)
+        if not text or len(text) < _PREFIX or starts.pop(text[:_PREFIX], None) is None:
+            continue
+        box = element
+        for _ in range(2):
+            box = box.getparent()
+            if box is None or len(box) > _TEASER_BOX_CHILDREN:
+                break
+            if any(
+                not _inside(a, element) and len(text_of(a).strip()) >= _TITLE_LINK_CHARS
+                for a in box.iter("a")
+            ):
+                teasers += 1
+                break
+    return teasers >= _TEASERS and teasers / len(paragraphs) > 0.5
+
+
+def _inside(element: Element, container: Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def _mostly_links(doc: Document, paragraphs: list[str]) -> bool:
+    """True when many paragraphs are whole link texts: a list of teasers, not an article."""
+    anchors = {
+        folded
+        for a in doc.root.iterfind(".//body//a")
+        if len(folded := fold_label(text_of(a))) >= 20
+    }
+    if not anchors:
+        return False
+    linked = sum(1 for p in paragraphs if fold_label(p) in anchors)
+    return linked >= 3 and linked / len(paragraphs) > _MAX_LINK_PARAGRAPH_SHARE
+
+
+def _captions(root: Element) -> set[str]:
+    """Caption texts in the page, folded, so they can be dropped from the body."""
+    found: set[str] = set()
+    for element in root.iterfind(".//figcaption"):
+        text = fold_label(text_of(element))
+        if text:
+            found.add(text)
+    return found
+
+
+def _unwrap_layout_tables(tree: HtmlElement) -> set[str]:
+    """Turn layout tables into blocks and one-image tables into figures; return captions.
+
+    A table is layout when it holds another table or a cell with long paragraphs: data tables
+    hold short cells. The one-image table with a caption row (how many VN portals print a
+    photo) becomes a <figure> so its caption is not read as a data table.
+    """
+    captions: set[str] = set()
+    decisions: list[tuple[Element, str]] = []
+    for table in tree.iter("table"):  # decide on the tree as parsed, then rewrite
+        text = text_of(table).strip()
+        if table.find(".//img") is not None and len(text) <= _FIGURE_TABLE_CHARS:
+            if text:
+                captions.add(fold_label(text))
+            decisions.append((table, "figure"))
+        elif table.find(".//table") is not None or any(
+            _is_prose_cell(cell) for cell in table.iter("td", "th")
+        ):
+            decisions.append((table, "div"))
+    for table, tag in decisions:
+        _to_blocks(table, tag)
+    return captions
+
+
+def _is_prose_cell(cell: Element) -> bool:
+    blocks = [child for child in cell if child.tag in ("p", "div", "ul", "ol", "h2", "h3")]
+    return len(blocks) >= 2 and len(text_of(cell)) >= _LAYOUT_CELL_CHARS
+
+
+def _to_blocks(table: Element, tag: str) -> None:
+    """Rename the table and its own rows and cells (not a nested table's) to plain blocks."""
+    table.tag = tag
+    stack = list(table)
+    while stack:
+        element = stack.pop()
+        if element.tag in ("tbody", "thead", "tfoot", "tr", "td", "th", "caption"):
+            element.tag = "div"
+            stack.extend(element)
+    for attribute in ("width", "cellpadding", "cellspacing", "border", "align"):
+        table.attrib.pop(attribute, None)
+
+
+def fill_from_main_text(
+    doc: Document, record: PageRecord, min_chars: int = MIN_FALLBACK_CHARS
+) -> bool:
+    """Fill `record` as an article from the fallback; False (record untouched) if not one."""
+    heading = doc.first(doc.candidates("title"))
+    title = clean_text(text_of(heading)) if heading is not None else page_heading(doc)
+    sapo = doc.first(doc.candidates("summary"))
+    summary = clean_text(text_of(sapo)) if sapo is not None else None
+    found = extract_main_text(doc, title=title, summary=summary, min_chars=min_chars)
+    if found is None:
+        return False
+    if heading is None:
+        heading = heading_element(doc, title)
+    record.kind = "article"
+    record.title = title
+    record.published_at = (
+        _meta_date(doc)
+        or date_line_after_heading(doc, heading)
+        or _candidate_date(doc)
+        or found.published_at
+    )
+    record.summary = summary
+    record.author = found.author or _byline_after(doc, found.paragraphs)
+    record.body_text = found.text or None
+    return True
+
+
+def _meta_date(doc: Document) -> str | None:
+    for key in ("article:published_time", "datePublished"):
+        value = doc.meta(key)
+        if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
+            return value
+    return None
+
+
+def _candidate_date(doc: Document) -> str | None:
+    for found in doc.select(doc.candidates("date")):
+        for element in found:
+            parsed = parse_vn_datetime(element.get("datetime") or text_of(element))
+            if parsed:
+                return parsed
+    return None
+
+
+def _byline_after(doc: Document, paragraphs: list[str]) -> str | None:
+    """The byline printed just after the body's last paragraph, which precision mode may drop.
+
+    Also a byline element named by the platform's selectors (`.author`, `.tac-gia`).
+    """
+    marked = doc.first(doc.candidates("byline"))
+    if marked is not None:
+        return clean_text(text_of(marked))
+    if not paragraphs:
+        return None
+    start = paragraphs[-1][:40]
+    for element in doc.root.iter():
+        if not isinstance(element.tag, str) or not element.text:
+            continue
+        text = clean_text(element.text)
+        if not text or not text.startswith(start):
+            continue
+        for following in element.itersiblings():
+            line = clean_text(text_of(following))
+            if not line:
+                continue
+            return _split_byline([line])[0]  # only the first block after the body's end
+        return None
+    return None
