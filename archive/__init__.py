@@ -3,9 +3,24 @@
 Never imports scrapy or portal_spider: the archive must be readable without the crawler.
 """
 
+from archive.diff import word_diff
 from archive.errors import ArchiveError
+from archive.lock import ArchiveLock, ArchiveLocked
+from archive.queries import ArticleState, Revisit
 from archive.schema import open_archive
 from archive.timestamps import to_utc, utc_now
 from archive.writer import ArchiveWriter, WriterStats
 
-__all__ = ["ArchiveError", "ArchiveWriter", "WriterStats", "open_archive", "to_utc", "utc_now"]
+__all__ = [
+    "ArchiveError",
+    "ArchiveLock",
+    "ArchiveLocked",
+    "ArchiveWriter",
+    "ArticleState",
+    "Revisit",
+    "WriterStats",
+    "open_archive",
+    "to_utc",
+    "utc_now",
+    "word_diff",
+]

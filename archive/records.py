@@ -7,6 +7,7 @@ read and tested on their own.
 import hashlib
 import json
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 from archive.schema import COUNTER_KEYS
@@ -86,3 +87,46 @@ def counter_values(counter: dict[str, Any]) -> dict[str, int | None]:
             raise TypeError(f"counter {key!r} must be an int or None, got {value!r}")
         values[key] = value
     return values
+
+
+# Response headers kept as evidence on each version (canonical spelling -> lower-case key).
+EVIDENCE_HEADERS = ("ETag", "Last-Modified", "Content-Type", "Date", "Location")
+_EVIDENCE_BY_LOWER = {name.lower(): name for name in EVIDENCE_HEADERS}
+
+
+def evidence_headers(headers: Mapping[Any, Any] | None) -> dict[str, str] | None:
+    """The response headers worth keeping, under their canonical names; None if none given.
+
+    Accepts a plain ``{str: str}`` mapping or Scrapy's ``Headers`` (bytes keys, lists of
+    bytes values). Bytes are decoded as Latin-1 (HTTP's header encoding); repeated values are
+    joined with ``", "``. Other headers (cookies, server banners) are not kept.
+    """
+    if headers is None:
+        return None
+    kept: dict[str, str] = {}
+    for key, value in headers.items():
+        name = _EVIDENCE_BY_LOWER.get(_header_text(key).strip().lower())
+        if name is None:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        text = ", ".join(_header_text(v).strip() for v in values if v is not None)
+        if text:
+            kept[name] = text
+    return kept
+
+
+def check_http_status(value: Any) -> int | None:
+    """Validate an HTTP status code (None allowed: not known)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 100 <= value <= 599:
+        raise ValueError(f"http_status must be an int between 100 and 599, got {value!r}")
+    return value
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"header names and values must be str or bytes, got {value!r}")

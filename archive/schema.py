@@ -18,6 +18,25 @@ Tables (all timestamps follow :mod:`archive.timestamps`: UTC, ``...ffffffZ``):
 ``crawls``
     One row per crawl run with its status and counts.
 
+Migration ``0002_removals_http_evidence`` adds the HTTP evidence and removals:
+
+- ``article_versions``: ``http_status``, ``http_headers`` (JSON of ETag, Last-Modified,
+  Content-Type, Date, Location), ``tombstone`` (1 = the article was found removed; all
+  content columns and ``content_hash`` are NULL then) and ``removal_reason``. CHECK
+  constraints keep tombstones and content versions apart. Versions written before 0002 have
+  ``tombstone = 0`` and NULL status/headers (not recorded then).
+- ``articles``: ``etag``/``last_modified`` (validators of the latest 200 response, for
+  conditional requests), ``removed_at``/``removal_reason`` (NULL while the article is live;
+  the row keeps the last content seen before the removal).
+- ``crawls``: ``requests``, ``responses_by_status`` (JSON), ``articles_removed``,
+  ``articles_restored``, ``robots_obeyed``, ``options`` (JSON).
+- views ``article_changes`` (word diff between consecutive content versions, via the SQL
+  function ``word_diff`` from :mod:`archive.diff`) and ``removals``.
+
+``word_diff`` is registered on every connection ``open_archive`` returns and in Datasette
+(``site/plugins/archive_functions.py``). A plain ``sqlite3`` shell can read every table but
+not ``article_changes`` (``no such function: word_diff``).
+
 Versioning uses sqlite-utils ``Migrations`` (applied names are stored in
 ``_sqlite_migrations``). A database that has applied a migration this code does not know
 was written by newer code and is refused with :class:`ArchiveError` rather than modified.
@@ -30,6 +49,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from archive import diff
 from archive.errors import ArchiveError
 
 MIGRATION_SET = "portal_archive"
@@ -47,6 +67,7 @@ COUNTER_KEYS = (
     "total",
 )
 CRAWL_STATUSES = ("running", "ok", "partial", "failed")
+REMOVAL_REASONS = ("http_404", "http_410", "redirect", "soft_404")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000  # a concurrent writer (second crawl) waits instead of failing
 
@@ -169,6 +190,101 @@ def _narrow_fts_update_trigger(db: sqlite_utils.Database) -> None:
     )
 
 
+_VERSION_CONTENT = ", ".join(_CONTENT_COLUMNS)
+_TOMBSTONE_EMPTY = " AND ".join(f"{c} IS NULL" for c in _CONTENT_COLUMNS)
+_REASONS_SQL = ", ".join(f"'{r}'" for r in REMOVAL_REASONS)
+
+
+@migrations(name="0002_removals_http_evidence")
+def _removals_http_evidence(db: sqlite_utils.Database) -> None:
+    """HTTP status/headers on versions, tombstones, validators, removals, crawl counts, views.
+
+    ``article_versions`` is rebuilt (same ids, same rows) because tombstones need
+    ``content_hash`` to be nullable and SQLite cannot drop a NOT NULL in place.
+    """
+    db.execute(
+        f"""CREATE TABLE "article_versions_0002" (
+   "id" INTEGER PRIMARY KEY,
+   "article_id" INTEGER NOT NULL REFERENCES "articles"("id"),
+   "version" INTEGER NOT NULL,
+   "fetched_at" TEXT NOT NULL,
+   "title" TEXT,
+   "summary" TEXT,
+   "published_at" TEXT,
+   "author" TEXT,
+   "body_text" TEXT,
+   "images" TEXT,
+   "attachments" TEXT,
+   "content_hash" TEXT,
+   "crawl_id" INTEGER REFERENCES "crawls"("id"),
+   "http_status" INTEGER CHECK ("http_status" BETWEEN 100 AND 599),
+   "http_headers" TEXT,
+   "tombstone" INTEGER NOT NULL DEFAULT 0 CHECK ("tombstone" IN (0, 1)),
+   "removal_reason" TEXT CHECK ("removal_reason" IN ({_REASONS_SQL})),
+   CHECK (
+     ("tombstone" = 0 AND "content_hash" IS NOT NULL AND "removal_reason" IS NULL)
+     OR ("tombstone" = 1 AND "removal_reason" IS NOT NULL AND {_TOMBSTONE_EMPTY})
+   )
+)"""
+    )
+    columns = f"id, article_id, version, fetched_at, {_VERSION_CONTENT}, crawl_id"
+    db.execute(
+        f"INSERT INTO article_versions_0002 ({columns}) "
+        f"SELECT {columns} FROM article_versions ORDER BY id"
+    )
+    db.execute("DROP TABLE article_versions")
+    db.execute("ALTER TABLE article_versions_0002 RENAME TO article_versions")
+    db["article_versions"].create_index(
+        ["article_id", "version"], index_name="idx_article_versions_article_id_version", unique=True
+    )
+    for column in ("etag", "last_modified", "removed_at"):
+        db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT")
+    db.execute(
+        "ALTER TABLE articles ADD COLUMN removal_reason TEXT "
+        f"CHECK (removal_reason IN ({_REASONS_SQL}))"
+    )
+    db["articles"].create_index(["portal", "first_seen_at"])
+    db["articles"].create_index(["removed_at"])
+    for column, kind in (
+        ("requests", int),
+        ("responses_by_status", str),
+        ("articles_removed", int),
+        ("articles_restored", int),
+        ("robots_obeyed", int),
+        ("options", str),
+    ):
+        db["crawls"].add_column(column, kind)
+    db.execute(
+        """CREATE VIEW article_changes AS
+SELECT
+  cur.article_id AS article_id,
+  a.portal AS portal,
+  a.url AS url,
+  cur.title AS title,
+  cur.version AS version,
+  prev.version AS previous_version,
+  cur.fetched_at AS fetched_at,
+  word_diff(prev.body_text, cur.body_text) AS change,
+  CASE WHEN prev.title IS NOT cur.title THEN word_diff(prev.title, cur.title) END
+    AS title_change,
+  CASE WHEN cur.version > prev.version + 1 THEN 'restored' ELSE 'edited' END AS status
+FROM article_versions AS cur
+JOIN articles AS a ON a.id = cur.article_id
+JOIN article_versions AS prev ON prev.id = (
+  SELECT p.id FROM article_versions AS p
+  WHERE p.article_id = cur.article_id AND p.version < cur.version AND p.tombstone = 0
+  ORDER BY p.version DESC LIMIT 1
+)
+WHERE cur.tombstone = 0 AND cur.version > 1"""
+    )
+    db.execute(
+        """CREATE VIEW removals AS
+SELECT id AS article_id, portal, url, title, removed_at, removal_reason
+FROM articles
+WHERE removed_at IS NOT NULL"""
+    )
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 
@@ -182,6 +298,7 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)
     try:
+        diff.register(db.conn)  # before migrations: views (and later table rebuilds) use it
         _refuse_newer_schema(db, path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.enable_wal()

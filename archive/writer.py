@@ -1,22 +1,48 @@
 """Batched, transactional writer that turns crawler records into archive rows.
 
 Evidence rules: an article's earlier text is never overwritten without first being kept in
-``article_versions``; bad input raises at ``add_*`` time rather than being dropped later.
+``article_versions``; nothing is deleted (a removed article gets a tombstone version and
+keeps its last content); bad input raises at ``add_*`` time rather than being dropped later.
+
+What each call does to an article (all buffered, applied in queue order at flush):
+
+``add_article`` (a 200 response with content)
+    new URL -> version 1; changed content hash -> version + 1; same hash -> only
+    ``first/last_seen_at`` move. A removed article that comes back always gets a new version
+    (``restored``), even with the pre-removal content. ``etag``/``last_modified`` follow the
+    latest 200 response when its headers are given.
+``add_not_modified`` (a 304)
+    only ``last_seen_at`` moves (validators refresh if the 304 carries them); counted as
+    unchanged. A 304 for a removed article restores it with a copy of its last content.
+``add_removal`` (404, 410, redirect away, soft 404)
+    tombstone version (content NULL), ``removed_at`` set once and ``removal_reason``; the
+    same reason again is a no-op; a different reason adds a tombstone recording it.
+    ``last_seen_at`` is not moved: it stays the last time the content was seen.
 """
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 import sqlite_utils
 
-from archive.records import article_content, clean_text, clean_value, content_hash, counter_values
-from archive.schema import CRAWL_STATUSES, open_archive
+from archive import queries
+from archive.records import (
+    CONTENT_FIELDS,
+    article_content,
+    check_http_status,
+    clean_text,
+    clean_value,
+    content_hash,
+    counter_values,
+    evidence_headers,
+)
+from archive.schema import CRAWL_STATUSES, REMOVAL_REASONS, open_archive
 from archive.timestamps import to_utc, utc_now
 
 
@@ -26,14 +52,14 @@ class WriterStats:
 
     new: int = 0
     updated: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # includes 304 Not Modified
     counters: int = 0
+    removed: int = 0  # live -> removed transitions
+    restored: int = 0  # removed -> live again
 
     def add(self, other: "WriterStats") -> None:
-        self.new += other.new
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        self.counters += other.counters
+        for field in fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
 
 @dataclass(frozen=True)
@@ -45,6 +71,31 @@ class _PendingArticle:
     crawl_id: int | None
     content: dict[str, Any]
     content_hash: str
+    http_status: int
+    http_headers: str | None
+    validators: dict[str, str | None]  # columns to set on articles; empty: leave alone
+
+
+@dataclass(frozen=True)
+class _PendingNotModified:
+    url: str
+    fetched_at: str
+    crawl_id: int | None
+    http_headers: str | None
+    validators: dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class _PendingRemoval:
+    url: str
+    reason: str
+    fetched_at: str
+    crawl_id: int | None
+    http_status: int | None
+    http_headers: str | None
+
+
+_ArticleEvent = _PendingArticle | _PendingNotModified | _PendingRemoval
 
 
 @dataclass(frozen=True)
@@ -61,7 +112,8 @@ class ArchiveWriter:
         self.db: sqlite_utils.Database = open_archive(db_path)
         self.batch_size = batch_size
         self.stats = WriterStats()
-        self._pending: list[_PendingArticle | _PendingCounter] = []
+        self._pending: list[_ArticleEvent | _PendingCounter] = []
+        self._pending_urls: set[str] = set()  # article URLs queued since the last flush
         self._closed = False
         self._known_portals: set[str] = set()
 
@@ -93,16 +145,21 @@ class ArchiveWriter:
             pk="slug",
         )
 
-    def start_crawl(self, portal: str, started_at: str | None = None) -> int:
-        """Record a 'running' crawl (committed at once, so a crash still leaves a trace)."""
+    def start_crawl(
+        self, portal: str, started_at: str | None = None, *, options: dict | None = None
+    ) -> int:
+        """Record a 'running' crawl (committed at once, so a crash still leaves a trace).
+
+        ``options``: the crawl options as a JSON-able dict (mode full/incremental,
+        revisit_days, max_requests, since, ...), stored as given.
+        """
         self._require_portal(portal)
         started = to_utc(started_at) if started_at else utc_now()
+        row = {"portal": portal, "started_at": started, "status": "running"}
+        if options is not None:
+            row["options"] = _options_json(options)
         with _write_transaction(self.db):
-            crawl_id = (
-                self.db["crawls"]
-                .insert({"portal": portal, "started_at": started, "status": "running"})
-                .last_pk
-            )
+            crawl_id = self.db["crawls"].insert(row).last_pk
             row = self.db["portals"].get(portal)
             self.db["portals"].update(
                 portal,
@@ -121,14 +178,29 @@ class ArchiveWriter:
         pages: int,
         errors: int,
         stats: dict | None = None,
+        requests: int | None = None,
+        responses_by_status: Mapping[int | str, int] | None = None,
+        robots_obeyed: bool = True,
+        options: dict | None = None,
     ) -> None:
-        """Flush, then close the crawl row with counts taken from ``self.stats``."""
+        """Flush, then close the crawl row with counts taken from ``self.stats``.
+
+        ``responses_by_status`` (``{200: n, 304: n, ...}``) is stored as JSON with string
+        keys. ``options`` may be given here if ``start_crawl`` did not get them; options that
+        differ from those recorded at start raise ValueError (the start record is evidence).
+        """
         if status not in CRAWL_STATUSES or status == "running":
             raise ValueError(f"finish status must be ok, partial or failed, not {status!r}")
+        if requests is not None and (isinstance(requests, bool) or not isinstance(requests, int)):
+            raise TypeError(f"requests must be an int, got {requests!r}")
+        by_status = _status_counts(responses_by_status)
+        options_json = _options_json(options) if options is not None else None
         self.flush()
         crawl = self.db["crawls"].get(crawl_id)
         if crawl["status"] != "running":
             raise ValueError(f"crawl {crawl_id} already finished with status {crawl['status']!r}")
+        if options_json is not None and crawl["options"] not in (None, options_json):
+            raise ValueError(f"crawl {crawl_id} was started with different options")
         with _write_transaction(self.db):
             self.db["crawls"].update(
                 crawl_id,
@@ -142,6 +214,12 @@ class ArchiveWriter:
                     "articles_unchanged": self.stats.unchanged,
                     "counter_observations": self.stats.counters,
                     "stats": _dump_json(stats) if stats is not None else None,
+                    "requests": requests,
+                    "responses_by_status": by_status,
+                    "articles_removed": self.stats.removed,
+                    "articles_restored": self.stats.restored,
+                    "robots_obeyed": int(bool(robots_obeyed)),
+                    "options": options_json or crawl["options"],
                 },
             )
 
@@ -155,8 +233,15 @@ class ArchiveWriter:
         section: str | None,
         fetched_at: str,
         crawl_id: int | None = None,
+        http_status: int = 200,
+        http_headers: Mapping[Any, Any] | None = None,
     ) -> None:
-        """Queue one article record; validation happens now so a bad record fails here."""
+        """Queue one article record; validation happens now so a bad record fails here.
+
+        ``http_headers``: the response headers (dict or Scrapy ``Headers``); ETag,
+        Last-Modified, Content-Type, Date and Location are kept on the version, and for a 200
+        response ETag/Last-Modified become the article's validators (NULL when absent).
+        """
         if record.get("kind", "article") != "article":
             raise ValueError(f"not an article record (kind={record.get('kind')!r})")
         url = clean_text(record.get("url"))
@@ -164,6 +249,14 @@ class ArchiveWriter:
             raise ValueError("article record has no url")
         self._require_portal(portal)
         content = article_content(record)
+        status = check_http_status(http_status)
+        headers = evidence_headers(http_headers)
+        validators = {}
+        if headers is not None and status == 200:
+            validators = {
+                "etag": headers.get("ETag"),
+                "last_modified": headers.get("Last-Modified"),
+            }
         self._queue(
             _PendingArticle(
                 url=url,
@@ -173,6 +266,62 @@ class ArchiveWriter:
                 crawl_id=crawl_id,
                 content=content,
                 content_hash=content_hash(content),
+                http_status=status,
+                http_headers=_headers_json(headers),
+                validators=validators,
+            )
+        )
+
+    def add_not_modified(
+        self,
+        url: str,
+        *,
+        fetched_at: str,
+        crawl_id: int | None = None,
+        http_headers: Mapping[Any, Any] | None = None,
+    ) -> None:
+        """Queue a 304 Not Modified for an archived article: only ``last_seen_at`` moves
+        (and ``etag``/``last_modified`` if the 304 carries them). Unknown URL: ValueError."""
+        url = self._require_article(url)
+        headers = evidence_headers(http_headers) or {}
+        validators = {
+            column: headers[name]
+            for column, name in (("etag", "ETag"), ("last_modified", "Last-Modified"))
+            if name in headers
+        }
+        self._queue(
+            _PendingNotModified(
+                url=url,
+                fetched_at=to_utc(fetched_at),
+                crawl_id=crawl_id,
+                http_headers=_headers_json(headers),
+                validators=validators,
+            )
+        )
+
+    def add_removal(
+        self,
+        url: str,
+        *,
+        reason: str,
+        fetched_at: str,
+        crawl_id: int | None = None,
+        http_status: int | None = None,
+        http_headers: Mapping[Any, Any] | None = None,
+    ) -> None:
+        """Queue the finding that an archived article is gone (``reason``: http_404, http_410,
+        redirect or soft_404). Nothing is deleted: see the module docstring."""
+        if reason not in REMOVAL_REASONS:
+            raise ValueError(f"removal reason must be one of {REMOVAL_REASONS}, not {reason!r}")
+        url = self._require_article(url)
+        self._queue(
+            _PendingRemoval(
+                url=url,
+                reason=reason,
+                fetched_at=to_utc(fetched_at),
+                crawl_id=crawl_id,
+                http_status=check_http_status(http_status),
+                http_headers=_headers_json(evidence_headers(http_headers)),
             )
         )
 
@@ -205,7 +354,7 @@ class ArchiveWriter:
         if not self._pending:
             return
         delta = WriterStats()
-        articles = [item for item in self._pending if isinstance(item, _PendingArticle)]
+        articles = [item for item in self._pending if not isinstance(item, _PendingCounter)]
         counters = [item.row for item in self._pending if isinstance(item, _PendingCounter)]
         with _write_transaction(self.db):
             if articles:
@@ -214,6 +363,7 @@ class ArchiveWriter:
                 self.db["visitor_stats"].insert_all(counters, batch_size=len(counters))
                 delta.counters += len(counters)
         self._pending.clear()
+        self._pending_urls.clear()
         self.stats.add(delta)
 
     def close(self) -> None:
@@ -226,12 +376,31 @@ class ArchiveWriter:
             self._closed = True
             self.db.close()
 
+    # -- reads for incremental crawling (pending writes are flushed first) -------------------
+
+    def known_urls(self, portal: str) -> set[str]:
+        """Every article URL archived for ``portal``, removed ones included."""
+        self.flush()
+        return queries.known_urls(self.db, portal)
+
+    def revisit_candidates(self, portal: str, *, first_seen_since: str) -> list[queries.Revisit]:
+        """Live articles first seen at/after ``first_seen_since``, with their validators."""
+        self.flush()
+        return queries.revisit_candidates(self.db, portal, first_seen_since=first_seen_since)
+
+    def article_state(self, url: str) -> queries.ArticleState | None:
+        """What the archive knows about ``url`` (None if unknown)."""
+        self.flush()
+        return queries.article_state(self.db, url)
+
     # -- internals ---------------------------------------------------------------------------
 
-    def _queue(self, item: _PendingArticle | _PendingCounter) -> None:
+    def _queue(self, item: _ArticleEvent | _PendingCounter) -> None:
         if self._closed:
             raise ValueError("writer is closed")
         self._pending.append(item)
+        if not isinstance(item, _PendingCounter):
+            self._pending_urls.add(item.url)
         if len(self._pending) >= self.batch_size:
             self.flush()
 
@@ -243,20 +412,38 @@ class ArchiveWriter:
             raise ValueError(f"unknown portal {slug!r}: call ensure_portal() first")
         self._known_portals.add(slug)
 
+    def _require_article(self, url: str) -> str:
+        """The cleaned URL; ValueError unless it is archived or queued in this batch."""
+        cleaned = clean_text(url)
+        if not cleaned:
+            raise ValueError("no url given")
+        if cleaned in self._pending_urls:
+            return cleaned
+        if self._closed:
+            raise ValueError("writer is closed")
+        if not self.db.execute("SELECT 1 FROM articles WHERE url = ?", [cleaned]).fetchone():
+            raise ValueError(f"unknown article {cleaned!r}: nothing archived at that URL")
+        return cleaned
 
-_STATE_COLUMNS = "id, url, content_hash, version, section, first_seen_at, last_seen_at"
+
+_STATE_COLUMNS = (
+    "id, url, content_hash, version, section, first_seen_at, last_seen_at, removed_at, "
+    "removal_reason"
+)
+_NO_CONTENT = dict.fromkeys((*CONTENT_FIELDS, "content_hash"))
 # SQLite's default limit on bound parameters is 999 in older builds; stay well below it.
 _LOOKUP_CHUNK = 500
 
 
 class _BatchOfArticles:
-    """One flush worth of articles, written with a handful of statements, not several per row.
+    """One flush worth of article events, written with a handful of statements, not several
+    per row.
 
-    Rows are classified in queue order against an in-memory copy of each URL's state, so a
+    Events are classified in queue order against an in-memory copy of each URL's state, so a
     URL queued twice in one batch behaves exactly as if written one after the other.
     """
 
-    def __init__(self, db: sqlite_utils.Database, items: list[_PendingArticle]) -> None:
+    def __init__(self, db: sqlite_utils.Database, items: list[_ArticleEvent]) -> None:
         self.db = db
         self.items = items
         self.state = self._load_state({item.url for item in items})
@@ -266,7 +453,12 @@ class _BatchOfArticles:
 
     def write(self, delta: WriterStats) -> None:
         for item in self.items:
-            self._classify(item, delta)
+            if isinstance(item, _PendingArticle):
+                self._article(item, delta)
+            elif isinstance(item, _PendingNotModified):
+                self._not_modified(item, delta)
+            else:
+                self._removal(item, delta)
         if self.new_rows:
             self.db["articles"].insert_all(self.new_rows.values(), batch_size=len(self.new_rows))
             self.state.update(self._load_state(set(self.new_rows)))
@@ -281,6 +473,8 @@ class _BatchOfArticles:
         # NOT NULL url), so rows with the same changed columns share one executemany.
         groups: dict[tuple[str, ...], list[list[Any]]] = {}
         for url, row in self.changed.items():
+            if not row:  # seen again at a time already recorded: nothing to write
+                continue
             columns = tuple(sorted(row))
             values = [_column_value(row[c]) for c in columns] + [self.state[url]["id"]]
             groups.setdefault(columns, []).append(values)
@@ -288,7 +482,7 @@ class _BatchOfArticles:
             assignments = ", ".join(f"[{c}] = ?" for c in columns)
             self.db.conn.executemany(f"update articles set {assignments} where id = ?", rows)
 
-    def _classify(self, item: _PendingArticle, delta: WriterStats) -> None:
+    def _article(self, item: _PendingArticle, delta: WriterStats) -> None:
         current = self.state.get(item.url)
         if current is None:
             row = {
@@ -300,18 +494,20 @@ class _BatchOfArticles:
                 "first_seen_at": item.fetched_at,
                 "last_seen_at": item.fetched_at,
                 "version": 1,
+                "etag": None,
+                "last_modified": None,
+                "removed_at": None,
+                "removal_reason": None,
+                **item.validators,
             }
             self.new_rows[item.url] = row
             self.state[item.url] = {**row, "id": None}
-            self._add_version(item, 1)
+            self._add_version(item.url, 1, item, item.content, item.content_hash)
             delta.new += 1
             return
-        seen = {
-            "first_seen_at": min(current["first_seen_at"], item.fetched_at),
-            "last_seen_at": max(current["last_seen_at"], item.fetched_at),
-        }
-        update: dict[str, Any] = dict(seen)
-        if current["content_hash"] == item.content_hash:
+        update: dict[str, Any] = {**self._seen(current, item.fetched_at), **item.validators}
+        restored = current["removed_at"] is not None
+        if current["content_hash"] == item.content_hash and not restored:
             delta.unchanged += 1
         else:
             version = current["version"] + 1
@@ -321,26 +517,108 @@ class _BatchOfArticles:
                     "content_hash": item.content_hash,
                     "section": current["section"] or item.section,
                     "version": version,
+                    "removed_at": None,
+                    "removal_reason": None,
                 }
             )
-            self._add_version(item, version)
-            delta.updated += 1
+            self._add_version(item.url, version, item, item.content, item.content_hash)
+            if restored:
+                delta.restored += 1
+            else:
+                delta.updated += 1
+        self._apply(item.url, current, update)
+
+    def _not_modified(self, item: _PendingNotModified, delta: WriterStats) -> None:
+        current = self._current(item.url)
+        update: dict[str, Any] = {**self._seen(current, item.fetched_at), **item.validators}
+        if current["removed_at"] is None:
+            delta.unchanged += 1
+        else:  # the server says our copy is current again: restore with that copy
+            content, digest = self._last_content(item.url, current["id"])
+            version = current["version"] + 1
+            update.update({"version": version, "removed_at": None, "removal_reason": None})
+            self._add_version(item.url, version, item, content, digest, status=304)
+            delta.restored += 1
+        self._apply(item.url, current, update)
+
+    def _removal(self, item: _PendingRemoval, delta: WriterStats) -> None:
+        current = self._current(item.url)
+        if current["removal_reason"] == item.reason and current["removed_at"] is not None:
+            return  # already recorded: idempotent
+        version = current["version"] + 1
+        update: dict[str, Any] = {"version": version, "removal_reason": item.reason}
+        if current["removed_at"] is None:
+            update["removed_at"] = item.fetched_at
+            delta.removed += 1
+        self._add_version(
+            item.url, version, item, _NO_CONTENT, None, status=item.http_status, reason=item.reason
+        )
+        self._apply(item.url, current, update)
+
+    def _current(self, url: str) -> dict[str, Any]:
+        current = self.state.get(url)
+        if current is None:  # checked at add time; only a concurrent writer could get here
+            raise ValueError(f"unknown article {url!r}: nothing archived at that URL")
+        return current
+
+    @staticmethod
+    def _seen(current: dict[str, Any], fetched_at: str) -> dict[str, str]:
+        """Only the seen times that move: an UPDATE naming first_seen_at would rewrite its
+        (portal, first_seen_at) index entry on every re-crawl."""
+        seen = {}
+        if fetched_at < current["first_seen_at"]:
+            seen["first_seen_at"] = fetched_at
+        if fetched_at > current["last_seen_at"]:
+            seen["last_seen_at"] = fetched_at
+        return seen
+
+    def _apply(self, url: str, current: dict[str, Any], update: dict[str, Any]) -> None:
         current.update(update)
-        target = self.new_rows.get(item.url)  # inserted in this batch: amend the insert
+        target = self.new_rows.get(url)  # inserted in this batch: amend the insert
         if target is not None:
             target.update(update)
         else:
-            self.changed.setdefault(item.url, {}).update(update)
+            self.changed.setdefault(url, {}).update(update)
 
-    def _add_version(self, item: _PendingArticle, version: int) -> None:
+    def _add_version(
+        self,
+        url: str,
+        version: int,
+        item: _ArticleEvent,
+        content: dict[str, Any],
+        digest: str | None,
+        *,
+        status: int | None = None,
+        reason: str | None = None,
+    ) -> None:
         row = {
             "version": version,
             "fetched_at": item.fetched_at,
-            **item.content,
-            "content_hash": item.content_hash,
+            **content,
+            "content_hash": digest,
             "crawl_id": item.crawl_id,
+            "http_status": item.http_status if isinstance(item, _PendingArticle) else status,
+            "http_headers": item.http_headers,
+            "tombstone": int(reason is not None),
+            "removal_reason": reason,
         }
-        self.versions.append((item.url, row))
+        self.versions.append((url, row))
+
+    def _last_content(self, url: str, article_id: int | None) -> tuple[dict[str, Any], str]:
+        """Content and hash of the latest non-tombstone version (this batch first)."""
+        for queued_url, row in reversed(self.versions):
+            if queued_url == url and not row["tombstone"]:
+                return {name: row[name] for name in CONTENT_FIELDS}, row["content_hash"]
+        columns = ", ".join((*CONTENT_FIELDS, "content_hash"))
+        found = self.db.execute(
+            f"SELECT {columns} FROM article_versions WHERE article_id = ? AND tombstone = 0 "
+            "ORDER BY version DESC LIMIT 1",
+            [article_id],
+        ).fetchone()
+        if found is None:
+            raise ValueError(f"article {url!r} has no content version to restore")
+        *values, digest = found
+        return dict(zip(CONTENT_FIELDS, values, strict=True)), digest
 
     def _load_state(self, urls: set[str]) -> dict[str, dict[str, Any]]:
         state: dict[str, dict[str, Any]] = {}
@@ -388,3 +666,28 @@ def _column_value(value: Any) -> Any:
 def _dump_json(value: Any) -> str:
     """JSON for crawler stats, which may hold datetimes; stored as text, never re-parsed here."""
     return json.dumps(value, default=str, ensure_ascii=False, sort_keys=True)
+
+
+def _headers_json(headers: dict[str, str] | None) -> str | None:
+    return json.dumps(headers, ensure_ascii=False, sort_keys=True) if headers else None
+
+
+def _status_counts(counts: Mapping[int | str, int] | None) -> str | None:
+    """``{200: 5, "304": 2}`` -> ``'{"200": 5, "304": 2}'`` (keys in numeric order)."""
+    if counts is None:
+        return None
+    checked: dict[int, int] = {}
+    for key, value in counts.items():
+        code = int(key)
+        if not 100 <= code <= 599:
+            raise ValueError(f"not an HTTP status: {key!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"response count for {key!r} must be a non-negative int")
+        checked[code] = checked.get(code, 0) + value
+    return json.dumps({str(code): checked[code] for code in sorted(checked)})
+
+
+def _options_json(options: dict) -> str:
+    if not isinstance(options, dict):
+        raise TypeError(f"crawl options must be a dict, got {type(options).__name__}")
+    return _dump_json(options)

@@ -66,14 +66,16 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
         | {"first_crawled_at", "last_crawled_at"},
         "articles": {"id", "url", "portal", "section", "title", "summary", "published_at"}
         | {"author", "body_text", "images", "attachments", "content_hash"}
-        | {"first_seen_at", "last_seen_at", "version"},
+        | {"first_seen_at", "last_seen_at", "version"}
+        | {"etag", "last_modified", "removed_at", "removal_reason"},
         "article_versions": {"id", "article_id", "version", "fetched_at", "content_hash"}
         | {"title", "summary", "published_at", "author", "body_text", "images", "attachments"}
-        | {"crawl_id"},
+        | {"crawl_id", "http_status", "http_headers", "tombstone", "removal_reason"},
         "visitor_stats": {"id", "portal", "observed_at", "page_url", "crawl_id", *COUNTER_KEYS},
         "crawls": {"id", "portal", "started_at", "finished_at", "status", "pages", "errors"}
         | {"articles_new", "articles_updated", "articles_unchanged", "counter_observations"}
-        | {"stats"},
+        | {"stats", "requests", "responses_by_status", "articles_removed", "articles_restored"}
+        | {"robots_obeyed", "options"},
     }
     for table, columns in expected.items():
         assert set(db[table].columns_dict) == columns, table
@@ -96,7 +98,10 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
 def test_open_archive_is_idempotent(db_path: Path) -> None:
     open_archive(db_path).close()
     db = open_archive(db_path)
-    assert [r["name"] for r in db["_sqlite_migrations"].rows] == ["0001_initial"]
+    assert [r["name"] for r in db["_sqlite_migrations"].rows] == [
+        "0001_initial",
+        "0002_removals_http_evidence",
+    ]
     db.close()
 
 

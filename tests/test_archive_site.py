@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
-from archive import ArchiveError, ArchiveWriter
+from archive import ArchiveError, ArchiveWriter, open_archive
 from archive.datasette_app import make_datasette
 from archive.serve import datasette_command, serve
 from archive.site_config import METADATA_PATH
@@ -94,10 +93,14 @@ def test_table_metadata_applies_to_any_database_name(tmp_path: Path) -> None:
 
 def test_metadata_describes_every_column(demo_db: Path) -> None:
     described = json.loads(METADATA_PATH.read_text(encoding="utf-8"))["databases"]["demo"]
-    with sqlite_utils.Database(demo_db) as db:
-        for table in ("portals", "articles", "article_versions", "visitor_stats", "crawls"):
-            columns = described["tables"][table]["columns"]
-            assert set(columns) == set(db[table].columns_dict), table
+    db = open_archive(demo_db)  # registers word_diff, which the article_changes view calls
+    tables = ("portals", "articles", "article_versions", "visitor_stats", "crawls")
+    views = ("article_changes", "removals")
+    assert set(db.view_names()) == set(views)
+    for table in (*tables, *views):
+        columns = described["tables"][table]["columns"]
+        assert set(columns) == set(db[table].columns_dict), table
+    db.close()
 
 
 def test_datasette_command(tmp_path: Path) -> None:
@@ -124,6 +127,7 @@ def test_serve_refuses_missing_database(tmp_path: Path) -> None:
 def test_archive_never_imports_the_crawler() -> None:
     code = (
         "import sys, archive, archive.serve, archive.datasette_app, archive.writer\n"
+        "import archive.lock, archive.diff, archive.queries\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('scrapy', 'portal_spider')]\n"
         "assert not bad, bad"
     )

@@ -1,0 +1,83 @@
+"""Read helpers for incremental crawling: plain queries over an open archive database.
+
+The crawler asks "which URLs do I already have?" and "which recent articles should I
+re-check, with which validators?". These functions take a ``sqlite_utils.Database`` (for
+example ``open_archive(path)`` or ``ArchiveWriter.db``); :class:`archive.ArchiveWriter` has
+methods of the same names that flush pending writes first.
+"""
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from archive.records import clean_text
+from archive.timestamps import to_utc
+
+
+@dataclass(frozen=True)
+class Revisit:
+    """An article to re-request, with the validators for a conditional request."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    removed: bool
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """What the archive knows about one article URL (no content)."""
+
+    id: int
+    url: str
+    portal: str
+    version: int
+    content_hash: str
+    first_seen_at: str
+    last_seen_at: str
+    etag: str | None
+    last_modified: str | None
+    removed_at: str | None
+    removal_reason: str | None
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+
+_STATE_FIELDS = (
+    "id, url, portal, version, content_hash, first_seen_at, last_seen_at, "
+    "etag, last_modified, removed_at, removal_reason"
+)
+
+
+def known_urls(db: sqlite_utils.Database, portal: str) -> set[str]:
+    """Every article URL archived for ``portal``, removed ones included."""
+    cursor = db.execute("SELECT url FROM articles WHERE portal = ?", [portal])
+    return {row[0] for row in cursor}
+
+
+def revisit_candidates(
+    db: sqlite_utils.Database, portal: str, *, first_seen_since: str
+) -> list[Revisit]:
+    """Live articles of ``portal`` first seen at or after ``first_seen_since`` (newest first).
+
+    ``first_seen_since`` is any aware ISO 8601 time; it is compared in the archive's UTC form.
+    """
+    since = to_utc(first_seen_since)
+    cursor = db.execute(
+        "SELECT url, etag, last_modified, removed_at FROM articles "
+        "WHERE portal = ? AND first_seen_at >= ? AND removed_at IS NULL "
+        "ORDER BY first_seen_at DESC, url",
+        [portal, since],
+    )
+    return [
+        Revisit(url, etag, modified, removed is not None) for url, etag, modified, removed in cursor
+    ]
+
+
+def article_state(db: sqlite_utils.Database, url: str) -> ArticleState | None:
+    """The stored state of ``url`` (NFC-normalised like the writer does), or None if unknown."""
+    cursor = db.execute(f"SELECT {_STATE_FIELDS} FROM articles WHERE url = ?", [clean_text(url)])
+    row = cursor.fetchone()
+    return ArticleState(*row) if row else None
