@@ -8,6 +8,7 @@ import threading
 from typing import NoReturn
 
 from .content import MAX_ARTICLES
+from .days import MAX_DAYS
 from .server import make_server
 
 
@@ -28,6 +29,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--articles", type=int, default=240, help="number of articles (default 240)"
     )
     parser.add_argument("--seed", type=int, default=1, help="content seed (default 1)")
+    parser.add_argument(
+        "--day",
+        type=int,
+        default=0,
+        help="serve the portal as on this day: each day adds 20 articles, edits 3 and removes 3"
+        " (default 0, the initial state)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
 
@@ -46,10 +54,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.articles <= MAX_ARTICLES:
         parser.error(f"--articles must be between 1 and {MAX_ARTICLES:,} (got {args.articles})")
+    if not 0 <= args.day <= MAX_DAYS:
+        parser.error(f"--day must be between 0 and {MAX_DAYS} (got {args.day})")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be between 0 and 65535 (got {args.port})")
     try:
-        server = make_server(args.host, args.port, args.articles, args.seed, verbose=args.verbose)
+        server = make_server(
+            args.host, args.port, args.articles, args.seed, verbose=args.verbose, day=args.day
+        )
     except OSError as exc:
         parser.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     print(f"Demo portal: {server.url}", flush=True)

@@ -97,7 +97,7 @@ def head(title: str, extra: str = "") -> str:
 
 
 def header(portal: DemoPortal) -> str:
-    """Banner, decoy clock (not an article date) and main menu."""
+    """Banner, decoy clock (the portal's date, not an article date) and main menu."""
     menu = ['<li><a href="/">Trang chủ</a></li>']
     menu += [f'<li><a href="{s.path}">{escape(s.name)}</a></li>' for s in portal.sections]
     for label, items in _NON_NEWS_MENU:
@@ -109,7 +109,7 @@ def header(portal: DemoPortal) -> str:
     return (
         '<div id="header" class="header">\n'
         '<div class="topbar"><div class="container">'
-        f'<span class="clock" id="clock">{clock_text(END_OF_TIMELINE.date())}</span>'
+        f'<span class="clock" id="clock">{clock_text(portal.today)}</span>'
         '<span class="top-links"><a href="#">Sơ đồ cổng</a> | <a href="#">Hỏi đáp</a> | '
         '<a href="#">Liên hệ</a> | <a href="#">English</a></span></div></div>\n'
         '<div class="banner"><div class="container">'
@@ -142,7 +142,7 @@ def sidebar_before_counter(portal: DemoPortal) -> str:
         '<div class="box box-lienket"><div class="box-title">Liên kết website</div>'
         '<select name="lienket" onchange="if(this.value!=\'#\')window.open(this.value)">'
         f'<option value="#">-- Chọn liên kết --</option>{options}</select></div>\n'
-        f"{_documents_box(portal.seed)}{_schedule_box()}{_poll_box()}"
+        f"{_documents_box(portal.seed)}{_schedule_box(portal.today)}{_poll_box()}"
     )
 
 
@@ -168,10 +168,11 @@ def _documents_box(seed: int) -> str:
     )
 
 
-def _schedule_box() -> str:
+def _schedule_box(today: date) -> str:
+    """This week's schedule, Monday to Friday."""
     days = []
     for offset, (hour, task) in enumerate(_SCHEDULE):
-        day = END_OF_TIMELINE.date().toordinal() - END_OF_TIMELINE.weekday() + offset
+        day = today.toordinal() - today.weekday() + offset
         weekday = WEEKDAYS[offset]
         days.append(
             f'<li><span class="lct-day">{weekday} ({dmy(date.fromordinal(day))})</span> '

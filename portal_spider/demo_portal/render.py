@@ -7,9 +7,11 @@ server inserts the counter between them at send time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from html import escape
 
 from .content import ArticleMeta, Body, DemoPortal, Figure, Section
+from .days import SOFT_404_TEXT
 from .layout import Chrome
 from .vntext import article_date, dmy, list_date
 
@@ -17,11 +19,21 @@ _CRUMB_HOME = '<div class="breadcrumb"><a href="/">Trang chủ</a> <span class="
 OTHER_NEWS_WINDOW = 5
 
 
+_LOCAL_OFFSET = timedelta(hours=7)  # article times are Vietnam local time (+07:00)
+
+
 @dataclass(frozen=True)
 class Page:
     status: int
     prefix: bytes  # everything before the counter box
     suffix: bytes  # everything after it
+    etag: str | None = None  # article pages only: validators for conditional requests
+    last_modified: datetime | None = None  # UTC
+
+
+def utc(local: datetime) -> datetime:
+    """A naive +07:00 local time as an aware UTC datetime."""
+    return (local - _LOCAL_OFFSET).replace(tzinfo=UTC)
 
 
 def _listing_href(section: Section, page: int) -> str:
@@ -178,7 +190,23 @@ class Renderer:
             f"<ul>{others}</ul>{_other_pagination(other_page, last_other)}</div></div>"
         )
         extra = f'<meta name="description" content="{escape(meta.sapo)}">'
-        return self._page(meta.title, main, extra_head=extra)
+        page = self._page(meta.title, main, extra_head=extra)
+        return Page(
+            page.status,
+            page.prefix,
+            page.suffix,
+            etag=portal.etag(meta, other_page),
+            last_modified=utc(meta.last_modified),
+        )
+
+    def soft_not_found(self) -> Page:
+        """What a removed article answers with status 200: a full page without the article."""
+        main = (
+            f"{_CRUMB_HOME}<span>Thông báo</span></div>"
+            f'<div class="message-box"><p class="message">{SOFT_404_TEXT}.</p>'
+            '<p><a href="/">Quay về trang chủ</a></p></div>'
+        )
+        return self._page("Thông báo", main)
 
     def not_found(self) -> Page:
         main = (

@@ -18,6 +18,9 @@ TAG_META = 4
 TAG_BODY = 5
 TAG_VIEWS = 6
 TAG_ONLINE = 7
+TAG_NEW_TIME = 8
+TAG_EDIT = 9
+TAG_REMOVE = 10
 
 
 def _splitmix64(x: int) -> int:

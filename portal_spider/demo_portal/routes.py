@@ -4,6 +4,7 @@ URL scheme (the extractor relies on it):
   /                                         home
   /<section>/  and  /<section>/?page=N       section listings, 10 articles per page
   /<section>/<slug>-<id>.html[?trang-khac=N] article, with "other articles" page N
+      (a removed article answers 404, a 302 to /, or a 200 "soft 404" page; see days.py)
   /images/<id>-<n>.png   /files/<id>/<name>.pdf   /static/site.css   /robots.txt
 Anything else is the 404 page, which is a full HTML page with the counter.
 """
@@ -50,6 +51,7 @@ class Router:
         self.renderer = Renderer(portal)
         self._home = self.renderer.home()
         self._not_found = self.renderer.not_found()
+        self._soft_not_found = self.renderer.soft_not_found()
         self._css = assets.site_css()
 
     def _html(self, page: Page | None) -> Response:
@@ -80,13 +82,15 @@ class Router:
 
     def _article(self, match: re.Match[str], query: dict[str, list[str]]) -> Response:
         meta = self.portal.article_by_id(int(match[3]))
+        if meta is None or meta.section.slug != match[1] or meta.slug != match[2]:
+            return self._html(None)
+        removal = self.portal.removal(meta)  # answered the same whatever the query
+        if removal == "redirect":
+            return Response(302, HTML, location="/")
+        if removal == "soft_404":
+            return self._html(self._soft_not_found)
         other_page = _positive(query.get("trang-khac"))
-        if (
-            meta is None
-            or other_page is None
-            or meta.section.slug != match[1]
-            or meta.slug != match[2]
-        ):
+        if removal is not None or other_page is None:  # "http_404", or a bad page number
             return self._html(None)
         return self._html(self.renderer.article(meta, other_page))
 

@@ -2,7 +2,13 @@
 
 Pages are numbered in the order their bytes leave the server: taking the counter value and
 writing the whole response happen under one lock, so the counter series a crawler records never
-decreases even with many parallel keep-alive connections.
+decreases even with many parallel keep-alive connections. Only HTML pages actually sent with a
+body are counted: not HEAD requests, and not `304 Not Modified` answers.
+
+Article pages carry a strong `ETag` (a hash of the article's content that day, see
+`DemoPortal.etag`) and `Last-Modified` (publication or last edit time) and answer `304` to a
+matching `If-None-Match`, or, when that header is absent, to an `If-Modified-Since` not older
+than `Last-Modified`. Listing and other pages carry no validators.
 """
 
 from __future__ import annotations
@@ -10,12 +16,35 @@ from __future__ import annotations
 import socketserver
 import sys
 import threading
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .content import DemoPortal
 from .counter import VisitorCounter, counter_html
+from .render import Page
 from .routes import Response, Router
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison: W/ prefixes are ignored; '*' matches."""
+    opaque = etag.removeprefix("W/")
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == opaque:
+            return True
+    return False
+
+
+def _not_modified_since(header: str, last_modified: datetime) -> bool:
+    try:
+        since = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        return False  # an unparsable date is ignored (RFC 9110 13.1.3)
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return since >= last_modified.replace(microsecond=0)
 
 
 class DemoPortalHandler(BaseHTTPRequestHandler):
@@ -33,11 +62,23 @@ class DemoPortalHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._serve(send_body=False)
 
+    def _not_modified(self, page: Page) -> bool:
+        if page.status != 200 or page.etag is None or page.last_modified is None:
+            return False
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return _etag_matches(if_none_match, page.etag)
+        since = self.headers.get("If-Modified-Since")
+        return since is not None and _not_modified_since(since, page.last_modified)
+
     def _serve(self, send_body: bool) -> None:
         response = self.server.router.route(self.path)
         page = response.page
         if page is None:
             self._send(response, response.body, send_body)
+            return
+        if self._not_modified(page):  # no body, so not counted
+            self._send(Response(304, response.content_type, page=page), b"", False)
             return
         counter = self.server.counter
         if not send_body:  # HEAD shows no page, so it is not counted
@@ -56,9 +97,15 @@ class DemoPortalHandler(BaseHTTPRequestHandler):
             f"HTTP/1.1 {status.value} {status.phrase}",
             f"Server: {self.server_version}",
             f"Date: {self.date_time_string()}",
-            f"Content-Type: {response.content_type}",
-            f"Content-Length: {len(body)}",
         ]
+        if status != HTTPStatus.NOT_MODIFIED:  # a 304 has no content, so no length or type
+            lines.append(f"Content-Type: {response.content_type}")
+            lines.append(f"Content-Length: {len(body)}")
+        page = response.page
+        if page is not None and page.etag is not None:
+            lines.append(f"ETag: {page.etag}")
+        if page is not None and page.last_modified is not None:
+            lines.append(f"Last-Modified: {format_datetime(page.last_modified, usegmt=True)}")
         if response.location:
             lines.append(f"Location: {response.location}")
         if self.close_connection:
@@ -107,9 +154,13 @@ def make_server(
     articles: int = 240,
     seed: int = 1,
     verbose: bool = False,
+    day: int = 0,
 ) -> DemoPortalServer:
-    """Build the portal and bind the server (port 0 = any free port). Raises OSError, ValueError."""
-    return DemoPortalServer((host, port), DemoPortal(articles, seed), verbose=verbose)
+    """Build the portal as on `day` and bind the server (port 0 = any free port).
+
+    Raises OSError, ValueError.
+    """
+    return DemoPortalServer((host, port), DemoPortal(articles, seed, day), verbose=verbose)
 
 
 def server_url(server: DemoPortalServer) -> str:
@@ -117,10 +168,10 @@ def server_url(server: DemoPortalServer) -> str:
 
 
 def start_in_thread(
-    host: str = "127.0.0.1", port: int = 0, articles: int = 240, seed: int = 1
+    host: str = "127.0.0.1", port: int = 0, articles: int = 240, seed: int = 1, day: int = 0
 ) -> tuple[DemoPortalServer, str]:
     """Serve from a daemon thread; the caller calls server.shutdown() and server.server_close()."""
-    server = make_server(host, port, articles, seed)
+    server = make_server(host, port, articles, seed, day=day)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="demo-portal", daemon=True
     )

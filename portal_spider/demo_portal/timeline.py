@@ -1,8 +1,8 @@
 """Where each article sits: publication time and section, computed in O(1) from its index.
 
 Index k = 0..N-1 counts from the newest article. Content is keyed on the *serial*
-c = N-1-k (0 = oldest), so a later "days" feature can append articles at the top without
-changing the ones that already exist.
+c = N-1-k (0 = oldest), so later days (days.py) append articles at the top, with serials
+N, N+1, ..., without changing the ones that already exist.
 
 Time model: each day has a 12-hour publishing window (07:00-19:00); the N articles are spread
 evenly over the "active minutes" of a span ending 2022-06-30 19:00, with a jitter below 40 % of
@@ -109,7 +109,11 @@ class Timeline:
         return mix(self.seed, TAG_DATE_ONLY, self.serial(index)) % 8 != 0
 
     def section_of(self, index: int) -> int:
-        block, slot = divmod(self.serial(index), BLOCK)
+        return self.section_of_serial(self.serial(index))
+
+    def section_of_serial(self, serial: int) -> int:
+        """Section of any serial, including those past N (articles added on later days)."""
+        block, slot = divmod(serial, BLOCK)
         return self.layout(block)[slot]
 
     def index_in_section(self, section: int, position: int) -> int:
