@@ -81,3 +81,28 @@ def article_state(db: sqlite_utils.Database, url: str) -> ArticleState | None:
     cursor = db.execute(f"SELECT {_STATE_FIELDS} FROM articles WHERE url = ?", [clean_text(url)])
     row = cursor.fetchone()
     return ArticleState(*row) if row else None
+
+
+def recent_articles(
+    db: sqlite_utils.Database, portal: str, *, first_seen_since: str, days: int
+) -> list[Revisit]:
+    """Live articles to re-check: first seen since `first_seen_since` AND published within
+    `days` of the newest article the portal has published (or undated).
+
+    Why both: right after the first full crawl every article was "first seen" today, and
+    re-requesting a whole backlog daily would defeat incremental crawling. Publication dates
+    are the portal's own clock, so "recent" means recent on the portal, however old the portal.
+    """
+    since = to_utc(first_seen_since)
+    cursor = db.execute(
+        "SELECT url, etag, last_modified, removed_at FROM articles "
+        "WHERE portal = :portal AND first_seen_at >= :since AND removed_at IS NULL AND ("
+        "  published_at IS NULL OR substr(published_at, 1, 10) >= ("
+        "    SELECT date(max(substr(published_at, 1, 10)), :window) FROM articles "
+        "    WHERE portal = :portal AND removed_at IS NULL)"
+        ") ORDER BY published_at DESC, url",
+        {"portal": portal, "since": since, "window": f"-{int(days)} days"},
+    )
+    return [
+        Revisit(url, etag, modified, removed is not None) for url, etag, modified, removed in cursor
+    ]

@@ -163,6 +163,11 @@ def add_command(url: str, config: Path, slug: str | None) -> None:
 @click.option("--base-url", help="Crawl the portal at this URL instead (one portal only).")
 @click.option("--config", "configs", multiple=True, type=click.Path(path_type=Path),
               help="Extra portal registry file (TOML); may be repeated.")  # fmt: skip
+@click.option("--full", is_flag=True, help="Follow every listing page, even past known articles.")
+@click.option("--revisit-days", default=30, show_default=True, type=click.IntRange(0, 3650),
+              help="Re-check (conditional requests) articles this recent.")  # fmt: skip
+@click.option("--max-requests", type=click.IntRange(1), help="Stop after this many responses.")
+@click.option("--wait", is_flag=True, help="Wait for another crawl of this archive to finish.")
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's own log (INFO).")
 def crawl_command(
     slugs: tuple[str, ...],
@@ -170,14 +175,36 @@ def crawl_command(
     db: Path,
     base_url: str | None,
     configs: tuple[Path, ...],
+    full: bool,
+    revisit_days: int,
+    max_requests: int | None,
+    wait: bool,
     verbose: bool,
 ) -> None:
-    """Crawl portals (by registry slug) into the archive; exit 1 unless every crawl is ok."""
+    """Crawl portals (by registry slug) into the archive.
+
+    Exit 0 when every crawl is ok, 1 when some were partial or failed, 2 on usage or
+    configuration errors, 3 when another crawl holds the archive (unless --wait).
+    """
     portals = _resolve_portals(slugs, crawl_all, base_url, configs)
     _check_archive(db)
-    from .run import run_crawls
+    from archive.lock import ArchiveLock, ArchiveLocked
 
-    statuses = run_crawls(portals, db_path=db, log_level="INFO" if verbose else "WARNING")
+    from .run import CrawlOptions, run_crawls
+
+    options = CrawlOptions(full=full, revisit_days=revisit_days, max_requests=max_requests)
+    try:
+        with ArchiveLock(db, wait=wait):
+            statuses = run_crawls(
+                portals, db_path=db, log_level="INFO" if verbose else "WARNING", options=options
+            )
+    except ArchiveLocked as exc:
+        holder = exc.holder or "holder unknown"
+        click.echo(
+            f"portal-archive: another crawl is writing {db} ({holder}); run later or add --wait",
+            err=True,
+        )
+        sys.exit(3)
     sys.exit(0 if all(status == "ok" for status in statuses.values()) else 1)
 
 

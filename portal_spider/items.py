@@ -17,6 +17,9 @@ class ArticleItem:
     section: str | None
     #: ISO 8601 UTC time the response arrived.
     fetched_at: str
+    http_status: int = 200
+    #: The response headers (ETag, Last-Modified... are kept as evidence and for revisits).
+    http_headers: Any = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -27,3 +30,26 @@ class CounterItem:
     observed_at: str
     page_url: str
     counter: dict[str, int]
+
+
+@dataclass(slots=True, kw_only=True)
+class NotModifiedItem:
+    """A conditional re-request answered 304: the article is unchanged."""
+
+    portal: str
+    url: str
+    fetched_at: str
+    http_headers: Any = None
+
+
+@dataclass(slots=True, kw_only=True)
+class RemovalItem:
+    """An archived article the portal no longer serves (404/410, redirect, soft 404)."""
+
+    portal: str
+    url: str
+    #: http_404, http_410, redirect or soft_404.
+    reason: str
+    fetched_at: str
+    http_status: int
+    http_headers: Any = None

@@ -12,7 +12,7 @@ from scrapy.exceptions import DropItem
 
 from archive.writer import ArchiveWriter
 
-from .items import ArticleItem, CounterItem
+from .items import ArticleItem, CounterItem, NotModifiedItem, RemovalItem
 
 
 class ArchivePipeline:
@@ -24,6 +24,7 @@ class ArchivePipeline:
         self.batch_size = crawler.settings.getint("ARCHIVE_BATCH_SIZE", 100)
         self.writer: ArchiveWriter | None = None
         self.crawl_id: int | None = None
+        self.options: dict[str, object] = {}
         self.started = time.monotonic()
 
     @classmethod
@@ -42,7 +43,13 @@ class ArchivePipeline:
             portal.platform,
             [{"path": s.path, "name": s.name} for s in portal.sections],
         )
-        self.crawl_id = self.writer.start_crawl(portal.slug)
+        spider = self.crawler.spider
+        self.options = {
+            "full": getattr(spider, "full", False),
+            "revisit_days": getattr(spider, "revisit_days", None),
+            "max_requests": self.crawler.settings.getint("CLOSESPIDER_PAGECOUNT") or None,
+        }
+        self.crawl_id = self.writer.start_crawl(portal.slug, options=self.options)
         self.started = time.monotonic()
 
     def process_item(self, item: Any) -> Any:
@@ -54,11 +61,29 @@ class ArchivePipeline:
                 section=item.section,
                 fetched_at=item.fetched_at,
                 crawl_id=self.crawl_id,
+                http_status=item.http_status,
+                http_headers=item.http_headers,
             )
             self.crawler.stats.inc_value("portal/articles")  # type: ignore[union-attr]
             counter = item.record.get("visitor_counter")
             if counter:  # one item per article page: the page's counter reading rides along
                 self._add_counter(item.portal, item.fetched_at, item.record["url"], counter)
+        elif isinstance(item, NotModifiedItem):
+            writer.add_not_modified(
+                item.url,
+                fetched_at=item.fetched_at,
+                crawl_id=self.crawl_id,
+                http_headers=item.http_headers,
+            )
+        elif isinstance(item, RemovalItem):
+            writer.add_removal(
+                item.url,
+                reason=item.reason,
+                fetched_at=item.fetched_at,
+                crawl_id=self.crawl_id,
+                http_status=item.http_status,
+                http_headers=item.http_headers,
+            )
         elif isinstance(item, CounterItem):
             self._add_counter(item.portal, item.observed_at, item.page_url, item.counter)
         else:
@@ -90,12 +115,22 @@ class ArchivePipeline:
         errors = int(stats.get_value("log_count/ERROR", 0))
         status = crawl_status(reason, pages, errors)
         stats.set_value("portal/crawl_status", status)
+        everything = stats.get_stats()
+        prefix = "downloader/response_status_count/"
         self.writer.finish_crawl(
             self.crawl_id,
             status=status,
             pages=pages,
             errors=errors,
-            stats={k: _jsonable(v) for k, v in stats.get_stats().items()},
+            stats={k: _jsonable(v) for k, v in everything.items()},
+            requests=int(everything.get("downloader/request_count", 0)),
+            responses_by_status={
+                k.removeprefix(prefix): int(v)
+                for k, v in everything.items()
+                if k.startswith(prefix)
+            },
+            robots_obeyed=self.crawler.settings.getbool("ROBOTSTXT_OBEY"),
+            options=self.options,
         )
         done = self.writer.stats
         self.writer.close()
@@ -103,8 +138,9 @@ class ArchivePipeline:
         print(
             f"{spider.portal.slug}: {status} in {elapsed:.1f} s: {pages} pages, "
             f"{done.new + done.updated + done.unchanged} articles ({done.new} new, "
-            f"{done.updated} updated, {done.unchanged} unchanged), {done.counters} counter "
-            f"readings, {errors} errors -> {self.db_path}",
+            f"{done.updated} updated, {done.unchanged} unchanged, {done.removed} removed), "
+            f"{int(everything.get('downloader/request_count', 0))} requests, "
+            f"{done.counters} counter readings, {errors} errors -> {self.db_path}",
             file=sys.stderr,
             flush=True,
         )

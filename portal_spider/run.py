@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -22,16 +23,34 @@ def crawl_settings(db_path: Path, log_level: str = "WARNING") -> Settings:
     return settings
 
 
+@dataclass(frozen=True, slots=True)
+class CrawlOptions:
+    """How much to crawl: incremental by default."""
+
+    full: bool = False
+    revisit_days: int = 30
+    #: Stop after this many responses (Scrapy's CLOSESPIDER_PAGECOUNT), per portal.
+    max_requests: int | None = None
+
+
 def run_crawls(
-    portals: list[Portal], *, db_path: Path, log_level: str = "WARNING"
+    portals: list[Portal],
+    *,
+    db_path: Path,
+    log_level: str = "WARNING",
+    options: CrawlOptions | None = None,
 ) -> dict[str, str]:
     """Crawl the portals in parallel in one process; return {slug: crawl status}."""
-    process = CrawlerProcess(crawl_settings(db_path, log_level))
+    options = options or CrawlOptions()
+    settings = crawl_settings(db_path, log_level)
+    if options.max_requests:
+        settings.set("CLOSESPIDER_PAGECOUNT", options.max_requests, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawlers: dict[str, Crawler] = {}
     for portal in portals:
         crawler = process.create_crawler(PortalSpider)
         crawlers[portal.slug] = crawler
-        process.crawl(crawler, portal=portal)
+        process.crawl(crawler, portal=portal, full=options.full, revisit_days=options.revisit_days)
     process.start()
     return {
         slug: str(crawler.stats.get_value("portal/crawl_status", "failed"))  # type: ignore[union-attr]

@@ -25,8 +25,9 @@ def free_port() -> int:
 
 def start_demo_portal(*args: str) -> tuple[subprocess.Popen[str], str]:
     """Start `python -m portal_spider.demo_portal --port 0 ...`; return (process, URL)."""
+    port_args = [] if "--port" in args else ["--port", "0"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "portal_spider.demo_portal", "--port", "0", *args],
+        [sys.executable, "-m", "portal_spider.demo_portal", *port_args, *args],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -6,12 +6,15 @@ the spider, `portal-archive extract`, and anyone re-extracting saved pages.
 
 from __future__ import annotations
 
+import re
+
 from .article import fill_article, find_body
 from .counter import extract_visitor_counter
 from .document import Document, parse_document
 from .listing import extract_listing_links, extract_next_page
 from .platforms import detect_platform
 from .record import COUNTER_KEYS, Attachment, Image, PageRecord
+from .sections import fold
 from .text import clean_text, text_of
 
 __all__ = [
@@ -23,6 +26,13 @@ __all__ = [
     "extract_page",
     "parse_document",
 ]
+
+# "Bài viết không tồn tại hoặc đã bị xóa" (the article does not exist or was deleted) and
+# its variants, folded (no diacritics): what portals show instead of a 404 status.
+_REMOVAL_NOTICE = re.compile(
+    r"(?:bai viet|tin bai|noi dung|trang)[^.]{0,40}(?:khong ton tai|da bi xoa|da bi go|"
+    r"khong tim thay|da bi an|da het han)"
+)
 
 # A listing needs this many article links; fewer is a home page block or a sidebar.
 _MIN_LISTING_LINKS = 3
@@ -58,6 +68,7 @@ def extract_page(html: bytes | str, url: str, encoding: str | None = None) -> Pa
         record.title = _listing_title(doc)
     else:
         record.title = doc.page_title()
+        record.removal_notice = _REMOVAL_NOTICE.search(fold(text_of(doc.root))) is not None
     return record
 
 

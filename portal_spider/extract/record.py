@@ -67,6 +67,9 @@ class PageRecord:
     #: Listing pages whose next page is a form post (SharePoint): what to post. Not part of the
     #: JSON record (it is crawl state, not content); the spider turns it into a FormRequest.
     postback: Any = None
+    #: A page that is not an article and says the article is gone ("Bài viết không tồn tại
+    #: hoặc đã bị xóa"): a soft 404. Crawl state, not content: not in the JSON record.
+    removal_notice: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape printed by `portal-archive extract` and stored by the archive."""

@@ -15,10 +15,14 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from ..extract import PageRecord, extract_page
-from ..items import ArticleItem, CounterItem
+from ..items import ArticleItem, CounterItem, NotModifiedItem, RemovalItem
+from ..memory import DEFAULT_REVISIT_DAYS, CrawlMemory
 from ..middlewares import utc_now
 from ..registry import Portal, Section, get_portal
 from ..runtime import tune_gc_for_crawling
+
+# Statuses a revisit must see instead of Scrapy's redirect/error handling.
+REVISIT_STATUSES = [301, 302, 303, 307, 308, 304, 404, 410]
 
 
 class PortalSpider(scrapy.Spider):
@@ -31,12 +35,17 @@ class PortalSpider(scrapy.Spider):
         portal: str | Portal | None = None,
         base_url: str | None = None,
         config: str | None = None,
+        full: bool | str = False,
+        revisit_days: int | str = DEFAULT_REVISIT_DAYS,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.portal = _resolve_portal(portal, base_url, config)
         self.allowed_domains = [self.portal.host]
         self.pages_seen = 0
+        self.full = str(full).lower() in ("1", "true", "yes")
+        self.revisit_days = int(revisit_days)
+        self.memory = CrawlMemory.empty()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -61,7 +70,26 @@ class PortalSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> Any:
-        """One request per news section."""
+        """Conditional re-requests of recent articles, then one request per news section."""
+        self.memory = CrawlMemory.load(
+            self.settings.get("ARCHIVE_DB_PATH"), self.portal.slug, self.revisit_days
+        )
+        if not self.memory.complete and not self.full:
+            self.logger.info("previous crawl unfinished or none: following every listing page")
+        for revisit in self.memory.revisits:
+            headers = {}
+            if revisit.etag:
+                headers["If-None-Match"] = revisit.etag
+            if revisit.last_modified:
+                headers["If-Modified-Since"] = revisit.last_modified
+            yield scrapy.Request(
+                revisit.url,
+                headers=headers,
+                callback=self.parse_article,
+                cb_kwargs={"section": None},
+                meta={"dont_redirect": True, "handle_httpstatus_list": REVISIT_STATUSES},
+                dont_filter=True,
+            )
         for url, section in self.portal.section_urls():
             yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"section": section})
 
@@ -73,8 +101,13 @@ class PortalSpider(scrapy.Spider):
             self.logger.warning("not a listing page: %s (%s)", response.url, record.kind)
             self.crawler.stats.inc_value("portal/not_listing")
             return
-        for url in record.links:
+        new = [url for url in record.links if url not in self.memory.known]
+        for url in new:
             yield response.follow(url, self.parse_article, cb_kwargs={"section": section})
+        if not (new or self.full or not self.memory.complete):
+            # Every article on this page is archived already: older pages hold nothing new.
+            self.crawler.stats.inc_value("portal/stopped_at_known")
+            return
         if record.next_page:
             yield response.follow(
                 record.next_page, self.parse_listing, cb_kwargs={"section": section}
@@ -94,19 +127,64 @@ class PortalSpider(scrapy.Spider):
                 cb_kwargs={"section": section},
             )
 
-    def parse_article(self, response: Response, section: Section) -> Iterator[Any]:
-        """Archive one article page (its counter reading travels inside the record)."""
+    def parse_article(self, response: Response, section: Section | None) -> Iterator[Any]:
+        """Archive one article page (its counter reading travels inside the record).
+
+        Revisits also land here: 304 (unchanged), 404/410, a redirect to the home or a
+        section page, or a "không tồn tại" page (removed).
+        """
+        status = response.status
+        if status == 304:
+            yield NotModifiedItem(
+                portal=self.portal.slug,
+                url=response.url,
+                fetched_at=_received_at(response),
+                http_headers=response.headers,
+            )
+            return
+        if status in (404, 410):
+            yield self._removal(response, f"http_{status}")
+            return
+        if 300 <= status < 400:
+            yield from self._redirected(response, section)
+            return
         record = self._extract(response)
         if record.kind != "article":
             yield from self._counter(response, record)
+            if record.removal_notice and response.url in self.memory.known:
+                yield self._removal(response, "soft_404")
+                return
             self.logger.warning("not an article page: %s (%s)", response.url, record.kind)
             self.crawler.stats.inc_value("portal/not_article")
             return
         yield ArticleItem(
             record=record.to_dict(),
             portal=self.portal.slug,
-            section=section.name,
+            section=section.name if section else None,
             fetched_at=_received_at(response),
+            http_status=status,
+            http_headers=response.headers,
+        )
+
+    def _redirected(self, response: Response, section: Section | None) -> Iterator[Any]:
+        """A redirect to the home page or a section page means the article is gone; any
+        other redirect (an article that moved) is followed."""
+        location = response.headers.get("Location")
+        target = response.urljoin(location.decode("latin-1")) if location else None
+        landing = {self.portal.base_url} | {url for url, _ in self.portal.section_urls()}
+        if target is None or target.rstrip("/") in {u.rstrip("/") for u in landing}:
+            yield self._removal(response, "redirect")
+        else:
+            yield response.follow(target, self.parse_article, cb_kwargs={"section": section})
+
+    def _removal(self, response: Response, reason: str) -> RemovalItem:
+        return RemovalItem(
+            portal=self.portal.slug,
+            url=response.url,
+            reason=reason,
+            fetched_at=_received_at(response),
+            http_status=response.status,
+            http_headers=response.headers,
         )
 
     def _extract(self, response: Response) -> PageRecord:

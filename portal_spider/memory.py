@@ -1,0 +1,61 @@
+"""What the archive already knows about a portal, read once when a crawl starts.
+
+Incremental crawling needs three facts: which article URLs are archived (so listings can
+stop at known pages), which recent articles to re-check with conditional requests, and
+whether the previous crawl finished (if it did not, every listing page is followed again, so
+a killed crawl cannot leave older pages unvisited behind a page of known articles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from archive import queries
+from archive.queries import Revisit
+from archive.schema import open_archive
+
+DEFAULT_REVISIT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class CrawlMemory:
+    known: frozenset[str] = field(default_factory=frozenset)
+    revisits: tuple[Revisit, ...] = ()
+    #: The previous crawl of this portal ended (ok or partial), so its listings were covered.
+    complete: bool = False
+
+    @classmethod
+    def empty(cls) -> CrawlMemory:
+        return cls()
+
+    @classmethod
+    def load(cls, db_path: str | Path | None, portal: str, revisit_days: int) -> CrawlMemory:
+        if not db_path or not Path(db_path).exists():
+            return cls()
+        db = open_archive(db_path)
+        try:
+            since = datetime.now(UTC) - timedelta(days=revisit_days)
+            return cls(
+                known=frozenset(queries.known_urls(db, portal)),
+                revisits=tuple(
+                    queries.recent_articles(
+                        db, portal, first_seen_since=since.isoformat(), days=revisit_days
+                    )
+                ),
+                complete=_previous_status(db, portal) in ("ok", "partial"),
+            )
+        finally:
+            db.close()
+
+
+def _previous_status(db: object, portal: str) -> str | None:
+    # The current crawl's own 'running' row is written by the pipeline before start(); skip it.
+    rows = db.execute(  # type: ignore[attr-defined]
+        "SELECT status FROM crawls WHERE portal = ? ORDER BY id DESC LIMIT 2", [portal]
+    ).fetchall()
+    statuses = [r[0] for r in rows]
+    if statuses and statuses[0] == "running":
+        statuses = statuses[1:]
+    return statuses[0] if statuses else None
