@@ -170,6 +170,19 @@ class ArchiveWriter:
             )
         return int(crawl_id)
 
+    def abandon_interrupted_crawls(self, portal: str) -> int:
+        """Mark this portal's crawls still 'running' as 'failed': they were killed.
+
+        Call only while holding the crawl lock (no other crawl can be running). The rows are
+        kept, with finished_at NULL, as evidence that a crawl was interrupted.
+        """
+        with _write_transaction(self.db):
+            cursor = self.db.execute(
+                "UPDATE crawls SET status = 'failed' WHERE portal = ? AND status = 'running'",
+                [portal],
+            )
+        return cursor.rowcount
+
     def finish_crawl(
         self,
         crawl_id: int,

@@ -23,7 +23,8 @@ DEFAULT_REVISIT_DAYS = 30
 class CrawlMemory:
     known: frozenset[str] = field(default_factory=frozenset)
     revisits: tuple[Revisit, ...] = ()
-    #: The previous crawl of this portal ended (ok or partial), so its listings were covered.
+    #: The previous crawl of this portal finished (ok or partial), so its listings were covered;
+    #: a killed one is left 'running' and then marked 'failed' by the pipeline.
     complete: bool = False
 
     @classmethod

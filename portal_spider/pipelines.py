@@ -49,6 +49,14 @@ class ArchivePipeline:
             "revisit_days": getattr(spider, "revisit_days", None),
             "max_requests": self.crawler.settings.getint("CLOSESPIDER_PAGECOUNT") or None,
         }
+        interrupted = self.writer.abandon_interrupted_crawls(portal.slug)
+        if interrupted:
+            print(
+                f"{portal.slug}: {interrupted} earlier crawl(s) were interrupted; resuming: "
+                "every listing page is followed, archived articles are not fetched again",
+                file=sys.stderr,
+                flush=True,
+            )
         self.crawl_id = self.writer.start_crawl(portal.slug, options=self.options)
         self.started = time.monotonic()
 
