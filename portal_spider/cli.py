@@ -37,7 +37,7 @@ def main() -> None:
 @main.command("demo-portal", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def demo_portal_command(args: tuple[str, ...]) -> None:
-    """Serve the bundled demo portal: [--host 127.0.0.1] [--port 8600] [--articles 240]."""
+    """Serve the demo portal: [--host 127.0.0.1] [--port 8600] [--articles 240] [--day D]."""
     from .demo_portal import main as demo_main
 
     sys.exit(demo_main(list(args)))
