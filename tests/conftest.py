@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from archive.writer import ArchiveWriter
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
@@ -78,3 +80,15 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present (it is not part of a user's clone)")
     return SHARED
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "archive.db"
+
+
+@pytest.fixture
+def writer(db_path: Path) -> Iterator[ArchiveWriter]:
+    with ArchiveWriter(db_path, batch_size=1) as w:
+        w.ensure_portal("travinh", "Cổng TTĐT Trà Vinh", "https://travinh.gov.vn", "dnn", ["tin"])
+        yield w

@@ -13,6 +13,8 @@ from archive import ArchiveError, ArchiveWriter, open_archive
 from archive.records import content_hash
 from archive.schema import COUNTER_KEYS
 
+from .archive_support import rows
+
 T1 = "2025-07-01T10:00:00+07:00"
 T2 = "2025-07-02T10:00:00+07:00"
 T3 = "2025-07-03T10:00:00+07:00"
@@ -36,24 +38,6 @@ def article(url: str = "https://travinh.gov.vn/tin/1", **fields: object) -> dict
     }
     record.update(fields)
     return record
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "archive.db"
-
-
-@pytest.fixture
-def writer(db_path: Path):
-    with ArchiveWriter(db_path, batch_size=1) as w:
-        w.ensure_portal("travinh", "Cổng TTĐT Trà Vinh", "https://travinh.gov.vn", "dnn", ["tin"])
-        yield w
-
-
-def rows(db_path: Path, table: str) -> list[dict]:
-    """Read through a separate connection, so only committed data is visible."""
-    with sqlite_utils.Database(db_path) as db:
-        return list(db[table].rows_where(order_by="id" if table != "portals" else "slug"))
 
 
 # -- schema -------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from archive import ArchiveWriter, open_archive
 from archive.queries import Revisit
 from archive.schema import BUSY_TIMEOUT_MS, migrations
 
+from .archive_support import rows
+
 T1 = "2025-07-01T10:00:00+07:00"
 T2 = "2025-07-02T10:00:00+07:00"
 T3 = "2025-07-03T10:00:00+07:00"
@@ -32,23 +34,6 @@ def article(url: str = URL, **fields: object) -> dict:
     record = {"url": url, "kind": "article", "title": "Hội nghị", "body_text": "Nội dung."}
     record.update(fields)
     return record
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "archive.db"
-
-
-@pytest.fixture
-def writer(db_path: Path):
-    with ArchiveWriter(db_path, batch_size=1) as w:
-        w.ensure_portal("travinh", "Cổng TTĐT Trà Vinh", "https://travinh.gov.vn", "dnn", ["tin"])
-        yield w
-
-
-def rows(db_path: Path, table: str) -> list[dict]:
-    with sqlite_utils.Database(db_path) as db:
-        return list(db[table].rows_where(order_by="id"))
 
 
 def add(w: ArchiveWriter, at: str, **kwargs: object) -> None:
