@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 
-
-def utc_now() -> str:
-    """Microsecond ISO timestamps in UTC: counter readings are ordered by them."""
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+from archive.timestamps import utc_now  # microsecond UTC: counter readings are ordered by it
 
 
 class ReceivedAtMiddleware:
