@@ -44,6 +44,7 @@ ITEM_PIPELINES = {"portal_spider.pipelines.ArchivePipeline": 300}
 # Progress line every PORTAL_PROGRESS_INTERVAL seconds, summary at the end.
 EXTENSIONS = {
     "portal_spider.progress.ProgressReporter": 500,
+    "portal_spider.politeness.CrawlDelay": 510,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 # Scrapy's remote control needs the asyncio reactor (see TWISTED_REACTOR); we do not use it.

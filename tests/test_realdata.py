@@ -67,3 +67,12 @@ def test_liferay_english_hot_news_listing(shared_dir: Path) -> None:
     assert all("/web/sotttt-eng/hot-news/-/view_content/" in link for link in record.links)
     assert record.next_page is None  # one page: no pager
     assert record.visitor_counter is None  # "View count: 536" is per article, not the counter
+
+
+def test_liferay_listing_with_a_single_item(shared_dir: Path) -> None:
+    record = extract_page(
+        _page(shared_dir, "sotttt-hanoi_liferay_listing_chi-dao-dieu-hanh.html"),
+        "https://sotttt.hanoi.gov.vn/chi-dao-dieu-hanh",
+    )
+    assert record.kind == "listing"
+    assert len(record.links) == 1 and "/chi-dao-dieu-hanh/-/view_content/" in record.links[0]

@@ -15,6 +15,15 @@ from .rng import mix
 
 STATIC_DIR = Path(__file__).with_name("static")
 ROBOTS_TXT = b"User-agent: *\nDisallow: /tim-kiem\nDisallow: /quan-tri/\n"
+
+
+def robots_txt(crawl_delay: float | None = None) -> bytes:
+    """robots.txt, with a Crawl-delay line when the portal asks crawlers to slow down."""
+    if crawl_delay is None:
+        return ROBOTS_TXT
+    return ROBOTS_TXT + f"Crawl-delay: {crawl_delay:g}\n".encode()
+
+
 _PNG_SIZE = (160, 100)
 
 

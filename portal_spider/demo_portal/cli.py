@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the portal as on this day: each day adds 20 articles, edits 3 and removes 3"
         " (default 0, the initial state)",
     )
+    parser.add_argument(
+        "--crawl-delay", type=float, help="add 'Crawl-delay: N' (seconds) to robots.txt"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
 
@@ -56,11 +59,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--articles must be between 1 and {MAX_ARTICLES:,} (got {args.articles})")
     if not 0 <= args.day <= MAX_DAYS:
         parser.error(f"--day must be between 0 and {MAX_DAYS} (got {args.day})")
+    if args.crawl_delay is not None and not 0 < args.crawl_delay <= 60:
+        parser.error(f"--crawl-delay must be between 0 and 60 seconds (got {args.crawl_delay})")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be between 0 and 65535 (got {args.port})")
     try:
         server = make_server(
-            args.host, args.port, args.articles, args.seed, verbose=args.verbose, day=args.day
+            args.host,
+            args.port,
+            args.articles,
+            args.seed,
+            verbose=args.verbose,
+            day=args.day,
+            crawl_delay=args.crawl_delay,
         )
     except OSError as exc:
         parser.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")

@@ -46,8 +46,9 @@ def _positive(values: list[str] | None) -> int | None:
 
 
 class Router:
-    def __init__(self, portal: DemoPortal) -> None:
+    def __init__(self, portal: DemoPortal, crawl_delay: float | None = None) -> None:
         self.portal = portal
+        self._robots = assets.robots_txt(crawl_delay)
         self.renderer = Renderer(portal)
         self._home = self.renderer.home()
         self._not_found = self.renderer.not_found()
@@ -65,7 +66,7 @@ class Router:
         if path == "/":
             return self._html(self._home)
         if path == "/robots.txt":
-            return Response(200, "text/plain; charset=utf-8", assets.ROBOTS_TXT)
+            return Response(200, "text/plain; charset=utf-8", self._robots)
         if path == "/static/site.css":
             return Response(200, "text/css; charset=utf-8", self._css)
         if path == "/favicon.ico":

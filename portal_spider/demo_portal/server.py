@@ -125,9 +125,15 @@ class DemoPortalServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], portal: DemoPortal, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        portal: DemoPortal,
+        verbose: bool = False,
+        crawl_delay: float | None = None,
+    ) -> None:
         self.portal = portal
-        self.router = Router(portal)
+        self.router = Router(portal, crawl_delay)
         self.counter = VisitorCounter()
         self.verbose = verbose
         super().__init__(address, DemoPortalHandler)
@@ -155,12 +161,14 @@ def make_server(
     seed: int = 1,
     verbose: bool = False,
     day: int = 0,
+    crawl_delay: float | None = None,
 ) -> DemoPortalServer:
     """Build the portal as on `day` and bind the server (port 0 = any free port).
 
     Raises OSError, ValueError.
     """
-    return DemoPortalServer((host, port), DemoPortal(articles, seed, day), verbose=verbose)
+    portal = DemoPortal(articles, seed, day)
+    return DemoPortalServer((host, port), portal, verbose=verbose, crawl_delay=crawl_delay)
 
 
 def server_url(server: DemoPortalServer) -> str:

@@ -34,7 +34,9 @@ _REMOVAL_NOTICE = re.compile(
     r"khong tim thay|da bi an|da het han)"
 )
 
-# A listing needs this many article links; fewer is a home page block or a sidebar.
+# On an unknown platform a listing needs this many article links (fewer is more likely a home
+# page block or a sidebar). A known platform's listing selectors are specific enough that one
+# link is a listing: a section that has published a single article is still a section.
 _MIN_LISTING_LINKS = 3
 
 
@@ -58,7 +60,7 @@ def extract_page(html: bytes | str, url: str, encoding: str | None = None) -> Pa
 
         if fill_from_main_text(doc, record):
             return record
-    if len(links) >= _MIN_LISTING_LINKS:
+    if links and (len(links) >= _MIN_LISTING_LINKS or platform.name != "generic"):
         record.kind = "listing"
         record.links = links
         record.next_page = (
