@@ -40,6 +40,11 @@ class Portal:
     platform: str
     sections: tuple[Section, ...]
     download_delay: float | None = None
+    #: robots.txt is obeyed unless the registry says otherwise for this portal (recorded in
+    #: every crawl row as crawls.robots_obeyed).
+    obey_robots: bool = True
+    #: Contact URL or e-mail added to our User-Agent for this portal's operators.
+    contact: str | None = None
 
     @property
     def host(self) -> str:
@@ -113,7 +118,15 @@ def _parse_portal(path: Path, slug: str, entry: Any) -> Portal:
     delay = entry.get("download_delay")
     if delay is not None and (not isinstance(delay, int | float) or delay < 0):
         raise RegistryError(f"{where}.download_delay: must be a number of seconds >= 0")
-    unknown = set(entry) - {"name", "base_url", "platform", "sections", "download_delay"}
+    obey = entry.get("obey_robots", True)
+    if not isinstance(obey, bool):
+        raise RegistryError(f"{where}.obey_robots: must be true or false")
+    contact = entry.get("contact")
+    if contact is not None and (not isinstance(contact, str) or not contact.strip()):
+        raise RegistryError(f"{where}.contact: must be a non-empty string (URL or e-mail)")
+    allowed = {"name", "base_url", "platform", "sections", "download_delay", "obey_robots",
+               "contact"}  # fmt: skip
+    unknown = set(entry) - allowed
     if unknown:
         raise RegistryError(f"{where}.{sorted(unknown)[0]}: unknown field")
     return Portal(
@@ -123,6 +136,8 @@ def _parse_portal(path: Path, slug: str, entry: Any) -> Portal:
         platform=platform,
         sections=_parse_sections(entry.get("sections"), where),
         download_delay=float(delay) if delay is not None else None,
+        obey_robots=obey,
+        contact=contact.strip() if contact else None,
     )
 
 

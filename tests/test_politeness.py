@@ -39,3 +39,33 @@ def test_crawl_delay_from_robots_txt_spaces_requests(tmp_path: Path) -> None:
     # Scrapy randomises each delay between 0.5x and 1.5x.
     assert float(slow["elapsed_time_seconds"]) >= gaps * 0.4 * 0.5
     assert float(fast["elapsed_time_seconds"]) < gaps * 0.4 * 0.5
+
+
+def test_robots_off_only_by_registry_flag_and_recorded(tmp_path: Path) -> None:
+    process, url = start_demo_portal("--articles", "3")
+    config = tmp_path / "rude.toml"
+    config.write_text(
+        "[portals.rude]\n"
+        'name = "Thử nghiệm"\n'
+        f'base_url = "{url}"\n'
+        'platform = "demo"\n'
+        "obey_robots = false\n"
+        'contact = "https://lab.example/lien-he"\n'
+        'sections = [{ path = "/chinh-tri/", name = "Chính trị" }]\n',
+        encoding="utf-8",
+    )
+    db = tmp_path / "rude.db"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "portal_spider", "crawl", "rude", "--config", str(config),
+             "--db", str(db)],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    finally:
+        stop(process)
+    assert result.returncode == 0, result.stderr[-2000:]
+    obeyed, stats = (
+        sqlite3.connect(db).execute("select robots_obeyed, stats from crawls").fetchone()
+    )
+    assert obeyed == 0
+    assert "robotstxt/request_count" not in json.loads(stats)  # robots.txt not even fetched

@@ -114,3 +114,15 @@ def test_crawl_refuses_a_file_that_is_not_an_archive(tmp_path: Path) -> None:
     result = _cli("crawl", "demo", "--db", str(notes))
     assert result.returncode == 2
     assert notes.read_text(encoding="utf-8") == "my notes, not SQLite"
+
+
+def test_robots_flag_and_contact_are_validated(tmp_path: Path) -> None:
+    config = tmp_path / "mine.toml"
+    config.write_text(
+        GOOD + 'obey_robots = false\ncontact = "https://lab.example/lien-he"\n', encoding="utf-8"
+    )
+    city = load_registry([config])["my-city"]
+    assert (city.obey_robots, city.contact) == (False, "https://lab.example/lien-he")
+    config.write_text(GOOD + 'obey_robots = "no"\n', encoding="utf-8")
+    with pytest.raises(RegistryError, match="obey_robots"):
+        load_registry([config])

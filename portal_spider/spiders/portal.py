@@ -63,7 +63,10 @@ class PortalSpider(scrapy.Spider):
             crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 1, priority="spider")
         elif portal.download_delay is not None:
             crawler.settings.set("DOWNLOAD_DELAY", portal.download_delay, priority="spider")
-        contact = crawler.settings.get("PORTAL_ARCHIVE_CONTACT")
+        if not portal.obey_robots:
+            # Only an explicit per-portal registry flag turns this off; crawls record it.
+            crawler.settings.set("ROBOTSTXT_OBEY", False, priority="spider")
+        contact = portal.contact or crawler.settings.get("PORTAL_ARCHIVE_CONTACT")
         if contact:
             agent = crawler.settings.get("USER_AGENT")
             crawler.settings.set("USER_AGENT", f"{agent} +{contact}", priority="spider")
