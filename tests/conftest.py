@@ -19,6 +19,16 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+def portal_archive(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `portal-archive ARGS` (as `python -m portal_spider`) in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "portal_spider", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

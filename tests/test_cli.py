@@ -9,13 +9,11 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from .conftest import free_port, stop
+from .conftest import free_port, portal_archive, stop
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "portal_spider", *args], capture_output=True, text=True, timeout=60
-    )
+    return portal_archive(*args, timeout=60)
 
 
 def test_help_lists_every_command() -> None:
@@ -85,11 +83,7 @@ def test_add_writes_an_entry_that_crawls_the_whole_portal(demo_portal: str, tmp_
     assert result.returncode == 0, result.stderr
     assert "added portals.tra-vinh" in result.stdout
     db = tmp_path / "added.db"
-    crawl = subprocess.run(
-        [sys.executable, "-m", "portal_spider", "crawl", "tra-vinh", "--config", str(config),
-         "--db", str(db)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    crawl = portal_archive("crawl", "tra-vinh", "--config", str(config), "--db", str(db))
     assert crawl.returncode == 0, crawl.stderr[-2000:]
     conn = sqlite3.connect(db)
     assert conn.execute("select count(*) from articles").fetchone()[0] == 240

@@ -15,7 +15,7 @@ import pytest
 
 from portal_spider.demo_portal import DemoPortal
 
-from .conftest import REPO, free_port, stop, wait_for_http
+from .conftest import REPO, free_port, portal_archive, stop, wait_for_http
 
 SEED_TITLE = (
     "Thành ủy Trà Vinh tổ chức Hội nghị Ban Chấp hành Đảng bộ thành phố mở rộng sơ kết tình "
@@ -27,11 +27,7 @@ SEED_LAST_SENTENCE = "hỗ trợ xã Long Đức xây dựng các tiêu chí Nô
 @pytest.fixture
 def crawled_db(demo_portal: str, tmp_path: Path) -> Path:
     db = tmp_path / "demo.db"
-    result = subprocess.run(
-        [sys.executable, "-m", "portal_spider", "crawl", "demo",
-         "--base-url", demo_portal, "--db", str(db)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    result = portal_archive("crawl", "demo", "--base-url", demo_portal, "--db", str(db))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "demo: ok" in result.stderr  # the summary line
     return db
@@ -108,10 +104,7 @@ def test_extract_cli_on_saved_demo_pages(demo_portal: str, tmp_path: Path) -> No
     listing_url = demo_portal + "chinh-tri/?page=2"
     listing = tmp_path / "listing.html"
     listing.write_bytes(urllib.request.urlopen(listing_url).read())
-    result = subprocess.run(
-        [sys.executable, "-m", "portal_spider", "extract", str(listing), "--url", listing_url],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    result = portal_archive("extract", str(listing), "--url", listing_url, timeout=60)
     data = json.loads(result.stdout)
     assert data["kind"] == "listing"
     portal = DemoPortal(articles=240)
@@ -123,10 +116,7 @@ def test_extract_cli_on_saved_demo_pages(demo_portal: str, tmp_path: Path) -> No
     seed_url = next(link for link in data["links"] if "thanh-uy-tra-vinh" in link)
     article = tmp_path / "article.html"
     article.write_bytes(urllib.request.urlopen(seed_url).read())
-    result = subprocess.run(
-        [sys.executable, "-m", "portal_spider", "extract", str(article), "--url", seed_url],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    result = portal_archive("extract", str(article), "--url", seed_url, timeout=60)
     record = json.loads(result.stdout)
     assert record["kind"] == "article" and record["platform"] == "demo"
     assert record["title"] == SEED_TITLE

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
-from .conftest import start_demo_portal, stop
+from .conftest import portal_archive, start_demo_portal, stop
 
 
 def _crawl_stats(tmp_path: Path, *portal_args: str) -> dict[str, object]:
     process, url = start_demo_portal("--articles", "3", *portal_args)
     db = tmp_path / f"polite{len(portal_args)}.db"
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "portal_spider", "crawl", "demo", "--base-url", url,
-             "--db", str(db)],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        result = portal_archive("crawl", "demo", "--base-url", url, "--db", str(db), timeout=120)
     finally:
         stop(process)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -56,11 +50,7 @@ def test_robots_off_only_by_registry_flag_and_recorded(tmp_path: Path) -> None:
     )
     db = tmp_path / "rude.db"
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "portal_spider", "crawl", "rude", "--config", str(config),
-             "--db", str(db)],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        result = portal_archive("crawl", "rude", "--config", str(config), "--db", str(db))
     finally:
         stop(process)
     assert result.returncode == 0, result.stderr[-2000:]
