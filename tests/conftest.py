@@ -102,3 +102,30 @@ def writer(db_path: Path) -> Iterator[ArchiveWriter]:
     with ArchiveWriter(db_path, batch_size=1) as w:
         w.ensure_portal("travinh", "Cổng TTĐT Trà Vinh", "https://travinh.gov.vn", "dnn", ["tin"])
         yield w
+
+
+def crawl_demo_days(db: Path, days: tuple[int, ...] = (0, 1), articles: int = 240) -> None:
+    """Crawl the demo portal into ``db`` as it is on each of ``days`` (same port every day)."""
+    port = free_port()
+    for day in days:
+        process, url = start_demo_portal(
+            "--articles", str(articles), "--day", str(day), "--port", str(port)
+        )
+        try:
+            result = portal_archive("crawl", "demo", "--base-url", url, "--db", str(db))
+        finally:
+            stop(process)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real archive of the 240-article demo portal crawled on day 0 and day 1.
+
+    Day 1 brings 20 new articles, 3 edited ones (two versions, a word diff) and 3 removals,
+    so every page of the archive site has something to show. Shared by the whole session:
+    tests must treat it as read-only (copy it first to write).
+    """
+    db = tmp_path_factory.mktemp("demo-archive") / "demo.db"
+    crawl_demo_days(db)
+    return db
