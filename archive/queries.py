@@ -25,6 +25,20 @@ class Revisit:
 
 
 @dataclass(frozen=True)
+class KnownArticle:
+    """What an incremental crawl needs to know of an archived article, per URL."""
+
+    section: str | None
+    published_at: str | None
+    removed: bool
+    etag: str | None
+    last_modified: str | None
+
+    def revisit(self, url: str) -> Revisit:
+        return Revisit(url, self.etag, self.last_modified, self.removed)
+
+
+@dataclass(frozen=True)
 class ArticleState:
     """What the archive knows about one article URL (no content)."""
 
@@ -55,6 +69,16 @@ def known_urls(db: sqlite_utils.Database, portal: str) -> set[str]:
     """Every article URL archived for ``portal``, removed ones included."""
     cursor = db.execute("SELECT url FROM articles WHERE portal = ?", [portal])
     return {row[0] for row in cursor}
+
+
+def known_articles(db: sqlite_utils.Database, portal: str) -> dict[str, KnownArticle]:
+    """Every archived article of ``portal`` (removed ones included), keyed by URL."""
+    cursor = db.execute(
+        "SELECT url, section, published_at, removed_at IS NOT NULL, etag, last_modified "
+        "FROM articles WHERE portal = ?",
+        [portal],
+    )
+    return {row[0]: KnownArticle(row[1], row[2], bool(row[3]), row[4], row[5]) for row in cursor}
 
 
 def revisit_candidates(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -167,6 +168,8 @@ def add_command(url: str, config: Path, slug: str | None) -> None:
 @click.option("--revisit-days", default=30, show_default=True, type=click.IntRange(0, 3650),
               help="Re-check (conditional requests) articles this recent.")  # fmt: skip
 @click.option("--max-requests", type=click.IntRange(1), help="Stop after this many responses.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Only archive articles published on or after this day.")  # fmt: skip
 @click.option("--wait", is_flag=True, help="Wait for another crawl of this archive to finish.")
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's own log (INFO).")
 def crawl_command(
@@ -178,6 +181,7 @@ def crawl_command(
     full: bool,
     revisit_days: int,
     max_requests: int | None,
+    since: datetime | None,
     wait: bool,
     verbose: bool,
 ) -> None:
@@ -192,7 +196,12 @@ def crawl_command(
 
     from .run import CrawlOptions, run_crawls
 
-    options = CrawlOptions(full=full, revisit_days=revisit_days, max_requests=max_requests)
+    options = CrawlOptions(
+        full=full,
+        revisit_days=revisit_days,
+        max_requests=max_requests,
+        since=since.date().isoformat() if since else None,
+    )
     try:
         with ArchiveLock(db, wait=wait):
             statuses = run_crawls(

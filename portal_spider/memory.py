@@ -1,7 +1,9 @@
 """What the archive already knows about a portal, read once when a crawl starts.
 
 Incremental crawling needs three facts: which article URLs are archived (so listings can
-stop at known pages), which recent articles to re-check with conditional requests, and
+stop at known pages; with their section and publication date, so an article that dropped out
+of a crawled listing can be noticed), which recent articles to re-check with conditional
+requests, and
 whether the previous crawl finished (if it did not, every listing page is followed again, so
 a killed crawl cannot leave older pages unvisited behind a page of known articles).
 """
@@ -13,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from archive import queries
-from archive.queries import Revisit
+from archive.queries import KnownArticle, Revisit
 from archive.schema import open_archive
 
 DEFAULT_REVISIT_DAYS = 30
@@ -21,7 +23,7 @@ DEFAULT_REVISIT_DAYS = 30
 
 @dataclass(frozen=True)
 class CrawlMemory:
-    known: frozenset[str] = field(default_factory=frozenset)
+    articles: dict[str, KnownArticle] = field(default_factory=dict)
     revisits: tuple[Revisit, ...] = ()
     #: The previous crawl of this portal finished (ok or partial), so its listings were covered;
     #: a killed one is left 'running' and then marked 'failed' by the pipeline.
@@ -39,7 +41,7 @@ class CrawlMemory:
         try:
             since = datetime.now(UTC) - timedelta(days=revisit_days)
             return cls(
-                known=frozenset(queries.known_urls(db, portal)),
+                articles=queries.known_articles(db, portal),
                 revisits=tuple(
                     queries.recent_articles(
                         db, portal, first_seen_since=since.isoformat(), days=revisit_days
@@ -49,6 +51,44 @@ class CrawlMemory:
             )
         finally:
             db.close()
+
+    @property
+    def known(self) -> dict[str, KnownArticle]:
+        """Archived article URLs (a mapping: ``url in memory.known`` is the membership test)."""
+        return self.articles
+
+    def dropped_out(
+        self, section: str, listed: set[str], *, exclude: set[str], since: str | None = None
+    ) -> list[Revisit]:
+        """Live articles of ``section`` that a crawled run of its listing pages no longer shows.
+
+        Listings are newest first, so every archived article of the section published after
+        the oldest archived article still listed should have been on the pages just crawled.
+        One that is missing was taken down or moved; re-request it (conditionally) whatever
+        its age. Articles with no publication date cannot be placed and are left alone.
+        """
+        dates = [
+            a.published_at
+            for url in listed
+            if (a := self.articles.get(url)) is not None and a.published_at
+        ]
+        if not dates:
+            return []
+        oldest = min(dates)
+        return sorted(
+            (
+                a.revisit(url)
+                for url, a in self.articles.items()
+                if a.section == section
+                and not a.removed
+                and a.published_at
+                and a.published_at > oldest
+                and (since is None or a.published_at[:10] >= since)
+                and url not in listed
+                and url not in exclude
+            ),
+            key=lambda r: r.url,
+        )
 
 
 def _previous_status(db: object, portal: str) -> str | None:

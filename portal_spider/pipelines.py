@@ -47,6 +47,7 @@ class ArchivePipeline:
         self.options = {
             "full": getattr(spider, "full", False),
             "revisit_days": getattr(spider, "revisit_days", None),
+            "since": getattr(spider, "since", None),
             "max_requests": self.crawler.settings.getint("CLOSESPIDER_PAGECOUNT") or None,
         }
         interrupted = self.writer.abandon_interrupted_crawls(portal.slug)

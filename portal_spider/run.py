@@ -31,6 +31,8 @@ class CrawlOptions:
     revisit_days: int = 30
     #: Stop after this many responses (Scrapy's CLOSESPIDER_PAGECOUNT), per portal.
     max_requests: int | None = None
+    #: "YYYY-MM-DD": only articles published on or after this day.
+    since: str | None = None
 
 
 def run_crawls(
@@ -50,7 +52,13 @@ def run_crawls(
     for portal in portals:
         crawler = process.create_crawler(PortalSpider)
         crawlers[portal.slug] = crawler
-        process.crawl(crawler, portal=portal, full=options.full, revisit_days=options.revisit_days)
+        process.crawl(
+            crawler,
+            portal=portal,
+            full=options.full,
+            revisit_days=options.revisit_days,
+            since=options.since,
+        )
     process.start()
     return {
         slug: str(crawler.stats.get_value("portal/crawl_status", "failed"))  # type: ignore[union-attr]

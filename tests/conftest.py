@@ -104,15 +104,27 @@ def writer(db_path: Path) -> Iterator[ArchiveWriter]:
         yield w
 
 
-def crawl_demo_days(db: Path, days: tuple[int, ...] = (0, 1), articles: int = 240) -> None:
-    """Crawl the demo portal into ``db`` as it is on each of ``days`` (same port every day)."""
-    port = free_port()
+def crawl_demo_days(
+    db: Path,
+    days: tuple[int, ...] = (0, 1),
+    articles: int = 240,
+    *,
+    port: int | None = None,
+    crawl_args: tuple[str, ...] = (),
+) -> None:
+    """Crawl the demo portal into ``db`` as it is on each of ``days``.
+
+    The same port every day: archived URLs include it, as a real portal's host is stable.
+    """
+    port = port or free_port()
     for day in days:
         process, url = start_demo_portal(
             "--articles", str(articles), "--day", str(day), "--port", str(port)
         )
         try:
-            result = portal_archive("crawl", "demo", "--base-url", url, "--db", str(db))
+            result = portal_archive(
+                "crawl", "demo", "--base-url", url, "--db", str(db), *crawl_args
+            )
         finally:
             stop(process)
         assert result.returncode == 0, result.stderr[-3000:]

@@ -7,6 +7,7 @@ stored by the pipeline; the spider decides which requests to make.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from scrapy.http import Response
 
 from ..extract import PageRecord, extract_page
 from ..items import ArticleItem, CounterItem, NotModifiedItem, RemovalItem
-from ..memory import DEFAULT_REVISIT_DAYS, CrawlMemory
+from ..memory import DEFAULT_REVISIT_DAYS, CrawlMemory, Revisit
 from ..middlewares import utc_now
 from ..registry import Portal, Section, get_portal
 from ..runtime import tune_gc_for_crawling
@@ -37,6 +38,7 @@ class PortalSpider(scrapy.Spider):
         config: str | None = None,
         full: bool | str = False,
         revisit_days: int | str = DEFAULT_REVISIT_DAYS,
+        since: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -45,7 +47,15 @@ class PortalSpider(scrapy.Spider):
         self.pages_seen = 0
         self.full = str(full).lower() in ("1", "true", "yes")
         self.revisit_days = int(revisit_days)
+        #: "YYYY-MM-DD": archive only articles published on or after this day.
+        self.since = _check_since(since)
         self.memory = CrawlMemory.empty()
+        #: Per section name: article URLs shown by the listing pages crawled in this run.
+        self._listed: dict[str, set[str]] = {}
+        #: Sections where an article older than --since turned up: no further pages.
+        self._before_since: set[str] = set()
+        #: URLs already re-requested in this run (revisits, dropped-out articles).
+        self._rechecked: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -80,21 +90,26 @@ class PortalSpider(scrapy.Spider):
         if not self.memory.complete and not self.full:
             self.logger.info("previous crawl unfinished or none: following every listing page")
         for revisit in self.memory.revisits:
-            headers = {}
-            if revisit.etag:
-                headers["If-None-Match"] = revisit.etag
-            if revisit.last_modified:
-                headers["If-Modified-Since"] = revisit.last_modified
-            yield scrapy.Request(
-                revisit.url,
-                headers=headers,
-                callback=self.parse_article,
-                cb_kwargs={"section": None},
-                meta={"dont_redirect": True, "handle_httpstatus_list": REVISIT_STATUSES},
-                dont_filter=True,
-            )
+            yield self._recheck(revisit)
         for url, section in self.portal.section_urls():
             yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"section": section})
+
+    def _recheck(self, revisit: Revisit, section: Section | None = None) -> scrapy.Request:
+        """A conditional re-request of an archived article (304 = unchanged)."""
+        self._rechecked.add(revisit.url)
+        headers = {}
+        if revisit.etag:
+            headers["If-None-Match"] = revisit.etag
+        if revisit.last_modified:
+            headers["If-Modified-Since"] = revisit.last_modified
+        return scrapy.Request(
+            revisit.url,
+            headers=headers,
+            callback=self.parse_article,
+            cb_kwargs={"section": section},
+            meta={"dont_redirect": True, "handle_httpstatus_list": REVISIT_STATUSES},
+            dont_filter=True,
+        )
 
     def parse_listing(self, response: Response, section: Section) -> Iterator[Any]:
         """Follow every article of a listing page, then the next listing page."""
@@ -103,17 +118,28 @@ class PortalSpider(scrapy.Spider):
         if record.kind != "listing":
             self.logger.warning("not a listing page: %s (%s)", response.url, record.kind)
             self.crawler.stats.inc_value("portal/not_listing")
+            yield from self._dropped_out(section)
             return
-        new = [url for url in record.links if url not in self.memory.known]
+        self._listed.setdefault(section.name, set()).update(record.links)
+        known = self.memory.known
+        new = [url for url in record.links if url not in known]
         for url in new:
             yield response.follow(url, self.parse_article, cb_kwargs={"section": section})
-        if not (new or self.full or not self.memory.complete):
-            # Every article on this page is archived already: older pages hold nothing new.
-            self.crawler.stats.inc_value("portal/stopped_at_known")
+        for url in record.links:
+            article = known.get(url)
+            if article is not None and article.removed and url not in self._rechecked:
+                # Listed again after it was taken down: fetch it, it may be back.
+                yield self._recheck(article.revisit(url), section)
+        if self._stop_paging(record, new, section):
+            yield from self._dropped_out(section)
             return
         if record.next_page:
             yield response.follow(
-                record.next_page, self.parse_listing, cb_kwargs={"section": section}
+                record.next_page,
+                self.parse_listing,
+                cb_kwargs={"section": section},
+                # With --since, this page's articles go first: one of them may be older.
+                priority=-1 if self.since else 0,
             )
         elif record.postback is not None:
             # SharePoint/ASP.NET paging: post the page's own form (with its __VIEWSTATE and
@@ -128,7 +154,40 @@ class PortalSpider(scrapy.Spider):
                 dont_click=True,
                 callback=self.parse_listing,
                 cb_kwargs={"section": section},
+                priority=-1 if self.since else 0,
             )
+        else:
+            yield from self._dropped_out(section)
+
+    def _stop_paging(self, record: PageRecord, new: list[str], section: Section) -> bool:
+        """Whether older listing pages of this section can be skipped."""
+        if not (new or self.full or not self.memory.complete):
+            # Every article on this page is archived already: older pages hold nothing new.
+            self.crawler.stats.inc_value("portal/stopped_at_known")
+            return True
+        if self.since is None:
+            return False
+        if section.name in self._before_since:
+            self.crawler.stats.inc_value("portal/stopped_at_since")
+            return True
+        known = self.memory.known
+        dates = [known[url].published_at for url in record.links if url in known]
+        all_older = all(d and d[:10] < self.since for d in dates)
+        if record.links and len(dates) == len(record.links) and all_older:
+            self.crawler.stats.inc_value("portal/stopped_at_since")
+            return True
+        return False
+
+    def _dropped_out(self, section: Section) -> Iterator[scrapy.Request]:
+        """Re-request archived articles the crawled listing pages no longer show."""
+        listed = self._listed.get(section.name)
+        if not listed:
+            return
+        for revisit in self.memory.dropped_out(
+            section.name, listed, exclude=self._rechecked, since=self.since
+        ):
+            self.crawler.stats.inc_value("portal/dropped_out")
+            yield self._recheck(revisit, section)
 
     def parse_article(self, response: Response, section: Section | None) -> Iterator[Any]:
         """Archive one article page (its counter reading travels inside the record).
@@ -159,6 +218,17 @@ class PortalSpider(scrapy.Spider):
                 return
             self.logger.warning("not an article page: %s (%s)", response.url, record.kind)
             self.crawler.stats.inc_value("portal/not_article")
+            return
+        if (
+            self.since
+            and section is not None
+            and record.published_at
+            and record.published_at[:10] < self.since
+            and response.url not in self.memory.known
+        ):
+            # Older than --since: not archived in this run, and no older listing pages.
+            self._before_since.add(section.name)
+            self.crawler.stats.inc_value("portal/before_since")
             return
         yield ArticleItem(
             record=record.to_dict(),
@@ -207,6 +277,15 @@ class PortalSpider(scrapy.Spider):
 
 def _received_at(response: Response) -> str:
     return str(response.meta.get("received_at") or utc_now())
+
+
+def _check_since(since: str | None) -> str | None:
+    if not since:
+        return None
+    try:
+        return date.fromisoformat(str(since)).isoformat()
+    except ValueError as exc:
+        raise ValueError(f"since must be a date YYYY-MM-DD, not {since!r}") from exc
 
 
 def _resolve_portal(
