@@ -1,5 +1,6 @@
 """Unit tests for the small parsers: numbers, dates, text clean-up."""
 
+import json
 import unicodedata
 
 import pytest
@@ -72,3 +73,26 @@ def test_clean_text_is_nfc_and_keeps_tone_mark_style() -> None:
     assert clean_text(decomposed) == "Thành uỷ Trà Vinh"
     assert clean_text("hoà") != clean_text("hòa")  # old-style marks are kept, not rewritten
     assert clean_text("   ") is None
+
+
+def test_dotnetnuke_file_tickets_are_attachments() -> None:
+    from pathlib import Path
+
+    from portal_spider.extract import extract_page
+
+    fixture = Path(__file__).parent / "fixtures/platforms/dotnetnuke/article_attachments"
+    expected = json.loads(fixture.with_suffix(".json").read_text(encoding="utf-8"))
+    html = fixture.with_suffix(".html").read_text(encoding="utf-8")
+    ticket = "/LinkClick.aspx?fileticket=Ab3dEf%3d&amp;tabid=81&amp;mid=512"
+    links = (
+        f'<a href="{ticket}">Quyết định số 12</a>'
+        '<a href="/LinkClick.aspx?link=91&amp;tabid=81">Trang liên kết</a>'
+    )
+    area = '<div class="tep-dinh-kem"><b>Văn bản đính kèm:</b><br />'
+    html = html.replace(area, area + links)
+    record = extract_page(html.encode(), expected["url"])
+    host = "https://huyendongmau.example.gov.vn"
+    assert [(a.url, a.title) for a in record.attachments][:1] == [
+        (f"{host}/LinkClick.aspx?fileticket=Ab3dEf%3d&tabid=81&mid=512", "Quyết định số 12")
+    ]
+    assert len(record.attachments) == len(expected["expected"]["attachments"]) + 1

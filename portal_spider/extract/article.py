@@ -305,11 +305,22 @@ def _attachments(doc: Document, body: Element, near: Element) -> list[Attachment
             if not url or url in seen:
                 continue
             label = clean_text(text_of(link))
-            path = urlsplit(url).path.lower()
-            if path.endswith(_DOCUMENT_EXTENSIONS) or _is_download_cue(label, link):
+            parts = urlsplit(url)
+            path = parts.path.lower()
+            if (
+                path.endswith(_DOCUMENT_EXTENSIONS)
+                or _is_file_handler(path, parts.query)
+                or _is_download_cue(label, link)
+            ):
                 seen.add(url)
                 found.append(Attachment(url=url, title=label))
     return found
+
+
+def _is_file_handler(path: str, query: str) -> bool:
+    """DotNetNuke serves uploaded files as ``LinkClick.aspx?fileticket=…`` (no extension,
+    often no cue text: the link text is the document's own title)."""
+    return path.endswith("/linkclick.aspx") and "fileticket=" in query.lower()
 
 
 def _is_download_cue(label: str | None, link: Element) -> bool:
