@@ -28,13 +28,12 @@ FEED_QUERY = "portal_feed"
 DASHBOARD = "archive"  # plugins.datasette-dashboards.archive in metadata.json
 TAGS = {
     "a", "article", "br", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption",
-    "figure", "h1", "h2", "h3", "img", "ins", "li", "ol", "p", "section", "small",
+    "figure", "h1", "h2", "h3", "ins", "li", "ol", "p", "section", "small",
     "span", "strong", "summary", "table", "tbody", "td", "th", "thead", "time", "tr", "ul",
 }  # fmt: skip
 ATTRIBUTES = {
     "*": {"class", "id", "lang", "title"},
     "a": {"href", "type"},
-    "img": {"src", "alt", "loading", "referrerpolicy"},
     "time": {"datetime"},
 }
 
