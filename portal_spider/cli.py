@@ -18,6 +18,7 @@ import click
 from .registry import Portal, RegistryError, get_portal, load_registry
 
 DEFAULT_DB = Path("data/archive.db")
+DEFAULT_SNAPSHOTS = Path("data/snapshots")
 
 
 class UsageError(click.ClickException):
@@ -255,15 +256,63 @@ def _check_archive(db: Path) -> None:
               show_default=True, help="SQLite archive to publish.")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve_command(db: Path, host: str, port: int) -> None:
-    """Publish the archive with Datasette."""
+@click.option("--public", is_flag=True,
+              help="Public site: immutable (downloadable), read-only, SQL time limit, "
+              "cached, reviewed plugins only. Nothing may write the file meanwhile.")  # fmt: skip
+@click.option("--sql-time-limit-ms", type=click.IntRange(1, 3_600_000),
+              help="SQL time limit (default 1000 ms with --public, else 3000 ms).")  # fmt: skip
+@click.option("--snapshots", type=click.Path(file_okay=False, path_type=Path),
+              help="Snapshot directory to list at /-/snapshots (see `snapshot`).")  # fmt: skip
+@click.option("--print-command", is_flag=True,
+              help="Print the datasette command instead of running it.")  # fmt: skip
+def serve_command(
+    db: Path,
+    host: str,
+    port: int,
+    public: bool,
+    sql_time_limit_ms: int | None,
+    snapshots: Path | None,
+    print_command: bool,
+) -> None:
+    """Publish the archive with Datasette.
+
+    Exit 2 on a missing or unusable database, 3 with --public when the database is being
+    written (a crawl holds it).
+    """
     from archive.errors import ArchiveError
-    from archive.serve import serve
+    from archive.serve import command_line, serve
+
+    options = {"public": public, "sql_time_limit_ms": sql_time_limit_ms, "snapshots": snapshots}
+    try:
+        if print_command:
+            click.echo(command_line(db, host=host, port=port, **options))
+            return
+        sys.exit(serve(db, host=host, port=port, **options))
+    except ArchiveError as exc:
+        from archive.public import ArchiveBusy
+
+        if isinstance(exc, ArchiveBusy):
+            click.echo(f"portal-archive: {exc}", err=True)
+            sys.exit(3)
+        raise UsageError(str(exc)) from exc
+
+
+@main.command("snapshot")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=str(DEFAULT_DB),
+              show_default=True, help="SQLite archive to copy (crawls may write).")  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path), default=str(DEFAULT_SNAPSHOTS),
+              show_default=True,
+              help="Directory for snapshots, their .sha256 files and manifest.json.")  # fmt: skip
+def snapshot_command(db: Path, out: Path) -> None:
+    """Write a dated, checksummed copy of the archive and list it in OUT/manifest.json."""
+    from archive.errors import ArchiveError
+    from archive.snapshot import take_snapshot
 
     try:
-        sys.exit(serve(db, host=host, port=port))
+        snapshot = take_snapshot(db, out)
     except ArchiveError as exc:
         raise UsageError(str(exc)) from exc
+    click.echo(snapshot.summary())
 
 
 @main.command("demo")

@@ -1,0 +1,243 @@
+"""Dated, checksummed copies of an archive database, listed in a manifest.
+
+``take_snapshot(db, out_dir)`` writes ``out_dir/<dbstem>-YYYY-MM-DDTHHMMSSZ.db`` with SQLite's
+``VACUUM INTO``. The copy is made inside one read transaction, so it is the database exactly as
+committed at one instant even while a crawl keeps writing (WAL mode: readers and the writer
+do not block each other); the source is opened read-only and never modified. The copy comes
+out in rollback-journal mode, one self-contained file: nothing else is needed to open it, and
+opening it read-only never changes its bytes, so its sha256 stays valid.
+
+Next to it go ``<file>.sha256`` (``sha256sum`` format: ``sha256sum -c`` verifies it) and an
+entry appended to ``manifest.json``, written atomically (temporary file + rename) while
+holding an ``flock`` on the directory, so two snapshot commands never lose each other's entry.
+A snapshot file is never overwritten: it is written under a temporary name and published
+with ``os.link``, which fails if the name already exists.
+"""
+
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from archive.errors import ArchiveError
+from archive.schema import MIGRATION_SET
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_FORMAT = 1
+SNAPSHOT_SUFFIX = ".db"
+_NAME_TIME = "%Y-%m-%dT%H%M%SZ"
+_ENTRY_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"  # the archive's own timestamp format (timestamps.py)
+_CHUNK = 1024 * 1024
+
+
+class SnapshotError(ArchiveError):
+    """A snapshot cannot be taken (missing source, unwritable directory, bad manifest)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One snapshot just written: its path and its manifest entry."""
+
+    path: Path
+    manifest: Path
+    entry: dict[str, Any]
+
+    def summary(self) -> str:
+        """The one line printed by ``portal-archive snapshot``."""
+        e = self.entry
+        return (
+            f"snapshot {self.path}: {e['bytes'] / 1e6:.1f} MB, {e['articles']} articles, "
+            f"sha256 {e['sha256'][:16]}…, {e['seconds']:.2f} s (listed in {self.manifest})"
+        )
+
+
+def take_snapshot(
+    db_path: str | Path, out_dir: str | Path, *, now: datetime | None = None
+) -> Snapshot:
+    """Copy ``db_path`` into ``out_dir`` as a dated snapshot and list it in the manifest."""
+    db_path, out_dir = Path(db_path), Path(out_dir)
+    _check_source(db_path)
+    _prepare_directory(out_dir)
+    started = (now or datetime.now(UTC)).astimezone(UTC)
+    name = f"{db_path.stem}-{started.strftime(_NAME_TIME)}{SNAPSHOT_SUFFIX}"
+    final = out_dir / name
+    clock = time.perf_counter()
+    with _directory_lock(out_dir):
+        manifest = read_manifest(out_dir)  # a broken manifest stops us before any copying
+        if final.exists():
+            raise SnapshotError(f"{final} already exists; refusing to overwrite a snapshot")
+        try:
+            contents, digest = _copy(db_path, out_dir, name)
+            _write_atomically(out_dir / f"{name}.sha256", f"{digest}  {name}\n")
+            entry = {
+                "file": name,
+                "created_at": started.strftime(_ENTRY_TIME),
+                "bytes": final.stat().st_size,
+                "sha256": digest,
+                **contents,
+                "source": str(db_path.resolve()),
+                "seconds": round(time.perf_counter() - clock, 3),
+            }
+            manifest["snapshots"].append(entry)
+            manifest_path = out_dir / MANIFEST_NAME
+            text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+            _write_atomically(manifest_path, text)
+            _fsync_directory(out_dir)
+        except (OSError, sqlite3.Error) as exc:
+            raise SnapshotError(f"cannot snapshot {db_path} into {out_dir}: {exc}") from exc
+    return Snapshot(final, manifest_path, entry)
+
+
+def _copy(db_path: Path, out_dir: Path, name: str) -> tuple[dict[str, Any], str]:
+    """VACUUM INTO a temporary name, describe and hash it, then publish it as ``name``."""
+    partial = out_dir / f".{name}.partial"
+    final = out_dir / name
+    try:
+        partial.unlink(missing_ok=True)  # left by a killed run: never a published name
+        _vacuum_into(db_path, partial)
+        contents = describe(partial)
+        digest = sha256_file(partial)
+        _fsync(partial)
+        try:
+            os.link(partial, final)  # unlike rename, fails if the name exists
+        except FileExistsError as exc:
+            raise SnapshotError(f"{final} already exists; refusing to overwrite") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return contents, digest
+
+
+def read_manifest(out_dir: str | Path) -> dict[str, Any]:
+    """The manifest in ``out_dir`` (an empty one if there is none yet)."""
+    path = Path(out_dir) / MANIFEST_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {"format": MANIFEST_FORMAT, "snapshots": []}
+    except OSError as exc:
+        raise SnapshotError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise SnapshotError(f"{path} is not valid JSON ({exc}); fix or move it") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("snapshots"), list):
+        raise SnapshotError(f"{path} is not a snapshot manifest (no 'snapshots' list)")
+    return manifest
+
+
+def describe(path: str | Path) -> dict[str, Any]:
+    """Counts and schema of an archive file, read without modifying it."""
+    with closing(_connect_read_only(Path(path))) as conn:
+        by_portal = dict(
+            conn.execute("SELECT portal, count(*) FROM articles GROUP BY portal ORDER BY portal")
+        )
+        (versions,) = conn.execute("SELECT count(*) FROM article_versions").fetchone()
+        migrations = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+                [MIGRATION_SET],
+            )
+        ]
+    return {
+        "articles": sum(by_portal.values()),
+        "articles_by_portal": by_portal,
+        "article_versions": versions,
+        "schema_migrations": migrations,
+    }
+
+
+def sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_source(db_path: Path) -> None:
+    if not db_path.is_file():
+        raise SnapshotError(f"archive database not found: {db_path}")
+    try:
+        with closing(_connect_read_only(db_path)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        raise SnapshotError(f"{db_path} is not a readable SQLite database: {exc}") from exc
+    missing = {"articles", "article_versions", "_sqlite_migrations"} - tables
+    if missing:
+        raise SnapshotError(
+            f"{db_path} is not an archive database (no {', '.join(sorted(missing))})"
+        )
+
+
+def _prepare_directory(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SnapshotError(f"{out_dir}: not a directory")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SnapshotError(f"{out_dir}: cannot create directory: {exc.strerror or exc}") from exc
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise SnapshotError(f"{out_dir}: directory is not writable")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    # mode=ro: a snapshot must never migrate or otherwise touch the archive it copies.
+    # (Not PRAGMA query_only: it also forbids VACUUM INTO, which writes only the target.)
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+
+
+def _vacuum_into(source: Path, target: Path) -> None:
+    with closing(_connect_read_only(source)) as conn:
+        conn.execute("VACUUM INTO ?", [str(target)])
+
+
+@contextmanager
+def _directory_lock(out_dir: Path) -> Iterator[None]:
+    """Serialise snapshot commands writing to one directory (flock on the directory itself)."""
+    fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers see the old file or the new one, never half of one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it 0600; the manifest is public
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
