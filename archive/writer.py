@@ -103,6 +103,14 @@ class _PendingCounter:
     row: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class _PendingError:
+    row: dict[str, Any]
+
+
+_PendingRow = _PendingCounter | _PendingError
+
+
 class ArchiveWriter:
     """Buffer articles and counter observations; write each batch in one transaction."""
 
@@ -112,7 +120,7 @@ class ArchiveWriter:
         self.db: sqlite_utils.Database = open_archive(db_path)
         self.batch_size = batch_size
         self.stats = WriterStats()
-        self._pending: list[_ArticleEvent | _PendingCounter] = []
+        self._pending: list[_ArticleEvent | _PendingRow] = []
         self._pending_urls: set[str] = set()  # article URLs queued since the last flush
         self._closed = False
         self._known_portals: set[str] = set()
@@ -201,6 +209,7 @@ class ArchiveWriter:
         ``responses_by_status`` (``{200: n, 304: n, ...}``) is stored as JSON with string
         keys. ``options`` may be given here if ``start_crawl`` did not get them; options that
         differ from those recorded at start raise ValueError (the start record is evidence).
+        ``errors_by_kind`` is counted from the crawl's ``crawl_errors`` rows (``add_error``).
         """
         if status not in CRAWL_STATUSES or status == "running":
             raise ValueError(f"finish status must be ok, partial or failed, not {status!r}")
@@ -209,6 +218,7 @@ class ArchiveWriter:
         by_status = _status_counts(responses_by_status)
         options_json = _options_json(options) if options is not None else None
         self.flush()
+        errors_by_kind = json.dumps(self.error_counts(crawl_id), sort_keys=True)
         crawl = self.db["crawls"].get(crawl_id)
         if crawl["status"] != "running":
             raise ValueError(f"crawl {crawl_id} already finished with status {crawl['status']!r}")
@@ -233,6 +243,7 @@ class ArchiveWriter:
                     "articles_restored": self.stats.restored,
                     "robots_obeyed": int(bool(robots_obeyed)),
                     "options": options_json or crawl["options"],
+                    "errors_by_kind": errors_by_kind,
                 },
             )
 
@@ -361,20 +372,60 @@ class ArchiveWriter:
         }
         self._queue(_PendingCounter(row))
 
+    def add_error(
+        self,
+        *,
+        crawl_id: int,
+        url: str | None,
+        kind: str,
+        detail: str | None = None,
+        at: str | None = None,
+    ) -> None:
+        """Queue one ``crawl_errors`` row: a page the crawl could not archive, and why.
+
+        ``kind`` is a short machine-readable name (``http_500``, ``timeout``, ``too_large``,
+        see portal_spider/failures.py); ``detail`` is for people.
+        """
+        kind = clean_text(kind.strip())
+        if not kind:
+            raise ValueError("crawl error has no kind")
+        row = {
+            "crawl_id": crawl_id,
+            "url": clean_text(url),
+            "kind": kind,
+            "detail": clean_text(detail),
+            "at": to_utc(at) if at else utc_now(),
+        }
+        self._queue(_PendingError(row))
+
+    def error_counts(self, crawl_id: int) -> dict[str, int]:
+        """``{kind: rows}`` of ``crawl_errors`` for one crawl (pending rows flushed first)."""
+        self.flush()
+        return dict(
+            self.db.execute(
+                "SELECT kind, count(*) FROM crawl_errors WHERE crawl_id = ? GROUP BY kind "
+                "ORDER BY kind",
+                [crawl_id],
+            ).fetchall()
+        )
+
     def flush(self) -> None:
         """Write everything queued in one transaction; on failure nothing is written or lost
         (the queue is kept) and stats are unchanged."""
         if not self._pending:
             return
         delta = WriterStats()
-        articles = [item for item in self._pending if not isinstance(item, _PendingCounter)]
+        articles = [item for item in self._pending if not isinstance(item, _PendingRow)]
         counters = [item.row for item in self._pending if isinstance(item, _PendingCounter)]
+        errors = [item.row for item in self._pending if isinstance(item, _PendingError)]
         with _write_transaction(self.db):
             if articles:
                 _BatchOfArticles(self.db, articles).write(delta)
             if counters:
                 self.db["visitor_stats"].insert_all(counters, batch_size=len(counters))
                 delta.counters += len(counters)
+            if errors:
+                self.db["crawl_errors"].insert_all(errors, batch_size=len(errors))
         self._pending.clear()
         self._pending_urls.clear()
         self.stats.add(delta)
@@ -408,11 +459,11 @@ class ArchiveWriter:
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _queue(self, item: _ArticleEvent | _PendingCounter) -> None:
+    def _queue(self, item: _ArticleEvent | _PendingRow) -> None:
         if self._closed:
             raise ValueError("writer is closed")
         self._pending.append(item)
-        if not isinstance(item, _PendingCounter):
+        if not isinstance(item, _PendingRow):
             self._pending_urls.add(item.url)
         if len(self._pending) >= self.batch_size:
             self.flush()

@@ -1,4 +1,4 @@
-"""What the spider hands to the pipeline: an archived article or a counter observation."""
+"""What the spider hands to the pipeline: articles, counter readings, removals, failures."""
 
 from __future__ import annotations
 
@@ -53,3 +53,16 @@ class RemovalItem:
     fetched_at: str
     http_status: int
     http_headers: Any = None
+
+
+@dataclass(slots=True, kw_only=True)
+class ErrorItem:
+    """A page the crawl could not archive, or a trap it stopped at: one `crawl_errors` row."""
+
+    portal: str
+    url: str | None
+    #: Short machine-readable kind: http_500, timeout, too_large... (see failures.py).
+    kind: str
+    detail: str | None
+    #: ISO 8601 UTC time of the failure.
+    at: str

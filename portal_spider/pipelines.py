@@ -12,7 +12,8 @@ from scrapy.exceptions import DropItem
 
 from archive.writer import ArchiveWriter
 
-from .items import ArticleItem, CounterItem, NotModifiedItem, RemovalItem
+from .failures import is_failure
+from .items import ArticleItem, CounterItem, ErrorItem, NotModifiedItem, RemovalItem
 
 
 class ArchivePipeline:
@@ -31,6 +32,8 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
         return pipeline
 
     def open_spider(self) -> None:
@@ -95,6 +98,8 @@ class ArchivePipeline:
             )
         elif isinstance(item, CounterItem):
             self._add_counter(item.portal, item.observed_at, item.page_url, item.counter)
+        elif isinstance(item, ErrorItem):
+            self._add_error(item.url, item.kind, item.detail, item.at)
         else:
             raise DropItem(f"unknown item type {type(item).__name__}")
         return item
@@ -111,6 +116,28 @@ class ArchivePipeline:
         )
         self.crawler.stats.inc_value("portal/counter_readings")  # type: ignore[union-attr]
 
+    def _add_error(self, url: str | None, kind: str, detail: str | None, at: str | None) -> None:
+        assert self.crawl_id is not None
+        self._writer().add_error(crawl_id=self.crawl_id, url=url, kind=kind, detail=detail, at=at)
+
+    def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
+        """A callback raised: the page is lost; keep the exception in crawl_errors."""
+        self._record_exception("spider_error", getattr(response, "url", None), failure)
+
+    def item_error(self, item: Any, response: Any, spider: Any, failure: Any) -> None:
+        """The archive refused a record (process_item raised)."""
+        url = getattr(item, "url", None) or getattr(item, "record", {}).get("url")
+        self._record_exception("item_error", url, failure)
+
+    def _record_exception(self, kind: str, url: str | None, failure: Any) -> None:
+        if self.writer is None or self.crawl_id is None:
+            return
+        error = failure.value
+        try:
+            self._add_error(url, kind, f"{type(error).__name__}: {error}", None)
+        except Exception:  # the archive itself failing: Scrapy has logged the error already
+            return
+
     def close_spider(self) -> None:
         self._writer().flush()
 
@@ -121,7 +148,8 @@ class ArchivePipeline:
         stats = self.crawler.stats
         assert stats is not None
         pages = int(stats.get_value("response_received_count", 0))
-        errors = int(stats.get_value("log_count/ERROR", 0))
+        by_kind = self.writer.error_counts(self.crawl_id)
+        errors = error_total(by_kind, int(stats.get_value("log_count/ERROR", 0)))
         status = crawl_status(reason, pages, errors)
         stats.set_value("portal/crawl_status", status)
         everything = stats.get_stats()
@@ -149,7 +177,7 @@ class ArchivePipeline:
             f"{done.new + done.updated + done.unchanged} articles ({done.new} new, "
             f"{done.updated} updated, {done.unchanged} unchanged, {done.removed} removed), "
             f"{int(everything.get('downloader/request_count', 0))} requests, "
-            f"{done.counters} counter readings, {errors} errors -> {self.db_path}",
+            f"{done.counters} counter readings, {errors} errors{_kinds(by_kind)} -> {self.db_path}",
             file=sys.stderr,
             flush=True,
         )
@@ -158,6 +186,23 @@ class ArchivePipeline:
         if self.writer is None:
             raise RuntimeError("pipeline used before open_spider")
         return self.writer
+
+
+def error_total(by_kind: dict[str, int], logged_errors: int) -> int:
+    """Failures: crawl_errors rows that lost a page, plus ERROR log lines not among them.
+
+    Exceptions in callbacks and the pipeline are both logged by Scrapy and recorded as rows
+    (spider_error, item_error): counted once. Findings such as traps are not failures.
+    """
+    failures = sum(count for kind, count in by_kind.items() if is_failure(kind))
+    recorded = by_kind.get("spider_error", 0) + by_kind.get("item_error", 0)
+    return failures + max(0, logged_errors - recorded)
+
+
+def _kinds(by_kind: dict[str, int]) -> str:
+    if not by_kind:
+        return ""
+    return " (" + ", ".join(f"{kind} {count}" for kind, count in sorted(by_kind.items())) + ")"
 
 
 def crawl_status(reason: str, pages: int, errors: int) -> str:

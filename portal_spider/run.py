@@ -33,6 +33,8 @@ class CrawlOptions:
     max_requests: int | None = None
     #: "YYYY-MM-DD": only articles published on or after this day.
     since: str | None = None
+    #: Seconds to wait for a page (Scrapy's DOWNLOAD_TIMEOUT); None: the settings' 60 s.
+    download_timeout: float | None = None
 
 
 def run_crawls(
@@ -47,6 +49,8 @@ def run_crawls(
     settings = crawl_settings(db_path, log_level)
     if options.max_requests:
         settings.set("CLOSESPIDER_PAGECOUNT", options.max_requests, priority="cmdline")
+    if options.download_timeout:
+        settings.set("DOWNLOAD_TIMEOUT", options.download_timeout, priority="cmdline")
     process = CrawlerProcess(settings)
     crawlers: dict[str, Crawler] = {}
     for portal in portals:
@@ -75,6 +79,7 @@ def fetch_page(url: str) -> Response:
     settings = crawl_settings(Path("unused.db"))
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     settings.set("PORTAL_PROGRESS_INTERVAL", 0, priority="cmdline")
+    settings.set("LOG_ENABLED", False, priority="cmdline")  # a failure is FetchError's one line
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ProbeSpider)
     process.crawl(crawler, url=url)

@@ -29,16 +29,42 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# Government portals are slow and flaky: retry transient failures, wait a while for answers.
+# Government portals are slow and flaky: retry transient failures (5xx, timeouts, resets,
+# truncated bodies) with exponential backoff (portal_spider/retry.py: 1, 2, 4 s, or the
+# server's Retry-After, at most 60 s), wait a while for answers (`crawl --download-timeout`).
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 60.0
+# A request that fails for good is recorded in crawl_errors by the spider's errback, so
+# giving up is not also an ERROR log line (errors are counted once).
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 DOWNLOAD_TIMEOUT = 60
+
+# Hostile pages: a news page is well under 2 MiB; 16 MiB bounds memory per response, also
+# after decompression (HttpCompressionMiddleware stops a gzip bomb at this size). A truncated
+# body (DOWNLOAD_FAIL_ON_DATALOSS, Scrapy's default) fails instead of being archived.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# Real redirect chains are 1-3 hops; a loop is cut at 10 (Scrapy's default 20) and recorded.
+REDIRECT_MAX_TIMES = 10
+# Calendar-style pagination that never ends: stop a section after this many listing pages
+# (a listing page whose links were all listed before in the section also ends it).
+PORTAL_MAX_PAGES_PER_SECTION = 1000
 
 # Where the archive goes; `portal-archive crawl --db` and `-s ARCHIVE_DB_PATH=` override it.
 ARCHIVE_DB_PATH = "data/archive.db"
 ARCHIVE_BATCH_SIZE = 100
 # Closest to the download handler (high number), so the stamp is the arrival time.
-DOWNLOADER_MIDDLEWARES = {"portal_spider.middlewares.ReceivedAtMiddleware": 990}
+# Binary bodies are refused after decompression (585 < 590), redirect cycles before Scrapy's
+# RedirectMiddleware (610 > 600) would drop them silently; retries wait (retry.py).
+DOWNLOADER_MIDDLEWARES = {
+    "portal_spider.middlewares.ReceivedAtMiddleware": 990,
+    "portal_spider.guards.RedirectLoopMiddleware": 610,
+    "portal_spider.guards.BinaryBodyMiddleware": 585,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "portal_spider.retry.BackoffRetryMiddleware": 550,
+}
 ITEM_PIPELINES = {"portal_spider.pipelines.ArchivePipeline": 300}
 
 # Progress line every PORTAL_PROGRESS_INTERVAL seconds, summary at the end.

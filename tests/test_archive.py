@@ -59,7 +59,8 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
         "crawls": {"id", "portal", "started_at", "finished_at", "status", "pages", "errors"}
         | {"articles_new", "articles_updated", "articles_unchanged", "counter_observations"}
         | {"stats", "requests", "responses_by_status", "articles_removed", "articles_restored"}
-        | {"robots_obeyed", "options"},
+        | {"robots_obeyed", "options", "errors_by_kind"},
+        "crawl_errors": {"id", "crawl_id", "url", "kind", "detail", "at"},
     }
     for table, columns in expected.items():
         assert set(db[table].columns_dict) == columns, table
@@ -72,8 +73,9 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
     assert version_indexes[("article_id", "version")] == 1
     assert ("portal", "observed_at") in {tuple(i.columns) for i in db["visitor_stats"].indexes}
     assert {fk.other_table for fk in db["articles"].foreign_keys} == {"portals"}
-    assert "remove_diacritics 2" in db["articles_fts"].schema
-    assert {t.name for t in db["articles"].triggers} >= {"articles_ai", "articles_au"}
+    assert "remove_diacritics 0" in db["articles_search"].schema
+    search_triggers = {"articles_search_ai", "articles_search_ad", "articles_search_au"}
+    assert {t.name for t in db["articles"].triggers} >= search_triggers
     assert db.journal_mode == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     db.close()
@@ -85,6 +87,8 @@ def test_open_archive_is_idempotent(db_path: Path) -> None:
     assert [r["name"] for r in db["_sqlite_migrations"].rows] == [
         "0001_initial",
         "0002_removals_http_evidence",
+        "0003_vietnamese_search",
+        "0004_crawl_errors",
     ]
     db.close()
 
@@ -306,8 +310,12 @@ def test_search_index_follows_edits(writer: ArchiveWriter, db_path: Path) -> Non
     writer.add_article(article(body_text="Lũ lụt"), portal="travinh", section=None, fetched_at=T1)
     writer.add_article(article(body_text="Lũ lụt"), portal="travinh", section=None, fetched_at=T2)
     writer.add_article(article(body_text="Hạn mặn"), portal="travinh", section=None, fetched_at=T3)
+    match = (
+        "SELECT a.body_text FROM articles AS a JOIN articles_search AS s"
+        " ON s.rowid = a.search_key WHERE articles_search MATCH ?"
+    )
     with sqlite_utils.Database(db_path) as db:
-        assert [r["body_text"] for r in db["articles"].search("han man")] == ["Hạn mặn"]
-        assert list(db["articles"].search("lu lut")) == []
-        fts_rows = db.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+        assert [r[0] for r in db.execute(match, ['"han" "man"'])] == ["Hạn mặn"]
+        assert list(db.execute(match, ['"lu" "lut"'])) == []
+        fts_rows = db.execute("SELECT count(*) FROM articles_search_docsize").fetchone()[0]
         assert fts_rows == 1

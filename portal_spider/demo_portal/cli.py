@@ -9,6 +9,7 @@ from typing import NoReturn
 
 from .content import MAX_ARTICLES
 from .days import MAX_DAYS
+from .faults import DEFAULT_RATE, DEFAULT_SLOW_SECONDS, KINDS, PERMANENT, FaultPlan, parse_kinds
 from .server import make_server
 
 
@@ -28,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--articles", type=int, default=240, help="number of articles (default 240)"
     )
-    parser.add_argument("--seed", type=int, default=1, help="content seed (default 1)")
+    parser.add_argument(
+        "--seed", type=int, default=1, help="content seed, also picks the faulted pages (default 1)"
+    )
     parser.add_argument(
         "--day",
         type=int,
@@ -39,8 +42,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--crawl-delay", type=float, help="add 'Crawl-delay: N' (seconds) to robots.txt"
     )
+    parser.add_argument(
+        "--faults",
+        metavar="KIND[,KIND...]",
+        help=f"misbehave like a flaky portal (see docs/reliability.md): {', '.join(KINDS)}, or"
+        f" all; {', '.join(PERMANENT)} lose the article, the others can be survived",
+    )
+    parser.add_argument(
+        "--fault-rate",
+        type=float,
+        default=DEFAULT_RATE,
+        help=f"share of pages each fault kind hits, chosen by --seed (default {DEFAULT_RATE})",
+    )
+    parser.add_argument(
+        "--slow-seconds",
+        type=float,
+        default=DEFAULT_SLOW_SECONDS,
+        help="how long a 'slow' page makes the crawler wait; above its download timeout"
+        f" (default {DEFAULT_SLOW_SECONDS:g})",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
+
+
+def _fault_plan(parser: argparse.ArgumentParser, args: argparse.Namespace) -> FaultPlan | None:
+    if args.faults is None:
+        return None
+    if not 0 <= args.fault_rate <= 1:
+        parser.error(f"--fault-rate must be between 0 and 1 (got {args.fault_rate})")
+    if not 0 < args.slow_seconds <= 3600:
+        parser.error(f"--slow-seconds must be between 0 and 3600 (got {args.slow_seconds})")
+    try:
+        kinds = parse_kinds(args.faults)
+    except ValueError as exc:
+        parser.error(f"--faults: {exc}")
+    return FaultPlan(kinds, args.fault_rate, args.seed, args.slow_seconds)
 
 
 def _stop_on_sigterm() -> None:
@@ -63,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--crawl-delay must be between 0 and 60 seconds (got {args.crawl_delay})")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be between 0 and 65535 (got {args.port})")
+    faults = _fault_plan(parser, args)
     try:
         server = make_server(
             args.host,
@@ -72,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             verbose=args.verbose,
             day=args.day,
             crawl_delay=args.crawl_delay,
+            faults=faults,
         )
     except OSError as exc:
         parser.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")

@@ -33,6 +33,7 @@ class Response:
     body: bytes = b""
     page: Page | None = None  # an HTML page: the counter is inserted when it is sent
     location: str | None = None
+    fault: str | None = None  # a byte-level injected fault to send instead (faults.py)
 
 
 def _positive(values: list[str] | None) -> int | None:

@@ -9,6 +9,9 @@ Article pages carry a strong `ETag` (a hash of the article's content that day, s
 `DemoPortal.etag`) and `Last-Modified` (publication or last edit time) and answer `304` to a
 matching `If-None-Match`, or, when that header is absent, to an `If-Modified-Since` not older
 than `Last-Modified`. Listing and other pages carry no validators.
+
+With a `FaultPlan` (faults.py, `--faults`), a FaultInjector wraps the router and the server
+lets it misbehave (errors, resets, truncated or huge bodies...) instead of sending the page.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .content import DemoPortal
 from .counter import VisitorCounter, counter_html
+from .faults import FaultInjector, FaultPlan
 from .render import Page
 from .routes import Response, Router
 
@@ -80,6 +84,9 @@ class DemoPortalHandler(BaseHTTPRequestHandler):
         if self._not_modified(page):  # no body, so not counted
             self._send(Response(304, response.content_type, page=page), b"", False)
             return
+        faults = self.server.faults
+        if response.fault and send_body and faults is not None and faults.send(self, response):
+            return
         counter = self.server.counter
         if not send_body:  # HEAD shows no page, so it is not counted
             self._send(
@@ -131,9 +138,12 @@ class DemoPortalServer(ThreadingHTTPServer):
         portal: DemoPortal,
         verbose: bool = False,
         crawl_delay: float | None = None,
+        faults: FaultPlan | None = None,
     ) -> None:
         self.portal = portal
-        self.router = Router(portal, crawl_delay)
+        router = Router(portal, crawl_delay)
+        self.faults = FaultInjector(faults, router) if faults is not None else None
+        self.router: Router | FaultInjector = self.faults or router
         self.counter = VisitorCounter()
         self.verbose = verbose
         super().__init__(address, DemoPortalHandler)
@@ -162,13 +172,16 @@ def make_server(
     verbose: bool = False,
     day: int = 0,
     crawl_delay: float | None = None,
+    faults: FaultPlan | None = None,
 ) -> DemoPortalServer:
     """Build the portal as on `day` and bind the server (port 0 = any free port).
 
-    Raises OSError, ValueError.
+    `faults`: misbehave as planned (faults.py). Raises OSError, ValueError.
     """
     portal = DemoPortal(articles, seed, day)
-    return DemoPortalServer((host, port), portal, verbose=verbose, crawl_delay=crawl_delay)
+    return DemoPortalServer(
+        (host, port), portal, verbose=verbose, crawl_delay=crawl_delay, faults=faults
+    )
 
 
 def server_url(server: DemoPortalServer) -> str:
@@ -176,10 +189,15 @@ def server_url(server: DemoPortalServer) -> str:
 
 
 def start_in_thread(
-    host: str = "127.0.0.1", port: int = 0, articles: int = 240, seed: int = 1, day: int = 0
+    host: str = "127.0.0.1",
+    port: int = 0,
+    articles: int = 240,
+    seed: int = 1,
+    day: int = 0,
+    faults: FaultPlan | None = None,
 ) -> tuple[DemoPortalServer, str]:
     """Serve from a daemon thread; the caller calls server.shutdown() and server.server_close()."""
-    server = make_server(host, port, articles, seed, day=day)
+    server = make_server(host, port, articles, seed, day=day, faults=faults)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="demo-portal", daemon=True
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,11 +16,18 @@ from lxml.etree import _Element as Element
 from .selectors import GENERIC, Candidate, PageIndex
 from .text import clean_text, text_of
 
+# bs4 logs a WARNING for every page it decodes with replacement characters: on stderr of
+# `extract` (no logging configured), once per broken page in a crawl log. Expected, not news.
+logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
 # Markup that never carries page text; removed once so no extractor can leak it.
 _NOISE_TAGS = ("script", "style", "noscript", "template")
 # Comments and processing instructions never carry page text; lxml drops them while parsing.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# libxml2 (2.14) ends the document at the first </html>: after a stray one mid-page (pasted
+# from Word, a broken template) the pager, attachments and sidebar would vanish. The parser
+# closes <html> at the end of the input anyway, so end tags found before the end are dropped.
+_HTML_END_TAG = re.compile(r"</html\s*>", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -113,6 +121,8 @@ def parse_document(html: bytes | str, url: str, encoding: str | None = None) -> 
     """Parse a page once; scripts, styles and comments are dropped from the tree."""
     markup = html if isinstance(html, str) else decode_html(html, encoding)
     markup = _XML_DECLARATION.sub("", markup, count=1)
+    if _HTML_END_TAG.search(markup, 0, max(0, len(markup) - 64)):
+        markup = _HTML_END_TAG.sub("", markup)
     # Not normalised to NFC here: real pages are often decomposed and normalising 90 KB of
     # markup costs ~1.2 ms; every text we output or match is short and normalised where used
     # (clean_text, fold_label, parse_vn_datetime, the pager texts).

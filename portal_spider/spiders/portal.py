@@ -14,13 +14,17 @@ from typing import Any
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from ..extract import PageRecord, extract_page
-from ..items import ArticleItem, CounterItem, NotModifiedItem, RemovalItem
+from ..failures import classify, release
+from ..items import ArticleItem, CounterItem, ErrorItem, NotModifiedItem, RemovalItem
 from ..memory import DEFAULT_REVISIT_DAYS, CrawlMemory, Revisit
 from ..middlewares import utc_now
+from ..pages import declared_encoding
 from ..registry import Portal, Section, get_portal
 from ..runtime import tune_gc_for_crawling
+from ..urls import canonical_url, trusted_canonical
 
 # Statuses a revisit must see instead of Scrapy's redirect/error handling.
 REVISIT_STATUSES = [301, 302, 303, 307, 308, 304, 404, 410]
@@ -56,6 +60,10 @@ class PortalSpider(scrapy.Spider):
         self._before_since: set[str] = set()
         #: URLs already re-requested in this run (revisits, dropped-out articles).
         self._rechecked: set[str] = set()
+        #: Article URLs archived in this run: a duplicate (URL variant) is not archived twice.
+        self._archived: set[str] = set()
+        #: Per section name: listing pages crawled in this run (trap detection).
+        self._listing_pages: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -71,6 +79,10 @@ class PortalSpider(scrapy.Spider):
             crawler.settings.set("DOWNLOAD_DELAY", 0, priority="spider")
             crawler.settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
             crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 1, priority="spider")
+            # Retries still wait (the code path runs), but briefly: the demo's faults do
+            # not heal with time, they fail a fixed number of requests.
+            crawler.settings.set("RETRY_BACKOFF_BASE", 0.01, priority="spider")
+            crawler.settings.set("RETRY_BACKOFF_MAX", 0.2, priority="spider")
         elif portal.download_delay is not None:
             crawler.settings.set("DOWNLOAD_DELAY", portal.download_delay, priority="spider")
         if not portal.obey_robots:
@@ -92,7 +104,12 @@ class PortalSpider(scrapy.Spider):
         for revisit in self.memory.revisits:
             yield self._recheck(revisit)
         for url, section in self.portal.section_urls():
-            yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"section": section})
+            yield scrapy.Request(
+                url,
+                callback=self.parse_listing,
+                cb_kwargs={"section": section},
+                errback=self.on_error,
+            )
 
     def _recheck(self, revisit: Revisit, section: Section | None = None) -> scrapy.Request:
         """A conditional re-request of an archived article (304 = unchanged)."""
@@ -109,6 +126,7 @@ class PortalSpider(scrapy.Spider):
             cb_kwargs={"section": section},
             meta={"dont_redirect": True, "handle_httpstatus_list": REVISIT_STATUSES},
             dont_filter=True,
+            errback=self.on_error,
         )
 
     def parse_listing(self, response: Response, section: Section) -> Iterator[Any]:
@@ -120,12 +138,21 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("portal/not_listing")
             yield from self._dropped_out(section)
             return
-        self._listed.setdefault(section.name, set()).update(record.links)
+        # Tracking and session parameters never select content: one URL per article.
+        links = record.links = list(dict.fromkeys(canonical_url(url) for url in record.links))
+        trap = self._trap(section, links)
+        if trap:
+            yield self._error(response.url, "trap", trap)
+            yield from self._dropped_out(section)
+            return
+        self._listed.setdefault(section.name, set()).update(links)
         known = self.memory.known
-        new = [url for url in record.links if url not in known]
+        new = [url for url in links if url not in known and url not in self._archived]
         for url in new:
-            yield response.follow(url, self.parse_article, cb_kwargs={"section": section})
-        for url in record.links:
+            yield response.follow(
+                url, self.parse_article, cb_kwargs={"section": section}, errback=self.on_error
+            )
+        for url in links:
             article = known.get(url)
             if article is not None and article.removed and url not in self._rechecked:
                 # Listed again after it was taken down: fetch it, it may be back.
@@ -135,11 +162,12 @@ class PortalSpider(scrapy.Spider):
             return
         if record.next_page:
             yield response.follow(
-                record.next_page,
+                canonical_url(record.next_page),
                 self.parse_listing,
                 cb_kwargs={"section": section},
                 # With --since, this page's articles go first: one of them may be older.
                 priority=-1 if self.since else 0,
+                errback=self.on_error,
             )
         elif record.postback is not None:
             # SharePoint/ASP.NET paging: post the page's own form (with its __VIEWSTATE and
@@ -155,9 +183,31 @@ class PortalSpider(scrapy.Spider):
                 callback=self.parse_listing,
                 cb_kwargs={"section": section},
                 priority=-1 if self.since else 0,
+                errback=self.on_error,
             )
         else:
             yield from self._dropped_out(section)
+
+    def _trap(self, section: Section, links: list[str]) -> str | None:
+        """Why this listing page ends the section's pagination (a trap), or None.
+
+        A page whose every link was already listed earlier in the section (the same page
+        again, an endless "next" chain, a calendar) adds nothing; a section past
+        PORTAL_MAX_PAGES_PER_SECTION listing pages is a trap that invents new links.
+        """
+        pages = self._listing_pages[section.name] = self._listing_pages.get(section.name, 0) + 1
+        listed = self._listed.get(section.name, set())
+        if pages > 1 and links and listed.issuperset(links):
+            self.crawler.stats.inc_value("portal/trap_repeated")
+            return f"section {section.name!r}: listing page {pages} repeats earlier pages"
+        limit = self.settings.getint("PORTAL_MAX_PAGES_PER_SECTION")
+        if limit and pages > limit:
+            self.crawler.stats.inc_value("portal/trap_max_pages")
+            return (
+                f"section {section.name!r}: more than {limit} listing pages "
+                "(PORTAL_MAX_PAGES_PER_SECTION)"
+            )
+        return None
 
     def _stop_paging(self, record: PageRecord, new: list[str], section: Section) -> bool:
         """Whether older listing pages of this section can be skipped."""
@@ -210,7 +260,9 @@ class PortalSpider(scrapy.Spider):
         if 300 <= status < 400:
             yield from self._redirected(response, section)
             return
-        record = self._extract(response)
+        # A URL variant (letter case, trailing slash) the page itself names canonical.
+        canonical = trusted_canonical(response.body, response.url)
+        record = self._extract(response, canonical)
         if record.kind != "article":
             yield from self._counter(response, record)
             if record.removal_notice and response.url in self.memory.known:
@@ -218,6 +270,11 @@ class PortalSpider(scrapy.Spider):
                 return
             self.logger.warning("not an article page: %s (%s)", response.url, record.kind)
             self.crawler.stats.inc_value("portal/not_article")
+            yield self._error(response.url, "not_article", f"a {record.kind} page")
+            return
+        if record.url in self._archived:
+            self.crawler.stats.inc_value("portal/duplicates")
+            yield from self._counter(response, record)
             return
         if (
             self.since
@@ -230,6 +287,7 @@ class PortalSpider(scrapy.Spider):
             self._before_since.add(section.name)
             self.crawler.stats.inc_value("portal/before_since")
             return
+        self._archived.add(record.url)
         yield ArticleItem(
             record=record.to_dict(),
             portal=self.portal.slug,
@@ -248,7 +306,9 @@ class PortalSpider(scrapy.Spider):
         if target is None or target.rstrip("/") in {u.rstrip("/") for u in landing}:
             yield self._removal(response, "redirect")
         else:
-            yield response.follow(target, self.parse_article, cb_kwargs={"section": section})
+            yield response.follow(
+                target, self.parse_article, cb_kwargs={"section": section}, errback=self.on_error
+            )
 
     def _removal(self, response: Response, reason: str) -> RemovalItem:
         return RemovalItem(
@@ -260,10 +320,26 @@ class PortalSpider(scrapy.Spider):
             http_headers=response.headers,
         )
 
-    def _extract(self, response: Response) -> PageRecord:
+    def _extract(self, response: Response, url: str | None = None) -> PageRecord:
+        """Extract the page as found at `url` (default: where it was fetched)."""
         self.pages_seen += 1
-        encoding = getattr(response, "encoding", None)
-        return extract_page(response.body, response.url, encoding)
+        encoding = declared_encoding(response.headers.get("Content-Type"), response.body)
+        return extract_page(response.body, url or response.url, encoding)
+
+    def on_error(self, failure: Failure) -> Iterator[ErrorItem]:
+        """Errback of every request: record why the page could not be fetched."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind, detail = classify(failure)
+        release(failure)
+        retries = request.meta.get("retry_times", 0)
+        if retries:
+            detail = f"{detail} (after {retries} retries)"
+        self.logger.warning("%s: %s (%s)", kind, request.url, detail)
+        yield self._error(request.url, kind, detail)
+
+    def _error(self, url: str | None, kind: str, detail: str) -> ErrorItem:
+        self.crawler.stats.inc_value(f"portal/errors/{kind}")
+        return ErrorItem(portal=self.portal.slug, url=url, kind=kind, detail=detail, at=utc_now())
 
     def _counter(self, response: Response, record: PageRecord) -> Iterator[CounterItem]:
         if record.visitor_counter:
