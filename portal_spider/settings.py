@@ -89,3 +89,8 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Only the web: a portal's page linking to file:///etc/passwd, ftp:// or s3:// must never make
+# the crawler read it. OffsiteMiddleware already drops host-less URLs; this removes the
+# handlers themselves, so no later change to scope rules can reopen them.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
