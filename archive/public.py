@@ -28,6 +28,7 @@ from archive import site_config
 from archive.errors import ArchiveError
 from archive.lock import ArchiveLock, ArchiveLocked
 from archive.schema import migrations, open_archive
+from archive.sqlite_problems import header_problem
 
 _WAL_MODE = 2  # database header bytes 18-19: 1 = rollback journal, 2 = WAL
 
@@ -40,6 +41,8 @@ def check_public_database(db_path: Path) -> None:
     """Make sure ``db_path`` will not change under an immutable server (see module doc)."""
     if not db_path.is_file():
         raise ArchiveError(f"archive database not found: {db_path}")
+    if problem := header_problem(db_path):
+        raise ArchiveError(f"{db_path} {problem}; refusing to serve it")
     _refuse_running_crawl(db_path)
     if _header_mode(db_path) == _WAL_MODE:
         _migrate_and_checkpoint(db_path)

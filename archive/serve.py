@@ -113,6 +113,8 @@ def serve(
     else:
         if not db_path.is_file():
             raise ArchiveError(f"archive database not found: {db_path}")
+        if db_path.stat().st_size == 0:  # open_archive would make it a new, empty archive
+            raise ArchiveError(f"{db_path} is empty, not an archive database")
         open_archive(db_path).close()
     command = datasette_command(
         [db_path], host=host, port=port, public=public, sql_time_limit_ms=sql_time_limit_ms

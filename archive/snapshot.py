@@ -11,7 +11,9 @@ Next to it go ``<file>.sha256`` (``sha256sum`` format: ``sha256sum -c`` verifies
 entry appended to ``manifest.json``, written atomically (temporary file + rename) while
 holding an ``flock`` on the directory, so two snapshot commands never lose each other's entry.
 A snapshot file is never overwritten: it is written under a temporary name and published
-with ``os.link``, which fails if the name already exists.
+with ``os.link``, which fails if the name already exists. A snapshot command killed half-way
+leaves only hidden temporary files (never a file named like a snapshot, never a half-written
+manifest); the next snapshot command into the directory removes them.
 """
 
 import fcntl
@@ -30,6 +32,7 @@ from typing import Any
 
 from archive.errors import ArchiveError
 from archive.schema import MIGRATION_SET
+from archive.sqlite_problems import NOT_SQLITE, header_problem
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -72,6 +75,7 @@ def take_snapshot(
     final = out_dir / name
     clock = time.perf_counter()
     with _directory_lock(out_dir):
+        _remove_leftovers(out_dir)
         manifest = read_manifest(out_dir)  # a broken manifest stops us before any copying
         if final.exists():
             raise SnapshotError(f"{final} already exists; refusing to overwrite a snapshot")
@@ -114,6 +118,15 @@ def _copy(db_path: Path, out_dir: Path, name: str) -> tuple[dict[str, Any], str]
     finally:
         partial.unlink(missing_ok=True)
     return contents, digest
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Temporary files of a snapshot command that was killed (SIGKILL, power loss). Safe:
+    we hold the directory lock, so no other snapshot command is writing any right now."""
+    # ".partial*": the copy and SQLite's rollback journal of it (".partial-journal").
+    for pattern in (f".*{SNAPSHOT_SUFFIX}.partial*", f".{MANIFEST_NAME}.*.tmp", ".*.sha256.*.tmp"):
+        for leftover in out_dir.glob(pattern):
+            leftover.unlink(missing_ok=True)
 
 
 def read_manifest(out_dir: str | Path) -> dict[str, Any]:
@@ -167,6 +180,9 @@ def sha256_file(path: str | Path) -> str:
 def _check_source(db_path: Path) -> None:
     if not db_path.is_file():
         raise SnapshotError(f"archive database not found: {db_path}")
+    problem = header_problem(db_path) if db_path.stat().st_size else None
+    if problem and problem != NOT_SQLITE:  # SQLite's own "file is not a database" is clear
+        raise SnapshotError(f"{db_path} {problem}; nothing was copied")
     try:
         with closing(_connect_read_only(db_path)) as conn:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
@@ -198,7 +214,22 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 
 def _vacuum_into(source: Path, target: Path) -> None:
     with closing(_connect_read_only(source)) as conn:
-        conn.execute("VACUUM INTO ?", [str(target)])
+        try:
+            conn.execute("VACUUM INTO ?", [str(target)])
+            return
+        except sqlite3.OperationalError as exc:
+            if "values were supplied" not in str(exc):
+                raise
+        # SQLite 3.40 (Debian 12) fails VACUUM INTO from a read-only connection when a table
+        # has a column added with a CHECK and then a generated column added (articles:
+        # removal_reason, then search_key): "has 19 columns but 20 values were supplied".
+        # Same result another way: copy every page in one backup step (one read
+        # transaction, so still one committed instant), then compact the copy.
+        target.unlink(missing_ok=True)
+        with closing(sqlite3.connect(target, isolation_level=None)) as copy:
+            conn.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+            copy.execute("VACUUM")
 
 
 @contextmanager

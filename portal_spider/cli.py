@@ -1,7 +1,8 @@
 """`portal-archive`: the command line. A thin click layer over the library modules.
 
 Exit codes: 0 success; 1 a crawl finished partial/failed or some batch lines failed;
-2 usage, configuration or database errors (one line naming the problem).
+2 usage, configuration or database errors (one line naming the problem, nothing written);
+3 the archive is busy (another crawl holds it; `serve --public` while a crawl writes).
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -30,7 +33,29 @@ class UsageError(click.ClickException):
         click.echo(f"portal-archive: error: {self.format_message()}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@contextmanager
+def _one_line_usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except click.UsageError as exc:  # not our UsageError: that is a plain ClickException
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        raise UsageError(exc.format_message() + hint) from exc
+
+
+class _Commands(click.Group):
+    """Click's own usage errors (bad option value, missing argument) as one line, like ours:
+    click prints the usage, a hint and the error on three lines."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _one_line_usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line_usage_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="portal-archive")
 def main() -> None:
     """Crawl Vietnamese government portals into SQLite and publish them with Datasette."""
@@ -39,7 +64,7 @@ def main() -> None:
 @main.command("demo-portal", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def demo_portal_command(args: tuple[str, ...]) -> None:
-    """Serve the demo portal: [--host 127.0.0.1] [--port 8600] [--articles 240] [--day D]."""
+    """Serve the demo portal: [--port 8600] [--articles 240] [--day D] [--faults KINDS]."""
     from .demo_portal import main as demo_main
 
     sys.exit(demo_main(list(args)))
@@ -63,9 +88,27 @@ def extract_command(file: Path | None, url: str | None, batch: Path | None) -> N
         sys.exit(_extract_batch(batch))
     if file is None or not url:
         raise UsageError("give FILE and --url URL (or --batch LIST.tsv)")
+    _check_page_url(url)
     data = _read_page(file)
     record = extract_page(data, url)
     click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _url_problem(url: str) -> str | None:
+    """Relative links are resolved against the page URL: it must be absolute http(s)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range
+    except ValueError as exc:  # "http://[::1" (unclosed IPv6 host)
+        return f"not a valid URL ({exc}): {url!r}"
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return None
+    return f"not an http(s) URL: {url!r}"
+
+
+def _check_page_url(url: str) -> None:
+    if problem := _url_problem(url):
+        raise UsageError(f"--url: {problem} (give the page's absolute URL)")
 
 
 def _read_page(path: Path) -> bytes:
@@ -112,6 +155,9 @@ def _batch_lines(batch: Path) -> Iterator[tuple[int, Path, str, str | None]]:
             if not tab or not url.strip() or not path_text.strip():
                 yield line_no, Path(path_text), url, "expected 'path<TAB>url'"
                 continue
+            if problem := _url_problem(url.strip()):
+                yield line_no, Path(path_text), url, problem
+                continue
             path = Path(path_text)
             if not path.is_absolute() and not path.exists():
                 path = batch.parent / path  # paths may be relative to the list file
@@ -125,6 +171,7 @@ def detect_command(file: Path, url: str) -> None:
     """Detect platform, news sections and visitor counter on a saved (home) page."""
     from .onboard import detect
 
+    _check_page_url(url)
     found = detect(_read_page(file), url)
     click.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
 
@@ -141,15 +188,20 @@ def add_command(url: str, config: Path, slug: str | None) -> None:
     from .run import fetch_page
 
     try:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(f"not an http(s) URL: {url!r}")
+        if problem := _url_problem(url):
+            raise UsageError(problem)
         response = fetch_page(url)
         found = detect(response.body, response.url, response.encoding)
         chosen = slug or slug_for(response.url)
-        write_entry(config, chosen, found)
-    except (RegistryError, OSError) as exc:
+        try:
+            write_entry(config, chosen, found)
+        except OSError as exc:  # a full disk or read-only directory: name the file
+            raise UsageError(f"{config}: cannot write: {exc.strerror or exc}") from exc
+    except RegistryError as exc:
         raise UsageError(str(exc)) from exc
+    except OSError as exc:  # FetchError names the URL; a write error names the file
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise UsageError(f"{where}{exc.strerror or exc}") from exc
     click.echo(
         f"added portals.{chosen} to {config}: platform {found.platform}, "
         f"{len(found.sections)} sections, counter {'yes' if found.visitor_counter else 'no'}"
@@ -169,6 +221,8 @@ def add_command(url: str, config: Path, slug: str | None) -> None:
 @click.option("--revisit-days", default=30, show_default=True, type=click.IntRange(0, 3650),
               help="Re-check (conditional requests) articles this recent.")  # fmt: skip
 @click.option("--max-requests", type=click.IntRange(1), help="Stop after this many responses.")
+@click.option("--download-timeout", type=click.FloatRange(0, 3600, min_open=True),
+              metavar="SECONDS", help="Give up on a page after this long; default 60.")  # fmt: skip
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Only archive articles published on or after this day.")  # fmt: skip
 @click.option("--wait", is_flag=True, help="Wait for another crawl of this archive to finish.")
@@ -182,6 +236,7 @@ def crawl_command(
     full: bool,
     revisit_days: int,
     max_requests: int | None,
+    download_timeout: float | None,
     since: datetime | None,
     wait: bool,
     verbose: bool,
@@ -202,6 +257,7 @@ def crawl_command(
         revisit_days=revisit_days,
         max_requests=max_requests,
         since=since.date().isoformat() if since else None,
+        download_timeout=download_timeout,
     )
     try:
         with ArchiveLock(db, wait=wait):
@@ -215,6 +271,8 @@ def crawl_command(
             err=True,
         )
         sys.exit(3)
+    except OSError as exc:  # the lock file (or the crawl) hit a full or read-only disk
+        raise UsageError(f"{exc.filename or db}: {exc.strerror or exc}") from exc
     sys.exit(0 if all(status == "ok" for status in statuses.values()) else 1)
 
 
@@ -245,10 +303,9 @@ def _check_archive(db: Path) -> None:
     from archive.schema import open_archive
 
     try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-        open_archive(db).close()
-    except (ArchiveError, OSError) as exc:
-        raise UsageError(f"{db}: {exc}") from exc
+        open_archive(db).close()  # creates missing directories, removes them on failure
+    except ArchiveError as exc:  # the message names the file and the problem
+        raise UsageError(str(exc)) from exc
 
 
 @main.command("serve")

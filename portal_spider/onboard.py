@@ -4,7 +4,9 @@ write a registry entry (`portal-archive detect` and `portal-archive add`)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -83,9 +85,29 @@ def write_entry(config: Path, slug: str, found: Detection) -> None:
         ),
         "]",
     ]
-    with config.open("a", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
-    load_registry([config])  # what we wrote must load; RegistryError otherwise
+    old = config.read_text(encoding="utf-8") if config.exists() else ""
+    _replace_file(config, old + "\n".join(lines) + "\n")
+
+
+def _replace_file(config: Path, text: str) -> None:
+    """Write the whole file under a temporary name, check it loads, then rename it over the
+    old one: a full disk or a crash leaves the old file (bytes and mtime), never half an
+    entry appended to it."""
+    fd, name = tempfile.mkstemp(dir=config.parent, prefix=f".{config.name}.", suffix=".tmp")
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, config.stat().st_mode & 0o777 if config.exists() else 0o644)
+        try:
+            load_registry([temporary])  # what we wrote must load
+        except RegistryError as exc:
+            raise RegistryError(str(exc).replace(str(temporary), str(config))) from None
+        os.replace(temporary, config)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _path_of(url: str) -> str:

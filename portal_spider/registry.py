@@ -164,6 +164,10 @@ def _required_str(entry: dict[str, Any], key: str, where: str) -> str:
 
 
 def _check_url(url: str, where: str, field: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range
+    except ValueError as exc:  # "http://[::1" (unclosed IPv6 host)
+        raise RegistryError(f"{where}.{field}: not a valid URL ({exc}), got {url!r}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RegistryError(f"{where}.{field}: must be an http(s) URL with a host, got {url!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Iterator
@@ -79,7 +80,10 @@ class Document:
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             return None
-        url = urljoin(self.base_url, href)
+        try:
+            url = urljoin(self.base_url, href)
+        except ValueError:  # "http://[::1" (unclosed IPv6 host): no URL at all
+            return None
         return url if url.startswith(("http://", "https://")) else None
 
     def page_title(self) -> str | None:
@@ -134,5 +138,8 @@ def parse_document(html: bytes | str, url: str, encoding: str | None = None) -> 
         root = etree.fromstring("<html><body></body></html>", _PARSER)
     etree.strip_elements(root, *_NOISE_TAGS, with_tail=False)
     base = root.find(".//base[@href]")
-    base_url = urljoin(url, base.get("href", "").strip()) if base is not None else url
+    base_url = url
+    if base is not None:  # an unparseable <base href> ("http://[::1"): the page URL
+        with contextlib.suppress(ValueError):
+            base_url = urljoin(url, base.get("href", "").strip())
     return Document(url=url, root=root, markup=markup, base_url=base_url)
