@@ -440,6 +440,16 @@ class ArchiveWriter:
             self._closed = True
             self.db.close()
 
+    def abandon(self) -> None:
+        """Close without writing what is queued (the disk is full or read-only: the queued
+        records would fail again; everything committed so far stays). Safe to call twice."""
+        if self._closed:
+            return
+        self._pending.clear()
+        self._pending_urls.clear()
+        self._closed = True
+        self.db.close()
+
     # -- reads for incremental crawling (pending writes are flushed first) -------------------
 
     def known_urls(self, portal: str) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from typing import Any
@@ -27,6 +28,8 @@ class ArchivePipeline:
         self.crawl_id: int | None = None
         self.options: dict[str, object] = {}
         self.started = time.monotonic()
+        #: Set when the archive refused a write (disk full, read-only): the crawl stops.
+        self.storage_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -65,6 +68,30 @@ class ArchivePipeline:
         self.started = time.monotonic()
 
     def process_item(self, item: Any) -> Any:
+        if self.storage_error is not None:
+            return item  # the archive cannot take writes: the crawl is stopping
+        try:
+            self._store(item)
+        except sqlite3.OperationalError as exc:
+            if not _is_storage_failure(exc):
+                raise
+            self._stop_on_storage_failure(exc)
+        return item
+
+    def _stop_on_storage_failure(self, exc: sqlite3.OperationalError) -> None:
+        """Disk full or read-only: stop fetching, keep every committed batch, say it once.
+
+        Every later write would fail the same way, and a crawl that goes on fetching pages it
+        cannot store wastes the portal's bandwidth. The crawl row stays 'running' (it cannot
+        be written either); the next run marks it failed and resumes, as after a kill.
+        """
+        self.storage_error = f"{exc}"
+        self.crawler.stats.set_value("portal/storage_error", self.storage_error)  # type: ignore[union-attr]
+        engine = self.crawler.engine
+        if engine is not None and self.crawler.spider is not None:
+            engine.close_spider(self.crawler.spider, "archive_unwritable")
+
+    def _store(self, item: Any) -> None:
         writer = self._writer()
         if isinstance(item, ArticleItem):
             writer.add_article(
@@ -102,7 +129,6 @@ class ArchivePipeline:
             self._add_error(item.url, item.kind, item.detail, item.at)
         else:
             raise DropItem(f"unknown item type {type(item).__name__}")
-        return item
 
     def _add_counter(
         self, portal: str, observed_at: str, page_url: str, counter: dict[str, int]
@@ -139,11 +165,28 @@ class ArchivePipeline:
             return
 
     def close_spider(self) -> None:
-        self._writer().flush()
+        if self.storage_error is not None:
+            return
+        try:
+            self._writer().flush()
+        except sqlite3.OperationalError as exc:
+            if not _is_storage_failure(exc):
+                raise
+            self.storage_error = f"{exc}"
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Close the crawl row with its status; this is where the finish reason is known."""
         if self.writer is None or self.crawl_id is None:
+            return
+        if self.storage_error is not None:
+            self.writer.abandon()
+            print(
+                f"{spider.portal.slug}: stopped: cannot write {self.db_path}: "
+                f"{_storage_problem(self.storage_error)}; committed articles are kept, run the "
+                "same command again once there is room (it resumes)",
+                file=sys.stderr,
+                flush=True,
+            )
             return
         stats = self.crawler.stats
         assert stats is not None
@@ -186,6 +229,20 @@ class ArchivePipeline:
         if self.writer is None:
             raise RuntimeError("pipeline used before open_spider")
         return self.writer
+
+
+def _is_storage_failure(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return any(cue in message for cue in ("disk is full", "readonly", "read-only", "disk i/o"))
+
+
+def _storage_problem(message: str) -> str:
+    lowered = message.lower()
+    if "full" in lowered:
+        return "the disk is full (No space left on device)"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the archive is read-only"
+    return message
 
 
 def error_total(by_kind: dict[str, int], logged_errors: int) -> int:

@@ -71,6 +71,7 @@ ITEM_PIPELINES = {"portal_spider.pipelines.ArchivePipeline": 300}
 EXTENSIONS = {
     "portal_spider.progress.ProgressReporter": 500,
     "portal_spider.politeness.CrawlDelay": 510,
+    "portal_spider.logfilters.QuietRobotsErrors": 520,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 # Scrapy's remote control needs the asyncio reactor (see TWISTED_REACTOR); we do not use it.

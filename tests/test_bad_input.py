@@ -319,11 +319,6 @@ def test_add_without_a_network_route_writes_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Scrapy's RobotsTxtMiddleware logs a failed robots.txt download at ERROR with a "
-    "traceback (settings/middlewares: the faults helper's area; reported to the lead)",
-)
 def test_crawl_without_a_network_route_fails_in_the_archive_not_with_a_traceback(
     tmp_path: Path,
 ) -> None:
@@ -469,11 +464,6 @@ def test_disk_full_during_a_crawl_loses_nothing_committed(full_crawl: tuple, dem
         assert all(rows[url] == digest for url, digest in kept)  # none lost or changed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the archive pipeline logs 'database or disk is full' with Scrapy tracebacks; "
-    "it should stop the crawl with one line (reported to the lead, pipelines.py)",
-)
 def test_disk_full_during_a_crawl_is_one_line(full_crawl: tuple) -> None:
     result, _ = full_crawl
     assert "Traceback" not in result.stderr
