@@ -7,8 +7,7 @@ Tables (all timestamps follow :mod:`archive.timestamps`: UTC, ``...ffffffZ``):
 ``articles``
     The *latest* known content of each article URL, plus ``first_seen_at``/``last_seen_at``,
     ``content_hash`` and ``version`` (number of the latest ``article_versions`` row).
-    Full-text indexed as ``articles_fts`` (title, summary, body_text) with the
-    ``unicode61 remove_diacritics 2`` tokenizer, so unaccented queries match Vietnamese text.
+    Full-text indexed as ``articles_search`` since migration 0003 (``articles_fts`` before).
 ``article_versions``
     Append-only history: a row whenever an article is first seen or its ``content_hash``
     changes, so an edited article never loses the earlier text. UNIQUE(article_id, version).
@@ -33,9 +32,21 @@ Migration ``0002_removals_http_evidence`` adds the HTTP evidence and removals:
 - views ``article_changes`` (word diff between consecutive content versions, via the SQL
   function ``word_diff`` from :mod:`archive.diff`) and ``removals``.
 
-``word_diff`` is registered on every connection ``open_archive`` returns and in Datasette
-(``site/plugins/archive_functions.py``). A plain ``sqlite3`` shell can read every table but
-not ``article_changes`` (``no such function: word_diff``).
+Migration ``0003_vietnamese_search`` drops ``articles_fts`` and its triggers and creates
+``articles_search``: a contentless FTS5 table (exact tokens, plus folded and variant copies
+of the text for Vietnamese search), kept up to date by triggers on ``articles`` that call the
+SQL functions of :mod:`archive.vn_search`, and ``_articles_search_meta`` (the rules hash; the
+index is rebuilt by ``open_archive`` when the rules change). See :mod:`archive.search_index`
+and docs/search.md.
+
+Migration ``0004_crawl_errors`` adds ``crawl_errors`` (crawl_id, url, kind, detail, at: every
+page a crawl could not archive, and why) and ``crawls.errors_by_kind`` (JSON counts by kind).
+See docs/reliability.md.
+
+``word_diff`` and the ``vn_search_*`` functions are registered on every connection
+``open_archive`` returns and in Datasette (``site/plugins/archive_functions.py``,
+``site/plugins/archive_search.py``). A plain ``sqlite3`` shell can read every table but
+not ``article_changes`` (``no such function: word_diff``), and cannot write ``articles``.
 
 Versioning uses sqlite-utils ``Migrations`` (applied names are stored in
 ``_sqlite_migrations``). A database that has applied a migration this code does not know
@@ -43,13 +54,14 @@ was written by newer code and is refused with :class:`ArchiveError` rather than 
 Migrations are append-only: never edit or reorder one that has shipped.
 """
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from archive import diff
+from archive import diff, search_index, sqlite_problems, vn_search
 from archive.errors import ArchiveError
 
 MIGRATION_SET = "portal_archive"
@@ -68,7 +80,6 @@ COUNTER_KEYS = (
 )
 CRAWL_STATUSES = ("running", "ok", "partial", "failed")
 REMOVAL_REASONS = ("http_404", "http_410", "redirect", "soft_404")
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000  # a concurrent writer (second crawl) waits instead of failing
 
 migrations = Migrations(MIGRATION_SET)
@@ -285,44 +296,108 @@ WHERE removed_at IS NOT NULL"""
     )
 
 
+@migrations(name="0003_vietnamese_search")
+def _vietnamese_search(db: sqlite_utils.Database) -> None:
+    """Replace ``articles_fts`` with ``articles_search`` (see :mod:`archive.search_index`).
+
+    ``remove_diacritics 2`` could not fold ``đ`` and merged words that differ only by tone
+    (``tám``/``tâm``); the new index keeps exact tokens plus folded and variant copies.
+    """
+    search_index.drop_legacy_fts(db.conn)
+    search_index.create(db.conn)
+
+
+@migrations(name="0004_crawl_errors")
+def _crawl_errors(db: sqlite_utils.Database) -> None:
+    """``crawl_errors``: one row per page a crawl could not archive (or trap it stopped at),
+    with the kind of failure; ``crawls.errors_by_kind`` (JSON ``{kind: count}``) sums them.
+
+    ``kind`` has no CHECK constraint: a new failure kind must not need a migration. The
+    kinds the crawler writes are listed in :mod:`portal_spider.failures`.
+    """
+    db["crawl_errors"].create(
+        {"id": int, "crawl_id": int, "url": str, "kind": str, "detail": str, "at": str},
+        pk="id",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+        not_null={"crawl_id", "kind", "at"},
+    )
+    db["crawl_errors"].create_index(["crawl_id", "kind"])
+    db["crawls"].add_column("errors_by_kind", str)
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 
     Enables WAL (readers such as Datasette never block the crawler), foreign keys and a 30 s
     busy timeout; creates missing parent directories.
-    Raises :class:`ArchiveError` for a non-SQLite file or a schema from newer code; in both
-    cases the file is left untouched.
+    Raises :class:`ArchiveError` (one sentence naming the problem, see
+    :mod:`archive.sqlite_problems`) for a non-SQLite or truncated file, a schema from newer
+    code, a full disk or a read-only location. An existing file is left untouched; a file
+    (and directories) this call created are removed again, so a failure leaves no stray
+    empty archive behind.
     """
     path = Path(path)
     _check_is_sqlite(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
+    created = _missing_parents(path) + ([] if path.exists() else [path])
+    db = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(path)
         diff.register(db.conn)  # before migrations: views (and later table rebuilds) use it
+        vn_search.register(db.conn)  # the articles_search triggers call these functions
         _refuse_newer_schema(db, path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         migrations.apply(db)
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        raise ArchiveError(f"{path} could not be opened as an archive database: {exc}") from exc
-    except BaseException:
-        db.close()
+        search_index.ensure_current(db.conn)  # rebuilt if the search rules changed
+    except BaseException as exc:
+        if db is not None:
+            db.close()
+        _remove_created(created)
+        if isinstance(exc, sqlite3.Error):
+            raise ArchiveError(sqlite_problems.explain(path, exc)) from exc
+        if isinstance(exc, OSError):
+            raise ArchiveError(sqlite_problems.explain_os_error(path, exc)) from exc
         raise
     return db
 
 
+def _missing_parents(path: Path) -> list[Path]:
+    """Directories above ``path`` that do not exist yet, deepest first."""
+    missing = []
+    for parent in path.parents:
+        if parent.exists():
+            break
+        missing.append(parent)
+    return missing
+
+
+def _remove_created(created: list[Path]) -> None:
+    """Undo a failed first open: the new file, its WAL files, then the new directories."""
+    for item in sorted(created, key=lambda p: len(p.parts), reverse=True):
+        if item.is_dir():
+            with contextlib.suppress(OSError):
+                item.rmdir()  # only if empty
+            continue
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                item.with_name(item.name + suffix).unlink()
+
+
 def _check_is_sqlite(path: Path) -> None:
-    """Refuse non-SQLite files before SQLite touches them (an empty file is a new database)."""
+    """Refuse non-SQLite or truncated files before SQLite touches them (an empty file is a new
+    database)."""
     if path.is_dir():
         raise ArchiveError(f"{path} is a directory, not an archive database file")
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    with path.open("rb") as fh:
-        header = fh.read(len(_SQLITE_MAGIC))
-    if header != _SQLITE_MAGIC:
-        raise ArchiveError(f"{path} exists but is not a SQLite database; refusing to touch it")
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return
+        problem = sqlite_problems.header_problem(path)
+    except OSError as exc:
+        raise ArchiveError(sqlite_problems.explain_os_error(path, exc)) from exc
+    if problem:
+        raise ArchiveError(f"{path} {problem}; refusing to touch it")
 
 
 def _refuse_newer_schema(db: sqlite_utils.Database, path: Path) -> None:

@@ -326,7 +326,7 @@ def test_upgrade_from_0001_keeps_rows_and_adds_null_columns(db_path: Path) -> No
         before_versions = list(db["article_versions"].rows_where(order_by="id"))
         before_articles = list(db["articles"].rows)
     db = open_archive(db_path)
-    assert [m.name for m in migrations.applied(db)] == [
+    assert [m.name for m in migrations.applied(db)][:2] == [
         "0001_initial",
         "0002_removals_http_evidence",
     ]

@@ -19,6 +19,7 @@ import pytest
 import sqlite_utils
 
 from archive.schema import migrations
+from archive.search_index import KEY_COLUMN
 from archive.snapshot import MANIFEST_NAME, SnapshotError, read_manifest, take_snapshot
 
 from .conftest import portal_archive
@@ -51,7 +52,10 @@ def check_full_text_indexes(conn: sqlite3.Connection) -> None:
     for table in tables:
         conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (articles,)
-        missing = f"SELECT count(*) FROM articles WHERE id NOT IN (SELECT rowid FROM {table})"
+        # index rowids are articles.search_key (archive/search_index.py: date-ordered)
+        missing = (
+            f"SELECT count(*) FROM articles WHERE {KEY_COLUMN} NOT IN (SELECT rowid FROM {table})"
+        )
         assert conn.execute(missing).fetchone() == (0,)
 
 

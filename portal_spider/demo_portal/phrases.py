@@ -381,3 +381,20 @@ DOCUMENT_SUBJECTS = (
     "kiện toàn Ban Chỉ đạo công tác {field} thành phố",
     "phân bổ kinh phí hỗ trợ hộ nghèo, hộ cận nghèo",
 )
+
+# Sentences written for the archive's abbreviation search test: the same news told with the
+# abbreviation, with its expansion, and (UBND) with the other tone-mark placement. Each goes
+# into the first paragraph of one old article (writer.ABBREVIATION_NOTE_SERIALS); no digits,
+# so the day-change edits, which correct a figure, never pick them.
+ABBREVIATION_NOTES = (
+    "UBND xã Long Đức vừa phát động đợt ra quân vớt lục bình, khơi thông dòng chảy các tuyến"
+    " kênh nội đồng.",
+    "Ủy ban nhân dân xã Long Đức vừa phát động đợt ra quân vớt lục bình, khơi thông dòng chảy"
+    " các tuyến kênh nội đồng.",
+    "Uỷ ban nhân dân xã Long Đức vừa phát động đợt ra quân vớt lục bình, khơi thông dòng chảy"
+    " các tuyến kênh nội đồng.",
+    "HĐND thành phố đã tổ chức phiên giải trình về công tác nạo vét kênh rạch nội ô.",
+    "Hội đồng nhân dân thành phố đã tổ chức phiên giải trình về công tác nạo vét kênh rạch nội ô.",
+    "Người dân TP. Trà Vinh hưởng ứng phong trào trồng cây sao dầu dọc các tuyến đường mới.",
+    "Người dân thành phố Trà Vinh hưởng ứng phong trào trồng cây sao dầu dọc các tuyến đường mới.",
+)

@@ -15,6 +15,10 @@ from . import phrases as ph
 from .rng import TAG_BODY, TAG_META, rng_for
 from .vntext import capitalize_first, slugify, vn_decimal, vn_int
 
+# Serials (0 = oldest article) whose first paragraph ends with phrases.ABBREVIATION_NOTES[i]:
+# old articles, present in every portal of 40+ articles and never edited or removed by days.py.
+ABBREVIATION_NOTE_SERIALS = (5, 12, 19, 26, 33, 40, 47)
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -172,6 +176,9 @@ def write_body(
     final = [s for s in ph.CLOSINGS if s.endswith("./.")]
     plain = [s for s in ph.CLOSINGS if not s.endswith("./.")]
     paragraphs.append(_paragraph([rng.choice(plain), rng.choice(final)], slots))
+    if serial in ABBREVIATION_NOTE_SERIALS:  # after every draw: the other text is unchanged
+        note = ph.ABBREVIATION_NOTES[ABBREVIATION_NOTE_SERIALS.index(serial)]
+        paragraphs[0] = f"{paragraphs[0]} {note}"
 
     captions = rng.sample(ph.CAPTIONS + ph.SECTION_CAPTIONS[section], headline.images)
     figure_after = {0: 1, count // 2: 2} if headline.images == 2 else {0: headline.images}
