@@ -79,6 +79,32 @@ def prepare_connection(conn: Any) -> None:
     conn.create_function("escape_fts", 1, vn_search.fts_query, deterministic=True)
 
 
+#: What the articles table's own search box submits (the form carries the current sort).
+_SEARCH_BOX_PARAMS = frozenset({"_search", "_sort_desc"})
+
+
+def search_page_redirect(path: str, query_string: bytes, queries: Any) -> str | None:
+    """Where a plain search from the articles table's box should go, or None.
+
+    A table page can only order rows by a column, so the box would list matches newest
+    first; a reader typing words expects the best matches first, with snippets. A search
+    that is *only* the box (no filters, facets or a sort of the reader's own choosing) is
+    sent to the database's ``search`` page, which has the same matches, ranked by relevance,
+    with a date-sort option. Anything more specific stays on the table page, and the JSON
+    API is never redirected.
+    """
+    parts = path.strip("/").split("/")
+    if len(parts) != 2 or parts[1] != SEARCH_TABLE or "search" not in (queries or {}):
+        return None
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    params = dict(pairs)
+    if len(params) != len(pairs) or not set(params) <= _SEARCH_BOX_PARAMS:
+        return None
+    if not params.get("_search") or params.get("_sort_desc", "search_key") != "search_key":
+        return None
+    return f"/{parts[0]}/search?" + urlencode({"q": params["_search"]})
+
+
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
     def wrap(app: ASGIApp) -> ASGIApp:
@@ -87,6 +113,18 @@ def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
                 await app(scope, receive, send)
                 return
             query_string, search = clean_query_string(scope["query_string"])
+            database = scope.get("path", "").strip("/").split("/")[0]
+            target = search_page_redirect(
+                scope.get("path", ""),
+                query_string,
+                datasette.metadata("queries", database=database) if database else None,
+            )
+            if target is not None and scope.get("method") == "GET":
+                await send({"type": "http.response.start", "status": 302,
+                            "headers": [(b"location", target.encode("ascii")),
+                                        (b"content-length", b"0")]})  # fmt: skip
+                await send({"type": "http.response.body", "body": b""})
+                return
             token = _current_search.set(search)
             try:
                 await app(dict(scope, query_string=query_string), receive, send)
@@ -113,6 +151,11 @@ def render_cell(
     if not isinstance(value, str):
         return None
     if table is None:
+        if column == "title" and _has(row, "id") and _has(row, "snippet"):
+            # The search page: a result's title opens its article page in the archive.
+            return Markup('<a href="{}">{}</a>').format(
+                datasette.urls.row(database, SEARCH_TABLE, str(row["id"])), value
+            )
         return marked_html(value) if vn_search.MARK_START in value else None
     search = _current_search.get()
     if table != SEARCH_TABLE or not search:
@@ -123,6 +166,13 @@ def render_cell(
         summary = _get(row, "summary")
         return marked_html(vn_search.article_snippet(None, summary, value, search))
     return None
+
+
+def _has(row: Any, key: str) -> bool:
+    try:
+        return key in row.keys()  # noqa: SIM118 (sqlite3.Row: `in` tests values)
+    except AttributeError:
+        return False
 
 
 def _get(row: Any, key: str) -> str | None:
