@@ -10,7 +10,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 import httpx
 import pytest
@@ -204,7 +204,9 @@ def hostile_paths() -> Iterator[str]:
 
 
 def hostile_paths_for(value: str) -> Iterator[str]:
-    yield f"/demo/articles?_search={value}"
+    # A sort of the reader's own keeps the table page (a plain box search is redirected to
+    # the search page: test_plain_box_search_opens_the_search_page).
+    yield f"/demo/articles?_search={value}&_sort_desc=published_at"
     yield f"/demo/articles.json?_search={value}"
     yield f"/demo/search?q={value}"
     yield f"/demo/search.json?q={value}"
@@ -213,7 +215,7 @@ def hostile_paths_for(value: str) -> Iterator[str]:
 
 RAW_MODE = [
     "/demo/articles.json?_search=COVID-19&_searchmode=raw",
-    "/demo/articles?_search=kinh+t%E1%BA%BF+-+x%C3%A3+h%E1%BB%99i&_searchmode=raw",
+    "/demo/articles?_search=kinh+t%E1%BA%BF+-+x%C3%A3+h%E1%BB%99i&_searchmode=raw&_size=5",
     "/demo/articles.json?_search=%22&_searchmode=raw",
     "/demo/articles.json?_search=NEAR(&_searchmode=raw&_searchmode=raw",
     "/demo/articles.json?_search=title%3Ax&_searchmode=RAW",
@@ -329,12 +331,15 @@ def test_article_html_in_matched_text_is_escaped(tmp_path: Path) -> None:
             fetched_at=FETCHED,
         )
     site = Site(db_path)
-    for path in ("/demo/articles?_search=script+onerror", "/demo/search?q=script+onerror"):
+    for path in (
+        "/demo/articles?_search=script+onerror&_sort_desc=published_at",
+        "/demo/search?q=script+onerror",
+    ):
         page = site.get(path).text
         assert "<script>alert" not in page and "<img src=x" not in page, path
         assert "&lt;<mark>script</mark>&gt;alert(" in page, path
         assert "<mark>onerror</mark>" in page, path
-    table = site.get("/demo/articles?_search=thanh+uy").text
+    table = site.get("/demo/articles?_search=thanh+uy&_sort_desc=published_at").text
     assert "Tiêu đề &lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; <mark>Thành uỷ</mark>" in (
         table
     )
@@ -459,3 +464,22 @@ def test_upgrade_replaces_the_old_index(tmp_path: Path) -> None:
     assert not {"articles_ai", "articles_ad", "articles_au"} & {t.name for t in db.triggers}
     db.close()
     integrity_check(db_path)
+
+
+def test_plain_box_search_opens_the_search_page(site: Site) -> None:
+    """The table's own box (only _search, default sort) leads to the ranked search page;
+    a filter, a sort of the reader's own or the JSON API stay on the table."""
+    for query in ("thanh uy tra vinh", 'a"b (c) NEAR *', "Thành uỷ"):
+        value = quote(query, safe="")
+        for path in (f"/demo/articles?_search={value}",
+                     f"/demo/articles?_search={value}&_sort_desc=search_key"):  # fmt: skip
+            response = site.get(path, status=302)
+            target = response.headers["location"]
+            assert target == f"/demo/search?q={quote_plus(vn_search.clean_query(query))}"
+            assert site.get(target).status_code == 200
+    for path in (
+        "/demo/articles?_search=thanh&_sort_desc=published_at",
+        "/demo/articles?_search=thanh&portal=demo",
+        "/demo/articles.json?_search=thanh",
+    ):
+        assert site.get(path).status_code == 200
