@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,24 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("demo-archive") / "demo.db"
     crawl_demo_days(db)
     return db
+
+
+@contextmanager
+def served_archive(db: Path, snapshots: Path | None = None) -> Iterator[str]:
+    """`portal-archive serve` on a free port (with a snapshot of ``db`` in ``snapshots``,
+    when given); yields the base URL and stops the server afterwards."""
+    if snapshots is not None:
+        made = portal_archive("snapshot", "--db", str(db), "--out", str(snapshots))
+        assert made.returncode == 0, made.stderr
+    port = free_port()
+    command = [sys.executable, "-m", "portal_spider", "serve", "--db", str(db),
+               "--port", str(port)]  # fmt: skip
+    if snapshots is not None:
+        command += ["--snapshots", str(snapshots)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base + "/-/versions.json")
+        yield base
+    finally:
+        stop(process)  # type: ignore[arg-type]

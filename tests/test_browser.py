@@ -11,15 +11,13 @@ import hashlib
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from .browser_support import RecordedPage, chromium
-from .conftest import free_port, portal_archive, stop, wait_for_http
+from .conftest import served_archive
 
 SEED_TITLE = "Thành ủy Trà Vinh tổ chức Hội nghị Ban Chấp hành Đảng bộ thành phố mở rộng"
 
@@ -31,20 +29,8 @@ def site(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     db = folder / "demo.db"
     shutil.copy(demo_archive, db)
     snapshots = folder / "snapshots"
-    made = portal_archive("snapshot", "--db", str(db), "--out", str(snapshots))
-    assert made.returncode == 0, made.stderr
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "portal_spider", "serve", "--db", str(db), "--port", str(port),
-         "--snapshots", str(snapshots)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base + "/-/versions.json")
+    with served_archive(db, snapshots) as base:
         yield {"base": base, "db": db, "snapshots": snapshots}
-    finally:
-        stop(process)
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ import pytest
 from archive import ArchiveWriter
 
 from .browser_support import RecordedPage, chromium
-from .conftest import free_port, portal_archive, stop, wait_for_http
+from .conftest import free_port, served_archive, stop, wait_for_http
 
 EVIL = "evil.example"
 # Each payload calls alert(N) or loads something from EVIL if it ever runs or renders.
@@ -120,21 +120,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("hostile")
     db = folder / "demo.db"
     write_hostile_archive(db)
-    snapshots = folder / "snapshots"
-    made = portal_archive("snapshot", "--db", str(db), "--out", str(snapshots))
-    assert made.returncode == 0, made.stderr
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "portal_spider", "serve", "--db", str(db), "--port", str(port),
-         "--snapshots", str(snapshots)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base + "/-/versions.json")
+    with served_archive(db, folder / "snapshots") as base:
         yield base
-    finally:
-        stop(process)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
