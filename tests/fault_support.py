@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import sqlite3
 import subprocess
@@ -15,11 +14,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portal_spider.demo_portal import ArticleMeta, DemoPortal
+from portal_spider.demo_portal import DemoPortal
 from portal_spider.demo_portal.faults import FaultPlan, article_faults, parse_kinds
-from portal_spider.demo_portal.writer import Figure
 
 from .conftest import start_demo_portal, stop
+from .demo_truth import expected_fields
 
 ARTICLES = 500
 RATE = 0.1
@@ -127,40 +126,11 @@ def _crawl(url: str, db: Path) -> tuple[int, float, float, str]:
 # -- ground truth ----------------------------------------------------------------------------
 
 
-def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _fields(model: DemoPortal, meta: ArticleMeta, base_url: str) -> dict:
-    body = model.body(meta)
-    paragraphs = [_collapse(b) for b in body.blocks if isinstance(b, str)]
-    return {
-        "title": meta.title,
-        "published_at": (
-            meta.published.isoformat() + "+07:00"
-            if meta.has_time
-            else meta.published.date().isoformat()
-        ),
-        "summary": _collapse(meta.sapo),
-        "author": body.author.split(":", 1)[1].strip().rstrip("./ "),
-        "body_text": "\n\n".join(paragraphs),
-        "images": [
-            {"url": f"{base_url}images/{meta.id}-{b.number}.png", "caption": b.caption}
-            for b in body.blocks
-            if isinstance(b, Figure)
-        ],
-        "attachments": [
-            {"url": f"{base_url}files/{meta.id}/{a.name}.pdf", "title": a.title}
-            for a in body.attachments
-        ],
-    }
-
-
 def all_expected_fields(run: FaultRun) -> dict[str, dict]:
     """Path -> expected fields for every article the portal serves correctly."""
     lost = {path for path, kind in run.faulted.items() if kind in OBSERVED_KIND}
     return {
-        meta.path: _fields(run.model, meta, run.base_url)
+        meta.path: expected_fields(run.model, meta, run.base_url)
         for meta in run.model.iter_articles()
         if meta.path not in lost
     }

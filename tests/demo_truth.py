@@ -1,0 +1,44 @@
+"""What a demo-portal article must extract to, from the content model that generated it.
+
+Shared by the extraction oracle (every article over HTTP) and the fault matrix (what was
+archived despite injected faults): one definition of "correct fields".
+"""
+
+from __future__ import annotations
+
+import re
+
+from portal_spider.demo_portal import ArticleMeta, DemoPortal
+from portal_spider.demo_portal.writer import Figure
+
+FIELDS = ("title", "published_at", "summary", "author", "body_text", "images", "attachments")
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def expected_fields(model: DemoPortal, meta: ArticleMeta, base_url: str) -> dict:
+    """The record fields (images/attachments as in ``PageRecord.to_dict()``) for ``meta``."""
+    body = model.body(meta)
+    paragraphs = [_collapse(b) for b in body.blocks if isinstance(b, str)]
+    return {
+        "title": meta.title,
+        "published_at": (
+            meta.published.isoformat() + "+07:00"
+            if meta.has_time
+            else meta.published.date().isoformat()
+        ),
+        "summary": _collapse(meta.sapo),
+        "author": body.author.split(":", 1)[1].strip().rstrip("./ "),
+        "body_text": "\n\n".join(paragraphs),
+        "images": [
+            {"url": f"{base_url}images/{meta.id}-{b.number}.png", "caption": b.caption}
+            for b in body.blocks
+            if isinstance(b, Figure)
+        ],
+        "attachments": [
+            {"url": f"{base_url}files/{meta.id}/{a.name}.pdf", "title": a.title}
+            for a in body.attachments
+        ],
+    }
