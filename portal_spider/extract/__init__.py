@@ -7,6 +7,8 @@ the spider, `portal-archive extract`, and anyone re-extracting saved pages.
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from typing import Literal
 
 from .article import fill_article, find_body
 from .counter import extract_visitor_counter
@@ -40,8 +42,21 @@ _REMOVAL_NOTICE = re.compile(
 _MIN_LISTING_LINKS = 3
 
 
-def extract_page(html: bytes | str, url: str, encoding: str | None = None) -> PageRecord:
-    """Extract everything we archive from one page."""
+def extract_page(
+    html: bytes | str,
+    url: str,
+    encoding: str | None = None,
+    *,
+    expect: Literal["article", "listing"] | None = None,
+    captured_at: datetime | None = None,
+) -> PageRecord:
+    """Extract everything we archive from one page.
+
+    `expect`: what the crawl expects the page to be ("article" for a page reached through a
+    listing's article link). An expected article becomes another kind only on positive
+    evidence; otherwise it stays an article flagged `extraction_failed`.
+    `captured_at`: when the bytes were fetched (default: now); dates after it are rejected.
+    """
     doc = parse_document(html, url, encoding)
     platform = detect_platform(doc)
     doc.field_candidates = platform.all_candidates
