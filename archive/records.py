@@ -16,12 +16,17 @@ CONTENT_FIELDS = (
     "title",
     "summary",
     "published_at",
+    "updated_at",
     "author",
+    "source",
     "body_text",
     "images",
     "attachments",
 )
-_TEXT_FIELDS = ("title", "summary", "published_at", "author", "body_text")
+#: Content fields added in migration 0005: hashed only when they have a value, so an article
+#: archived before them (no source, no update time) keeps its content hash.
+_OPTIONAL_HASH_FIELDS = ("updated_at", "source")
+_TEXT_FIELDS = ("title", "summary", "published_at", "updated_at", "author", "source", "body_text")
 _LIST_FIELDS = ("images", "attachments")
 
 
@@ -63,30 +68,72 @@ def content_hash(content: dict[str, Any]) -> str:
     """sha256 hex of canonical JSON of the content fields (never fetch metadata).
 
     Canonical form: ``json.dumps(..., sort_keys=True, ensure_ascii=False,
-    separators=(",", ":"))`` encoded as UTF-8. Changing this would mark every article as
+    separators=(",", ":"))`` encoded as UTF-8; ``updated_at`` and ``source`` are left out
+    when None (they were added later). Changing this would mark every article as
     updated on the next crawl, so treat it as part of the schema.
     """
-    payload = {name: content.get(name) for name in CONTENT_FIELDS}
+    payload = {
+        name: content.get(name)
+        for name in CONTENT_FIELDS
+        if name not in _OPTIONAL_HASH_FIELDS or content.get(name) is not None
+    }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def counter_values(counter: dict[str, Any]) -> dict[str, int | None]:
-    """Validate a visitor counter; every known key present, None where the page had no row.
+def counter_values(counter: dict[str, Any]) -> tuple[dict[str, int | None], dict[str, int]]:
+    """Split a visitor counter into the known keys (every one present, None where the page
+    had no row) and the rows whose label the extractor did not know, kept verbatim.
 
-    Unknown keys or non-integer values raise instead of being dropped, so a spider bug can't
-    silently lose part of an observation.
+    A label we do not know is still an observation ("Lượt truy cập IP": 12): it is stored,
+    never dropped. Non-integer values or empty labels raise, so a spider bug can't silently
+    lose part of an observation.
     """
-    unknown = sorted(set(counter) - set(COUNTER_KEYS))
-    if unknown:
-        raise ValueError(f"unknown visitor counter keys: {', '.join(unknown)}")
     values: dict[str, int | None] = {}
     for key in COUNTER_KEYS:
-        value = counter.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise TypeError(f"counter {key!r} must be an int or None, got {value!r}")
-        values[key] = value
-    return values
+        values[key] = _count(key, counter.get(key))
+    other: dict[str, int] = {}
+    for key, value in counter.items():
+        if key in COUNTER_KEYS:
+            continue
+        label = clean_text(key.strip()) if isinstance(key, str) else None
+        if not label:
+            raise ValueError(f"visitor counter label must be a non-empty string, got {key!r}")
+        count = _count(label, value)
+        if count is not None:
+            other[label] = count
+    return values, other
+
+
+def _count(key: str, value: Any) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise TypeError(f"counter {key!r} must be an int or None, got {value!r}")
+    return value
+
+
+def provenance(record: dict[str, Any]) -> dict[str, Any]:
+    """The record's provenance columns: ``field_sources`` (``{field: layer}``, stored as JSON;
+    None when empty), ``extraction_failed`` (a reason or None) and ``extractor_version``.
+
+    Not content: they never enter the content hash (a new extractor reading the same text
+    is not a change of the article).
+    """
+    sources = record.get("field_sources") or {}
+    if not isinstance(sources, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in sources.items()
+    ):
+        raise TypeError(f"field_sources must map field names to layer names, got {sources!r}")
+    failed = record.get("extraction_failed")
+    if failed is not None and not (isinstance(failed, str) and failed.strip()):
+        raise ValueError(f"extraction_failed must be a reason string or None, got {failed!r}")
+    version = record.get("extractor_version")
+    if version is not None and not isinstance(version, str):
+        raise TypeError(f"extractor_version must be a string, got {version!r}")
+    return {
+        "field_sources": clean_value(dict(sorted(sources.items()))) or None,
+        "extraction_failed": clean_text(failed.strip()) if failed else None,
+        "extractor_version": clean_text(version),
+    }
 
 
 # Response headers kept as evidence on each version (canonical spelling -> lower-case key).

@@ -43,6 +43,24 @@ Migration ``0004_crawl_errors`` adds ``crawl_errors`` (crawl_id, url, kind, deta
 page a crawl could not archive, and why) and ``crawls.errors_by_kind`` (JSON counts by kind).
 See docs/reliability.md.
 
+Migration ``0005_provenance`` (issue 11: provenance, extractor versions, extraction failures):
+
+- ``articles`` and ``article_versions``: ``updated_at`` and ``source`` (content, like title),
+  ``field_sources`` (JSON ``{field: layer}``, the signal layer each field came from, see
+  ``portal_spider/extract/record.py``), ``extraction_failed`` (NULL, or why an expected
+  article could not be read: the row then has the URL and the title if any) and
+  ``extractor_version`` (``articles``: the extractor that last read this content, moved
+  forward when a newer extractor reads the same content; versions: the one that read it).
+- ``article_versions.change_kind``: ``first`` (first content, or first readable content
+  after failed reads), ``edit`` (the portal changed the content), ``extractor`` (the content
+  differs but so does the extractor version: our reading changed, not the page), ``removal``
+  (tombstone), ``restore`` (back after a removal). Existing rows are backfilled.
+- ``article_changes`` keeps only ``edit`` and ``restore`` versions (and never diffs against a
+  failed read); the ``articles_search`` triggers skip rows with ``extraction_failed``.
+- ``visitor_stats.other_counts``: JSON of counter rows whose label the extractor did not
+  know, verbatim (``{"Lượt truy cập IP": 12}``).
+- ``crawls.extraction_failures`` and ``crawls.articles_reextracted`` (``extractor`` versions).
+
 ``word_diff`` and the ``vn_search_*`` functions are registered on every connection
 ``open_archive`` returns and in Datasette (``site/plugins/archive_functions.py``,
 ``site/plugins/archive_search.py``). A plain ``sqlite3`` shell can read every table but
@@ -80,6 +98,7 @@ COUNTER_KEYS = (
 )
 CRAWL_STATUSES = ("running", "ok", "partial", "failed")
 REMOVAL_REASONS = ("http_404", "http_410", "redirect", "soft_404")
+CHANGE_KINDS = ("first", "edit", "extractor", "removal", "restore")
 BUSY_TIMEOUT_MS = 30_000  # a concurrent writer (second crawl) waits instead of failing
 
 migrations = Migrations(MIGRATION_SET)
@@ -323,6 +342,71 @@ def _crawl_errors(db: sqlite_utils.Database) -> None:
     )
     db["crawl_errors"].create_index(["crawl_id", "kind"])
     db["crawls"].add_column("errors_by_kind", str)
+
+
+_ARTICLE_CHANGES_0005 = """CREATE VIEW article_changes AS
+SELECT
+  cur.article_id AS article_id,
+  a.portal AS portal,
+  a.url AS url,
+  cur.title AS title,
+  cur.version AS version,
+  prev.version AS previous_version,
+  cur.fetched_at AS fetched_at,
+  word_diff(prev.body_text, cur.body_text) AS change,
+  CASE WHEN prev.title IS NOT cur.title THEN word_diff(prev.title, cur.title) END
+    AS title_change,
+  CASE WHEN cur.change_kind = 'restore' THEN 'restored' ELSE 'edited' END AS status
+FROM article_versions AS cur
+JOIN articles AS a ON a.id = cur.article_id
+JOIN article_versions AS prev ON prev.id = (
+  SELECT p.id FROM article_versions AS p
+  WHERE p.article_id = cur.article_id AND p.version < cur.version AND p.tombstone = 0
+    AND p.extraction_failed IS NULL
+  ORDER BY p.version DESC LIMIT 1
+)
+WHERE cur.tombstone = 0 AND cur.change_kind IN ('edit', 'restore')"""
+
+
+@migrations(name="0005_provenance")
+def _provenance(db: sqlite_utils.Database) -> None:
+    """Provenance and extractor versions on articles and versions, change kinds, extraction
+    failures, verbatim counter labels (see the module docstring).
+
+    ``change_kind`` is backfilled from what older code wrote: version 1 is ``first``, a
+    tombstone ``removal``, a version right after a tombstone ``restore``, any other ``edit``
+    (older archives could not tell an extractor change from an edit).
+    """
+    for table in ("articles", "article_versions"):
+        for column in (
+            "updated_at",
+            "source",
+            "field_sources",
+            "extraction_failed",
+            "extractor_version",
+        ):
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+    kinds = ", ".join(f"'{k}'" for k in CHANGE_KINDS)
+    db.execute(
+        f"ALTER TABLE article_versions ADD COLUMN change_kind TEXT CHECK (change_kind IN ({kinds}))"
+    )
+    db.execute(
+        """UPDATE article_versions SET change_kind = CASE
+  WHEN tombstone = 1 THEN 'removal'
+  WHEN version = 1 THEN 'first'
+  WHEN (SELECT p.tombstone FROM article_versions AS p
+        WHERE p.article_id = article_versions.article_id
+          AND p.version = article_versions.version - 1) = 1 THEN 'restore'
+  ELSE 'edit' END"""
+    )
+    db["article_versions"].create_index(["change_kind"])
+    db["articles"].create_index(["extraction_failed"])
+    db["visitor_stats"].add_column("other_counts", str)
+    db["crawls"].add_column("extraction_failures", int)
+    db["crawls"].add_column("articles_reextracted", int)
+    db.execute("DROP VIEW article_changes")
+    db.execute(_ARTICLE_CHANGES_0005)
+    search_index.skip_failed_articles(db.conn)
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

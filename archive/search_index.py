@@ -24,6 +24,10 @@ A connection without the functions (a plain ``sqlite3`` shell) can read everythi
 searching works with hand-written MATCH queries, but writing ``articles`` fails with
 ``no such function: vn_search_fold`` instead of corrupting the index.
 
+Articles flagged ``extraction_failed`` (migration 0005) are not indexed: they have no text
+to find, and a search result must be something a reader can read. The triggers then index
+and unindex on the flag's transitions (a failed row read successfully later is added).
+
 ``search_key`` is a VIRTUAL generated column: a migration that rebuilds ``articles`` must
 keep it (sqlite-utils ``transform`` would drop it, and the triggers would then fail loudly).
 """
@@ -80,6 +84,46 @@ _DELETE_OLD = (
 )
 
 
+# Migration 0005 and later: only rows without extraction_failed are in the index. Each
+# statement is an INSERT ... SELECT with a WHERE, since a trigger body has no IF.
+_READABLE = "{row}.extraction_failed IS NULL"
+_INSERT_NEW_READABLE = (
+    f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
+    f"SELECT new.{KEY_COLUMN}, {_values('new')} WHERE {_READABLE.format(row='new')}"
+)
+_DELETE_OLD_READABLE = (
+    f"INSERT INTO {TABLE} ({TABLE}, rowid, {', '.join(COLUMNS)}) "
+    f"SELECT 'delete', old.{KEY_COLUMN}, {_values('old')} WHERE {_READABLE.format(row='old')}"
+)
+
+
+def skip_failed_articles(conn: sqlite3.Connection) -> None:
+    """Recreate the triggers so rows flagged ``extraction_failed`` stay out of the index.
+
+    Existing rows all have the flag NULL when migration 0005 adds it, so the index itself
+    is already right; only future writes change.
+    """
+    for trigger in _TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute(
+        f"CREATE TRIGGER articles_search_ai AFTER INSERT ON articles "
+        f"BEGIN {_INSERT_NEW_READABLE}; END"
+    )
+    conn.execute(
+        f"CREATE TRIGGER articles_search_ad AFTER DELETE ON articles "
+        f"BEGIN {_DELETE_OLD_READABLE}; END"
+    )
+    watched = ", ".join((*_CONTENT_COLUMNS, *_KEY_COLUMNS, "extraction_failed"))
+    conn.execute(
+        f"CREATE TRIGGER articles_search_au AFTER UPDATE OF {watched} ON articles "
+        f"BEGIN {_DELETE_OLD_READABLE}; {_INSERT_NEW_READABLE}; END"
+    )
+
+
+def _has_failure_flag(conn: sqlite3.Connection) -> bool:
+    return any(row[1] == "extraction_failed" for row in conn.execute("PRAGMA table_info(articles)"))
+
+
 def create(conn: sqlite3.Connection) -> None:
     """Add ``articles.search_key``; create the index, its triggers and meta table; index
     every existing article."""
@@ -109,11 +153,14 @@ def create(conn: sqlite3.Connection) -> None:
 
 
 def rebuild(conn: sqlite3.Connection) -> int:
-    """Re-index every article with the current rules; returns the number of articles."""
+    """Re-index every readable article with the current rules; returns the number of
+    articles in the table."""
     conn.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")
+    readable = "WHERE a.extraction_failed IS NULL " if _has_failure_flag(conn) else ""
     conn.execute(
         f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
-        f"SELECT a.{KEY_COLUMN}, {_values('a')} FROM articles AS a ORDER BY a.{KEY_COLUMN}"
+        f"SELECT a.{KEY_COLUMN}, {_values('a')} FROM articles AS a {readable}"
+        f"ORDER BY a.{KEY_COLUMN}"
     )
     conn.execute(
         f"INSERT OR REPLACE INTO {META_TABLE} (key, value) VALUES ('rules_hash', ?)",

@@ -7,10 +7,23 @@ keeps its last content); bad input raises at ``add_*`` time rather than being dr
 What each call does to an article (all buffered, applied in queue order at flush):
 
 ``add_article`` (a 200 response with content)
-    new URL -> version 1; changed content hash -> version + 1; same hash -> only
-    ``first/last_seen_at`` move. A removed article that comes back always gets a new version
-    (``restored``), even with the pre-removal content. ``etag``/``last_modified`` follow the
-    latest 200 response when its headers are given.
+    new URL -> version 1 (``change_kind`` ``first``); changed content hash -> version + 1;
+    same hash -> only ``first/last_seen_at`` move (and ``extractor_version``/``field_sources``
+    when a newer extractor read the same content). A changed hash is an ``edit`` when the
+    extractor version that read the stored content (``articles.extractor_version``) is the
+    record's, and ``extractor`` otherwise: our reading changed, not necessarily the page
+    (pages carry live counters and clocks, so raw bytes cannot decide this); ``extractor``
+    versions are counted as re-extracted, not updated, and stay out of ``article_changes``.
+    A removed article that comes back always gets a new version (``restore``), even with the
+    pre-removal content. ``etag``/``last_modified`` follow the latest 200 response when its
+    headers are given.
+``add_article`` with ``extraction_failed`` (an expected article that could not be read)
+    new URL -> an article row flagged with the reason (URL, title if any, no body needed),
+    version 1; counted as an extraction failure, not as new. Failed again -> only the seen
+    time, reason and extractor version move. An article whose content was read before keeps
+    that content: a failed read is not evidence of a change (nothing but the count is
+    written, not even validators, so the next crawl asks again in full). The first readable
+    record of a failed article adds a version of kind ``first`` and counts as new.
 ``add_not_modified`` (a 304)
     only ``last_seen_at`` moves (validators refresh if the 304 carries them); counted as
     unchanged. A 304 for a removed article restores it with a copy of its last content.
@@ -41,6 +54,7 @@ from archive.records import (
     content_hash,
     counter_values,
     evidence_headers,
+    provenance,
 )
 from archive.schema import CRAWL_STATUSES, REMOVAL_REASONS, open_archive
 from archive.timestamps import to_utc, utc_now
@@ -56,6 +70,8 @@ class WriterStats:
     counters: int = 0
     removed: int = 0  # live -> removed transitions
     restored: int = 0  # removed -> live again
+    reextracted: int = 0  # content differs only as read by another extractor version
+    failed: int = 0  # records flagged extraction_failed
 
     def add(self, other: "WriterStats") -> None:
         for field in fields(self):
@@ -74,6 +90,7 @@ class _PendingArticle:
     http_status: int
     http_headers: str | None
     validators: dict[str, str | None]  # columns to set on articles; empty: leave alone
+    provenance: dict[str, Any]  # field_sources, extraction_failed, extractor_version
 
 
 @dataclass(frozen=True)
@@ -241,6 +258,8 @@ class ArchiveWriter:
                     "responses_by_status": by_status,
                     "articles_removed": self.stats.removed,
                     "articles_restored": self.stats.restored,
+                    "articles_reextracted": self.stats.reextracted,
+                    "extraction_failures": self.stats.failed,
                     "robots_obeyed": int(bool(robots_obeyed)),
                     "options": options_json or crawl["options"],
                     "errors_by_kind": errors_by_kind,
@@ -265,6 +284,7 @@ class ArchiveWriter:
         ``http_headers``: the response headers (dict or Scrapy ``Headers``); ETag,
         Last-Modified, Content-Type, Date and Location are kept on the version, and for a 200
         response ETag/Last-Modified become the article's validators (NULL when absent).
+        A record flagged ``extraction_failed`` needs only its URL (see the module docstring).
         """
         if record.get("kind", "article") != "article":
             raise ValueError(f"not an article record (kind={record.get('kind')!r})")
@@ -273,6 +293,7 @@ class ArchiveWriter:
             raise ValueError("article record has no url")
         self._require_portal(portal)
         content = article_content(record)
+        origin = provenance(record)
         status = check_http_status(http_status)
         headers = evidence_headers(http_headers)
         validators = {}
@@ -293,6 +314,7 @@ class ArchiveWriter:
                 http_status=status,
                 http_headers=_headers_json(headers),
                 validators=validators,
+                provenance=origin,
             )
         )
 
@@ -358,10 +380,11 @@ class ArchiveWriter:
         counter: dict[str, Any],
         crawl_id: int | None = None,
     ) -> None:
-        """Queue one visitor-counter observation (absent counter rows stay NULL)."""
+        """Queue one visitor-counter observation (absent counter rows stay NULL; rows with a
+        label the extractor did not know go, verbatim, into ``other_counts``)."""
         self._require_portal(portal)
-        values = counter_values(counter)
-        if all(value is None for value in values.values()):
+        values, other = counter_values(counter)
+        if all(value is None for value in values.values()) and not other:
             raise ValueError("visitor counter has no values")
         row = {
             "portal": portal,
@@ -369,6 +392,9 @@ class ArchiveWriter:
             "page_url": clean_text(page_url),
             "crawl_id": crawl_id,
             **values,
+            "other_counts": json.dumps(other, ensure_ascii=False, sort_keys=True)
+            if other
+            else None,
         }
         self._queue(_PendingCounter(row))
 
@@ -502,9 +528,11 @@ class ArchiveWriter:
 
 _STATE_COLUMNS = (
     "id, url, content_hash, version, section, first_seen_at, last_seen_at, removed_at, "
-    "removal_reason"
+    "removal_reason, extraction_failed, extractor_version, field_sources"
 )
 _NO_CONTENT = dict.fromkeys((*CONTENT_FIELDS, "content_hash"))
+_PROVENANCE_FIELDS = ("field_sources", "extraction_failed", "extractor_version")
+_NO_PROVENANCE = dict.fromkeys(_PROVENANCE_FIELDS)
 # SQLite's default limit on bound parameters is 999 in older builds; stay well below it.
 _LOOKUP_CHUNK = 500
 
@@ -558,6 +586,8 @@ class _BatchOfArticles:
 
     def _article(self, item: _PendingArticle, delta: WriterStats) -> None:
         current = self.state.get(item.url)
+        origin = item.provenance
+        failed = origin["extraction_failed"] is not None
         if current is None:
             row = {
                 "url": item.url,
@@ -572,22 +602,53 @@ class _BatchOfArticles:
                 "last_modified": None,
                 "removed_at": None,
                 "removal_reason": None,
-                **item.validators,
+                **_stored(origin),
+                **({} if failed else item.validators),
             }
             self.new_rows[item.url] = row
             self.state[item.url] = {**row, "id": None}
-            self._add_version(item.url, 1, item, item.content, item.content_hash)
-            delta.new += 1
+            self._add_version(item.url, 1, item, item.content, item.content_hash, kind="first")
+            if failed:
+                delta.failed += 1
+            else:
+                delta.new += 1
             return
-        update: dict[str, Any] = {**self._seen(current, item.fetched_at), **item.validators}
+        seen = self._seen(current, item.fetched_at)
+        if failed:
+            delta.failed += 1
+            if current["extraction_failed"] is not None:  # failed again: no new version
+                self._apply(item.url, current, {**seen, **_stored(origin)})
+            # else: content read earlier stays, untouched (see the module docstring)
+            return
+        update: dict[str, Any] = {**seen, **item.validators}
         restored = current["removed_at"] is not None
-        if current["content_hash"] == item.content_hash and not restored:
+        first_read = current["extraction_failed"] is not None
+        if current["content_hash"] == item.content_hash and not restored and not first_read:
             delta.unchanged += 1
+            # A newer extractor read the same content: it is now the one that read it.
+            stored = _stored(origin)
+            if origin["extractor_version"] is not None and any(
+                current[name] != stored[name] for name in ("extractor_version", "field_sources")
+            ):
+                update.update({k: stored[k] for k in ("extractor_version", "field_sources")})
         else:
             version = current["version"] + 1
+            if first_read:
+                kind = "first"
+                delta.new += 1
+            elif restored:
+                kind = "restore"
+                delta.restored += 1
+            elif current["extractor_version"] != origin["extractor_version"]:
+                kind = "extractor"
+                delta.reextracted += 1
+            else:
+                kind = "edit"
+                delta.updated += 1
             update.update(
                 {
                     **item.content,
+                    **_stored(origin),
                     "content_hash": item.content_hash,
                     "section": current["section"] or item.section,
                     "version": version,
@@ -595,11 +656,7 @@ class _BatchOfArticles:
                     "removal_reason": None,
                 }
             )
-            self._add_version(item.url, version, item, item.content, item.content_hash)
-            if restored:
-                delta.restored += 1
-            else:
-                delta.updated += 1
+            self._add_version(item.url, version, item, item.content, item.content_hash, kind=kind)
         self._apply(item.url, current, update)
 
     def _not_modified(self, item: _PendingNotModified, delta: WriterStats) -> None:
@@ -608,10 +665,12 @@ class _BatchOfArticles:
         if current["removed_at"] is None:
             delta.unchanged += 1
         else:  # the server says our copy is current again: restore with that copy
-            content, digest = self._last_content(item.url, current["id"])
+            content, digest, origin = self._last_content(item.url, current["id"])
             version = current["version"] + 1
             update.update({"version": version, "removed_at": None, "removal_reason": None})
-            self._add_version(item.url, version, item, content, digest, status=304)
+            self._add_version(
+                item.url, version, item, content, digest, kind="restore", status=304, origin=origin
+            )
             delta.restored += 1
         self._apply(item.url, current, update)
 
@@ -625,7 +684,14 @@ class _BatchOfArticles:
             update["removed_at"] = item.fetched_at
             delta.removed += 1
         self._add_version(
-            item.url, version, item, _NO_CONTENT, None, status=item.http_status, reason=item.reason
+            item.url,
+            version,
+            item,
+            _NO_CONTENT,
+            None,
+            kind="removal",
+            status=item.http_status,
+            reason=item.reason,
         )
         self._apply(item.url, current, update)
 
@@ -662,13 +728,20 @@ class _BatchOfArticles:
         content: dict[str, Any],
         digest: str | None,
         *,
+        kind: str,
         status: int | None = None,
         reason: str | None = None,
+        origin: dict[str, Any] | None = None,
     ) -> None:
+        if origin is None:
+            origin = _stored(item.provenance) if isinstance(item, _PendingArticle) else {}
         row = {
             "version": version,
             "fetched_at": item.fetched_at,
             **content,
+            **_NO_PROVENANCE,
+            **origin,
+            "change_kind": kind,
             "content_hash": digest,
             "crawl_id": item.crawl_id,
             "http_status": item.http_status if isinstance(item, _PendingArticle) else status,
@@ -678,12 +751,19 @@ class _BatchOfArticles:
         }
         self.versions.append((url, row))
 
-    def _last_content(self, url: str, article_id: int | None) -> tuple[dict[str, Any], str]:
-        """Content and hash of the latest non-tombstone version (this batch first)."""
+    def _last_content(
+        self, url: str, article_id: int | None
+    ) -> tuple[dict[str, Any], str, dict[str, Any]]:
+        """Content, hash and provenance of the latest non-tombstone version (this batch
+        first)."""
         for queued_url, row in reversed(self.versions):
             if queued_url == url and not row["tombstone"]:
-                return {name: row[name] for name in CONTENT_FIELDS}, row["content_hash"]
-        columns = ", ".join((*CONTENT_FIELDS, "content_hash"))
+                return (
+                    {name: row[name] for name in CONTENT_FIELDS},
+                    row["content_hash"],
+                    {name: row[name] for name in _PROVENANCE_FIELDS},
+                )
+        columns = ", ".join((*CONTENT_FIELDS, *_PROVENANCE_FIELDS, "content_hash"))
         found = self.db.execute(
             f"SELECT {columns} FROM article_versions WHERE article_id = ? AND tombstone = 0 "
             "ORDER BY version DESC LIMIT 1",
@@ -692,7 +772,9 @@ class _BatchOfArticles:
         if found is None:
             raise ValueError(f"article {url!r} has no content version to restore")
         *values, digest = found
-        return dict(zip(CONTENT_FIELDS, values, strict=True)), digest
+        content = dict(zip(CONTENT_FIELDS, values[: len(CONTENT_FIELDS)], strict=True))
+        origin = dict(zip(_PROVENANCE_FIELDS, values[len(CONTENT_FIELDS) :], strict=True))
+        return content, digest, origin
 
     def _load_state(self, urls: set[str]) -> dict[str, dict[str, Any]]:
         state: dict[str, dict[str, Any]] = {}
@@ -730,6 +812,11 @@ def _write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise
+
+
+def _stored(origin: dict[str, Any]) -> dict[str, Any]:
+    """Provenance as stored: ``field_sources`` as JSON text (compared with stored state)."""
+    return {**origin, "field_sources": _column_value(origin["field_sources"])}
 
 
 def _column_value(value: Any) -> Any:

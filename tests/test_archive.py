@@ -43,6 +43,9 @@ def article(url: str = "https://travinh.gov.vn/tin/1", **fields: object) -> dict
 # -- schema -------------------------------------------------------------------------------
 
 
+PROVENANCE = {"updated_at", "source", "field_sources", "extraction_failed", "extractor_version"}
+
+
 def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
     db = open_archive(db_path)
     expected = {
@@ -51,15 +54,20 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
         "articles": {"id", "url", "portal", "section", "title", "summary", "published_at"}
         | {"author", "body_text", "images", "attachments", "content_hash"}
         | {"first_seen_at", "last_seen_at", "version"}
-        | {"etag", "last_modified", "removed_at", "removal_reason"},
+        | {"etag", "last_modified", "removed_at", "removal_reason"}
+        | PROVENANCE,
         "article_versions": {"id", "article_id", "version", "fetched_at", "content_hash"}
         | {"title", "summary", "published_at", "author", "body_text", "images", "attachments"}
-        | {"crawl_id", "http_status", "http_headers", "tombstone", "removal_reason"},
-        "visitor_stats": {"id", "portal", "observed_at", "page_url", "crawl_id", *COUNTER_KEYS},
+        | {"crawl_id", "http_status", "http_headers", "tombstone", "removal_reason"}
+        | PROVENANCE
+        | {"change_kind"},
+        "visitor_stats": {"id", "portal", "observed_at", "page_url", "crawl_id", *COUNTER_KEYS}
+        | {"other_counts"},
         "crawls": {"id", "portal", "started_at", "finished_at", "status", "pages", "errors"}
         | {"articles_new", "articles_updated", "articles_unchanged", "counter_observations"}
         | {"stats", "requests", "responses_by_status", "articles_removed", "articles_restored"}
-        | {"robots_obeyed", "options", "errors_by_kind"},
+        | {"robots_obeyed", "options", "errors_by_kind"}
+        | {"extraction_failures", "articles_reextracted"},
         "crawl_errors": {"id", "crawl_id", "url", "kind", "detail", "at"},
     }
     for table, columns in expected.items():
@@ -89,6 +97,7 @@ def test_open_archive_is_idempotent(db_path: Path) -> None:
         "0002_removals_http_evidence",
         "0003_vietnamese_search",
         "0004_crawl_errors",
+        "0005_provenance",
     ]
     db.close()
 
@@ -196,6 +205,11 @@ def test_content_hash_is_documented_canonical_json() -> None:
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     assert content_hash(content) == hashlib.sha256(canonical.encode()).hexdigest()
     assert content_hash({**content, "fetched_at": "anything"}) == content_hash(content)
+    # Fields added later are hashed only when they have a value: older hashes still match.
+    assert content_hash({**content, "source": None, "updated_at": None}) == content_hash(content)
+    with_source = {**content, "source": "Theo TTXVN"}
+    canonical = json.dumps(with_source, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert content_hash(with_source) == hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def test_batches_flush_in_one_transaction(db_path: Path) -> None:
@@ -250,8 +264,10 @@ def test_invalid_input_fails_at_add_time(writer: ArchiveWriter) -> None:
         writer.add_article(article(url=""), portal="travinh", section=None, fetched_at=T1)
     with pytest.raises(ValueError, match="not an article"):
         writer.add_article(article(kind="listing"), portal="travinh", section=None, fetched_at=T1)
-    with pytest.raises(ValueError, match="unknown visitor counter keys"):
-        writer.add_counter(portal="travinh", observed_at=T1, page_url="u", counter={"hits": 1})
+    with pytest.raises(TypeError, match="must be an int"):
+        writer.add_counter(portal="travinh", observed_at=T1, page_url="u", counter={"hits": "1"})
+    with pytest.raises(ValueError, match="label"):
+        writer.add_counter(portal="travinh", observed_at=T1, page_url="u", counter={" ": 1})
     assert writer.stats.new == 0
 
 
