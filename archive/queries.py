@@ -72,10 +72,15 @@ def known_urls(db: sqlite_utils.Database, portal: str) -> set[str]:
 
 
 def known_articles(db: sqlite_utils.Database, portal: str) -> dict[str, KnownArticle]:
-    """Every archived article of ``portal`` (removed ones included), keyed by URL."""
+    """Every archived article of ``portal`` (removed ones included), keyed by URL.
+
+    Articles whose last read failed (``extraction_failed``) are left out: for the crawl they
+    are not known yet, so a listing page of them does not stop pagination and they are
+    fetched again in full (see :func:`failed_articles`).
+    """
     cursor = db.execute(
         "SELECT url, section, published_at, removed_at IS NOT NULL, etag, last_modified "
-        "FROM articles WHERE portal = ?",
+        "FROM articles WHERE portal = ? AND extraction_failed IS NULL",
         [portal],
     )
     return {row[0]: KnownArticle(row[1], row[2], bool(row[3]), row[4], row[5]) for row in cursor}
@@ -120,7 +125,8 @@ def recent_articles(
     since = to_utc(first_seen_since)
     cursor = db.execute(
         "SELECT url, etag, last_modified, removed_at FROM articles "
-        "WHERE portal = :portal AND first_seen_at >= :since AND removed_at IS NULL AND ("
+        "WHERE portal = :portal AND first_seen_at >= :since AND removed_at IS NULL "
+        "AND extraction_failed IS NULL AND ("
         "  published_at IS NULL OR substr(published_at, 1, 10) >= ("
         "    SELECT date(max(substr(published_at, 1, 10)), :window) FROM articles "
         "    WHERE portal = :portal AND removed_at IS NULL)"
@@ -130,3 +136,15 @@ def recent_articles(
     return [
         Revisit(url, etag, modified, removed is not None) for url, etag, modified, removed in cursor
     ]
+
+
+def failed_articles(db: sqlite_utils.Database, portal: str) -> list[tuple[str, str | None]]:
+    """``(url, section)`` of the live articles of ``portal`` whose last read failed
+    (``extraction_failed``), oldest first: the next crawl requests them again in full,
+    without validators, wherever they are in the listings."""
+    cursor = db.execute(
+        "SELECT url, section FROM articles WHERE portal = ? AND extraction_failed IS NOT NULL "
+        "AND removed_at IS NULL ORDER BY first_seen_at, url",
+        [portal],
+    )
+    return [(url, section) for url, section in cursor]

@@ -78,19 +78,31 @@ def demo_portal_command(args: tuple[str, ...]) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="TSV file of 'path<TAB>url' lines: print one JSON object per line (JSON Lines).",
 )
-def extract_command(file: Path | None, url: str | None, batch: Path | None) -> None:
-    """Extract one saved page (FILE --url URL) or many (--batch LIST.tsv) to JSON."""
+@click.option(
+    "--expect",
+    type=click.Choice(["article", "listing"]),
+    help="What the crawl would expect the page to be: 'article' for a page reached through "
+    "a listing's article link (it is then another kind only on positive evidence).",
+)
+def extract_command(
+    file: Path | None, url: str | None, batch: Path | None, expect: str | None
+) -> None:
+    """Extract one saved page (FILE --url URL) or many (--batch LIST.tsv) to JSON.
+
+    The record includes field_sources (which signal layer gave each field),
+    extraction_failed and extractor_version, as the archive stores them.
+    """
     from .extract import extract_page
 
     if batch is not None:
         if file is not None:
             raise UsageError("give either FILE --url URL or --batch LIST.tsv, not both")
-        sys.exit(_extract_batch(batch))
+        sys.exit(_extract_batch(batch, expect))
     if file is None or not url:
         raise UsageError("give FILE and --url URL (or --batch LIST.tsv)")
     _check_page_url(url)
     data = _read_page(file)
-    record = extract_page(data, url)
+    record = extract_page(data, url, expect=expect)  # type: ignore[arg-type]
     click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
 
 
@@ -118,7 +130,7 @@ def _read_page(path: Path) -> bytes:
         raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
-def _extract_batch(batch: Path) -> int:
+def _extract_batch(batch: Path, expect: str | None = None) -> int:
     """One JSON line per input line, in input order; a failed line prints an error object."""
     from .extract import extract_page
 
@@ -133,7 +145,7 @@ def _extract_batch(batch: Path) -> int:
             failures += 1
             out = {"url": url, "line": line_no, "error": problem}
         else:
-            out = extract_page(data, url).to_dict()
+            out = extract_page(data, url, expect=expect).to_dict()  # type: ignore[arg-type]
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     sys.stdout.flush()
     if failures:

@@ -1,11 +1,11 @@
 """What the archive already knows about a portal, read once when a crawl starts.
 
-Incremental crawling needs three facts: which article URLs are archived (so listings can
+Incremental crawling needs four facts: which article URLs are archived (so listings can
 stop at known pages; with their section and publication date, so an article that dropped out
 of a crawled listing can be noticed), which recent articles to re-check with conditional
-requests, and
-whether the previous crawl finished (if it did not, every listing page is followed again, so
-a killed crawl cannot leave older pages unvisited behind a page of known articles).
+requests, whether the previous crawl finished (if it did not, every listing page is followed
+again, so a killed crawl cannot leave older pages unvisited behind a page of known articles),
+and which articles could not be read last time (``extraction_failed``: fetched again in full).
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ class CrawlMemory:
     #: The previous crawl of this portal finished (ok or partial), so its listings were covered;
     #: a killed one is left 'running' and then marked 'failed' by the pipeline.
     complete: bool = False
+    #: (url, section) of archived articles whose last read failed (extraction_failed): not in
+    #: ``articles`` (not known), requested again in full, never conditionally.
+    failed: tuple[tuple[str, str | None], ...] = ()
 
     @classmethod
     def empty(cls) -> CrawlMemory:
@@ -48,6 +51,7 @@ class CrawlMemory:
                     )
                 ),
                 complete=_previous_status(db, portal) in ("ok", "partial"),
+                failed=tuple(queries.failed_articles(db, portal)),
             )
         finally:
             db.close()

@@ -217,10 +217,12 @@ class ArchivePipeline:
         elapsed = time.monotonic() - self.started
         print(
             f"{spider.portal.slug}: {status} in {elapsed:.1f} s: {pages} pages, "
-            f"{done.new + done.updated + done.unchanged} articles ({done.new} new, "
-            f"{done.updated} updated, {done.unchanged} unchanged, {done.removed} removed), "
+            f"{done.new + done.updated + done.reextracted + done.unchanged} articles "
+            f"({done.new} new, {done.updated} updated, {done.reextracted} re-extracted, "
+            f"{done.unchanged} unchanged, {done.removed} removed), "
             f"{int(everything.get('downloader/request_count', 0))} requests, "
-            f"{done.counters} counter readings, {errors} errors{_kinds(by_kind)} -> {self.db_path}",
+            f"{done.counters} counter readings, {done.failed} extraction failures, "
+            f"{errors} errors{_kinds(by_kind)} -> {self.db_path}",
             file=sys.stderr,
             flush=True,
         )

@@ -7,7 +7,7 @@ stored by the pipeline; the spider decides which requests to make.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +103,11 @@ class PortalSpider(scrapy.Spider):
             self.logger.info("previous crawl unfinished or none: following every listing page")
         for revisit in self.memory.revisits:
             yield self._recheck(revisit)
+        for url, section_name in self.memory.failed:
+            # Not read last time: ask again in full (no validators: a 304 would keep the
+            # failed copy), wherever the article now sits in the listings.
+            self.crawler.stats.inc_value("portal/refetch_failed")
+            yield self._recheck(Revisit(url, None, None, False), self._section(section_name))
         for url, section in self.portal.section_urls():
             yield scrapy.Request(
                 url,
@@ -110,6 +115,9 @@ class PortalSpider(scrapy.Spider):
                 cb_kwargs={"section": section},
                 errback=self.on_error,
             )
+
+    def _section(self, name: str | None) -> Section | None:
+        return next((s for s in self.portal.sections if s.name == name), None)
 
     def _recheck(self, revisit: Revisit, section: Section | None = None) -> scrapy.Request:
         """A conditional re-request of an archived article (304 = unchanged)."""
@@ -147,8 +155,12 @@ class PortalSpider(scrapy.Spider):
             return
         self._listed.setdefault(section.name, set()).update(links)
         known = self.memory.known
+        # Articles whose last read failed are not "known": they keep paging going, and are
+        # fetched (once: start() may have asked for them already).
         new = [url for url in links if url not in known and url not in self._archived]
         for url in new:
+            if url in self._rechecked:
+                continue
             yield response.follow(
                 url, self.parse_article, cb_kwargs={"section": section}, errback=self.on_error
             )
@@ -262,10 +274,13 @@ class PortalSpider(scrapy.Spider):
             return
         # A URL variant (letter case, trailing slash) the page itself names canonical.
         canonical = trusted_canonical(response.body, response.url)
-        record = self._extract(response, canonical)
+        # Reached through an article link (or a revisit): the extractor returns another kind
+        # only on positive evidence, else an article flagged extraction_failed.
+        record = self._extract(response, canonical, expect="article")
         if record.kind != "article":
             yield from self._counter(response, record)
-            if record.removal_notice and response.url in self.memory.known:
+            archived = response.url in self.memory.known or response.url in self._failed_urls
+            if record.removal_notice and archived:
                 yield self._removal(response, "soft_404")
                 return
             self.logger.warning("not an article page: %s (%s)", response.url, record.kind)
@@ -288,6 +303,11 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("portal/before_since")
             return
         self._archived.add(record.url)
+        if record.extraction_failed:
+            self.logger.warning(
+                "could not read the article: %s (%s)", response.url, record.extraction_failed
+            )
+            self.crawler.stats.inc_value("portal/extraction_failed")
         yield ArticleItem(
             record=record.to_dict(),
             portal=self.portal.slug,
@@ -320,11 +340,24 @@ class PortalSpider(scrapy.Spider):
             http_headers=response.headers,
         )
 
-    def _extract(self, response: Response, url: str | None = None) -> PageRecord:
-        """Extract the page as found at `url` (default: where it was fetched)."""
+    def _extract(
+        self, response: Response, url: str | None = None, *, expect: str | None = None
+    ) -> PageRecord:
+        """Extract the page as found at `url` (default: where it was fetched); `expect` is
+        what the crawl expects it to be ("article" for a page reached by an article link)."""
         self.pages_seen += 1
         encoding = declared_encoding(response.headers.get("Content-Type"), response.body)
-        return extract_page(response.body, url or response.url, encoding)
+        return extract_page(
+            response.body,
+            url or response.url,
+            encoding,
+            expect=expect,  # type: ignore[arg-type]
+            captured_at=datetime.fromisoformat(_received_at(response)),
+        )
+
+    @property
+    def _failed_urls(self) -> set[str]:
+        return {url for url, _ in self.memory.failed}
 
     def on_error(self, failure: Failure) -> Iterator[ErrorItem]:
         """Errback of every request: record why the page could not be fetched."""
