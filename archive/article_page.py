@@ -27,6 +27,35 @@ REMOVAL_REASONS: dict[str, tuple[str, str]] = {
         "the page said the article could not be found",
     ),
 }
+#: Layers whose values are guesses (portal_spider/extract/record.py WEAK_LAYERS; the archive
+#: never imports the crawler, tests check the two stay equal), with how the page says it.
+WEAK_LAYERS: dict[str, tuple[str, str]] = {
+    "lines": ("đoán từ nội dung trang", "guessed from the page text"),
+    "url": ("đoán từ địa chỉ trang", "guessed from the page address"),
+    "title_tag": ("lấy từ thẻ tiêu đề của trang", "taken from the page's <title> tag"),
+}
+FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "title": ("Tiêu đề", "title"),
+    "published_at": ("Ngày đăng", "publication date"),
+    "updated_at": ("Ngày cập nhật", "update date"),
+    "author": ("Tác giả", "author"),
+    "source": ("Nguồn", "source"),
+    "summary": ("Tóm tắt", "summary"),
+    "body_text": ("Nội dung", "body text"),
+}
+FAILURE_REASONS: dict[str, tuple[str, str]] = {
+    "no_body": ("trang không có phần nội dung đọc được", "the page has no readable body"),
+}
+CHANGE_KINDS: dict[str, tuple[str, str]] = {
+    "first": ("lần đầu lưu", "first archived"),
+    "edit": ("nội dung thay đổi", "content changed"),
+    "extractor": (
+        "đọc lại bằng trình trích xuất mới, không phải cổng sửa bài",
+        "re-read by a newer extractor, not an edit by the portal",
+    ),
+    "restore": ("xuất hiện trở lại", "restored"),
+    "removal": ("bị gỡ", "removed"),
+}
 _DIFF_MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
 _PARAGRAPH_BREAK = re.compile(r"\s*\n\s*")
 
@@ -52,10 +81,22 @@ class Version:
     title_diff: list[tuple[str, str]] = field(default_factory=list)
     previous_version: int | None = None
     restored: bool = False
+    #: first, edit, extractor, removal or restore (NULL only on hand-made rows).
+    change_kind: str | None = None
+    extractor_version: str | None = None
+    extraction_failed: str | None = None
 
     @property
     def reason(self) -> tuple[str, str]:
         return removal_reason(self.removal_reason)
+
+    @property
+    def kind(self) -> tuple[str, str]:
+        return change_kind(self.change_kind)
+
+    @property
+    def failure(self) -> tuple[str, str]:
+        return failure_reason(self.extraction_failed)
 
 
 def safe_url(url: Any) -> str | None:
@@ -102,6 +143,39 @@ def _json_list(value: str | None) -> list[dict]:
     except ValueError:
         return []
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def weak_fields(field_sources: str | None) -> dict[str, tuple[str, str]]:
+    """``{field: (Vietnamese, English) note}`` for fields taken from a weak layer.
+
+    ``field_sources`` is the stored JSON ``{field: layer}``; "ngày đăng đoán từ nội dung
+    trang" tells a reader that the date is a guess. Malformed JSON gives no notes.
+    """
+    try:
+        sources = json.loads(field_sources or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(sources, dict):
+        return {}
+    notes = {}
+    for name, layer in sources.items():
+        if layer in WEAK_LAYERS and isinstance(name, str):
+            vi_field, en_field = FIELD_NAMES.get(name, (name, name))
+            vi_how, en_how = WEAK_LAYERS[layer]
+            notes[name] = (f"{vi_field} {vi_how}", f"{en_field} {en_how}")
+    return notes
+
+
+def failure_reason(reason: str | None) -> tuple[str, str]:
+    """(Vietnamese, English) wording of an ``extraction_failed`` reason; unknown ones as given."""
+    if reason in FAILURE_REASONS:
+        return FAILURE_REASONS[reason]
+    return (reason or "không rõ", reason or "unknown")
+
+
+def change_kind(kind: str | None) -> tuple[str, str]:
+    """(Vietnamese, English) wording of a version's ``change_kind``."""
+    return CHANGE_KINDS.get(kind or "", (kind or "không rõ", kind or "unknown"))
 
 
 def removal_reason(reason: str | None) -> tuple[str, str]:
@@ -173,6 +247,9 @@ def versions(rows: list[dict], changes: list[dict]) -> list[Version]:
                 title_diff=diff_runs(change.get("title_change")),
                 previous_version=change.get("previous_version"),
                 restored=change.get("status") == "restored",
+                change_kind=row.get("change_kind"),
+                extractor_version=row.get("extractor_version"),
+                extraction_failed=row.get("extraction_failed"),
             )
         )
     return result

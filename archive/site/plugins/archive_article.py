@@ -110,7 +110,8 @@ async def load_article(datasette: Any, database: str, request: Any) -> dict | No
     ).rows
     portal = dict(portal_rows[0]) if portal_rows else {"slug": article["portal"], "name": None}
     versions = await db.execute(
-        "select id, version, fetched_at, http_status, tombstone, removal_reason "
+        "select id, version, fetched_at, http_status, tombstone, removal_reason, change_kind, "
+        "extractor_version, extraction_failed "
         "from article_versions where article_id = ? order by version",
         [article["id"]],
     )
@@ -130,6 +131,9 @@ async def load_article(datasette: Any, database: str, request: Any) -> dict | No
         + "?"
         + urlencode({"portal": portal["slug"], "section": article["section"] or ""}),
         "published": article_page.readable_time(article["published_at"]),
+        "updated": article_page.readable_time(article["updated_at"]),
+        "weak": article_page.weak_fields(article["field_sources"]),
+        "failure": article_page.failure_reason(article["extraction_failed"]),
         "first_seen": article_page.readable_time(article["first_seen_at"]),
         "last_seen": article_page.readable_time(article["last_seen_at"]),
         "removed": article_page.readable_time(article["removed_at"]),
