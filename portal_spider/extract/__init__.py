@@ -7,20 +7,30 @@ the spider, `portal-archive extract`, and anyone re-extracting saved pages.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timezone
 from typing import Literal
+from urllib.parse import urlsplit
 
-from .article import fill_article, find_body
+from .article import article_container
+from .assemble import VIETNAM, assemble_article
+from .choose import MIN_BODY_CHARS, MIN_EXPECTED_BODY_CHARS, valid_body
 from .counter import extract_visitor_counter
 from .document import Document, parse_document
-from .listing import extract_listing_links, extract_next_page
+from .fallback import MIN_FALLBACK_CHARS, looks_like_teasers
+from .listing import Listing, find_listing
 from .platforms import detect_platform
-from .record import COUNTER_KEYS, Attachment, Image, PageRecord
+from .record import COUNTER_KEYS, EXTRACTOR_VERSION, Attachment, Image, PageRecord
 from .sections import fold
+from .signals import Body
+from .signals.lines import title_tag_heading
+from .signals.main_text import densest_body, main_text_body
+from .signals.profile import profile_body
+from .signals.structured import structured_candidates
 from .text import clean_text, text_of
 
 __all__ = [
     "COUNTER_KEYS",
+    "EXTRACTOR_VERSION",
     "Attachment",
     "Document",
     "Image",
@@ -54,39 +64,155 @@ def extract_page(
 
     `expect`: what the crawl expects the page to be ("article" for a page reached through a
     listing's article link). An expected article becomes another kind only on positive
-    evidence; otherwise it stays an article flagged `extraction_failed`.
-    `captured_at`: when the bytes were fetched (default: now); dates after it are rejected.
+    evidence (a removal notice, a login or error page, a listing); otherwise it stays an
+    article, flagged `extraction_failed` when no layer can read its text.
+    `captured_at`: when the bytes were fetched (default: now); dates after it are rejected,
+    so re-reading an old capture later gives the same dates.
     """
     doc = parse_document(html, url, encoding)
     platform = detect_platform(doc)
     doc.field_candidates = platform.all_candidates
     record = PageRecord(url=url, platform=platform.name)
     record.visitor_counter = extract_visitor_counter(doc)
-    body = find_body(doc)
-    if body is not None:
-        record.kind = "article"
-        fill_article(doc, record, body)
-        return record
-    links = extract_listing_links(doc)
-    if platform.name == "generic" and len(links) < _MIN_LISTING_LINKS:
-        # Unknown platform, no body container: ask trafilatura (imported on first use: it
-        # costs ~0.15 s to import and known platforms never need it).
-        from .fallback import fill_from_main_text
+    if record.visitor_counter:
+        record.field_sources["visitor_counter"] = "lines"
+    captured = captured_at or datetime.now(UTC)
+    if captured.tzinfo is None:
+        captured = captured.replace(tzinfo=UTC)
+    captured = captured.astimezone(VIETNAM)
 
-        if fill_from_main_text(doc, record):
+    # 1. The cheap layers: the profile's body container, validated.
+    body = profile_body(doc)
+    if valid_body(body, MIN_BODY_CHARS):
+        assemble_article(doc, record, body, captured)
+        return record
+    # 2. Not an article by the profile: a listing the profile or the structure recognises?
+    listing = find_listing(doc, platform.next_page) if expect != "article" else None
+    if (
+        listing is not None
+        and listing.links
+        and listing.links_source == "profile"
+        and (len(listing.links) >= _MIN_LISTING_LINKS or platform.name != "generic")
+    ):
+        return _as_listing(doc, record, platform, listing)
+    # 3. The generic layers: the densest text block, then trafilatura's main text.
+    notice = _positive_evidence(doc)
+    if notice is None:
+        min_chars = MIN_EXPECTED_BODY_CHARS if expect == "article" else MIN_FALLBACK_CHARS
+        if listing is not None and len(listing.links) >= _MIN_LISTING_LINKS:
+            min_chars = max(min_chars, MIN_FALLBACK_CHARS)
+        generic = densest_body(doc)
+        if not valid_body(generic, max(min_chars, MIN_BODY_CHARS)) or looks_like_teasers(
+            doc, generic.paragraphs
+        ):
+            hints = _title_hints(doc)
+            generic = main_text_body(doc, hints[0] if hints else None, None, min_chars)
+        if generic is not None and _is_document(generic):
+            notice = "document"
+        elif generic is not None:
+            assemble_article(doc, record, generic, captured)
             return record
-    if links and (len(links) >= _MIN_LISTING_LINKS or platform.name != "generic"):
-        record.kind = "listing"
-        record.links = links
-        record.next_page = (
-            platform.next_page(doc) if platform.next_page is not None else None
-        ) or extract_next_page(doc)
-        record.postback = platform.postback(doc) if platform.postback is not None else None
-        record.title = _listing_title(doc)
-    else:
-        record.title = doc.page_title()
-        record.removal_notice = _REMOVAL_NOTICE.search(fold(text_of(doc.root))) is not None
+        elif expect == "article" and body is not None and body.chars:
+            assemble_article(doc, record, body, captured)  # short, but the page's own text
+            return record
+    if listing is None and notice is None:
+        listing = find_listing(doc, platform.next_page)
+    if expect == "article" and notice is None and not _is_strong_listing(listing):
+        # No positive evidence that it is anything else: an article we could not read,
+        # kept and flagged (the crawl stores it and asks for it again next time).
+        assemble_article(doc, record, None, captured)
+        record.extraction_failed = "no_body"
+        return record
+    if listing is not None and len(listing.links) >= _MIN_LISTING_LINKS and notice is None:
+        return _as_listing(doc, record, platform, listing)
+    record.title = doc.page_title()
+    if record.title:
+        record.field_sources["title"] = "title_tag"
+    record.removal_notice = notice == "removed" or (
+        _REMOVAL_NOTICE.search(fold(text_of(doc.root))) is not None
+    )
     return record
+
+
+def _as_listing(doc: Document, record: PageRecord, platform, listing: Listing) -> PageRecord:
+    record.kind = "listing"
+    record.links = listing.links
+    record.field_sources["links"] = listing.links_source
+    record.next_page = listing.next_page
+    if listing.next_page:
+        record.field_sources["next_page"] = listing.next_source or "lines"
+    record.postback = platform.postback(doc) if platform.postback is not None else None
+    record.title = _listing_title(doc)
+    return record
+
+
+def _title_hints(doc: Document) -> list[str]:
+    hints = [c.value for c in structured_candidates(doc) if c.field == "title"]
+    tag = title_tag_heading(doc)
+    if tag:
+        hints.append(tag)
+    return hints
+
+
+def _is_strong_listing(listing: Listing | None) -> bool:
+    return listing is not None and listing.dated_items >= _STRONG_LISTING_ITEMS
+
+
+_STRONG_LISTING_ITEMS = 5
+# Login and error pages: what the page says it is ("Đăng nhập" = log in, "Lỗi" = error).
+_ERROR_TITLE = re.compile(
+    r"\b(?:404|403|500)\b|không tìm thấy trang|page not found|trang không tồn tại|"
+    r"^lỗi\b|đăng nhập hệ thống|^đăng nhập$",
+    re.IGNORECASE,
+)
+
+
+def _positive_evidence(doc: Document) -> str | None:
+    """What says this page is not an article: "removed", "error", "login", "home" or
+    "document" (a legal-document register entry); else None."""
+    path = urlsplit(doc.url).path.lower().rstrip("/")
+    if not urlsplit(doc.url).query and _HOME_PATH.fullmatch(path):
+        return "home"
+    title = doc.page_title() or ""
+    heading = doc.root.find(".//body//h1")
+    head_text = clean_text(text_of(heading)) if heading is not None else ""
+    for text in (title, head_text or ""):
+        if text and _ERROR_TITLE.search(text):
+            return "error"
+    if (
+        doc.root.find(".//input[@type='password']") is not None
+        and len(text_of(doc.root).strip()) < 3000
+    ):
+        return "login"
+    body = doc.root.find(".//body")
+    visible = fold(text_of(body)) if body is not None else ""
+    if len(visible) < 6000 and _REMOVAL_NOTICE.search(visible):
+        return "removed"
+    return None
+
+
+def _is_document(body: Body) -> bool:
+    """A legal-document register entry: its own block lists number, issue date, abstract."""
+    if body.element is None:
+        return False
+    container = article_container(body.element)
+    found = set(_DOCUMENT_LABELS.findall(fold(text_of(container))))
+    return len(found) >= _DOCUMENT_LABELS_NEEDED
+
+
+# The portal's home page, whatever it links to, is not an article.
+_HOME_PATH = re.compile(
+    r"(?:/[^/]+){0,2}/(?:default|index|home|trang-?chu|trangchu)(?:\.(?:aspx?|php|html?|jsp))?"
+    r"|(?:/(?:portal|web|vi|vn)(?:/(?:guest|home|trang-chu))?)?"
+)
+# A legal-document register entry: "Số ký hiệu" (number), "Ngày ban hành" (issued on),
+# "Trích yếu" (abstract), "Cơ quan ban hành" (issuer), "Người ký" (signed by), "Loại văn
+# bản" (type), "Ngày hiệu lực" (in force from); folded, without diacritics.
+_DOCUMENT_LABELS = re.compile(
+    r"so ky hieu|ngay ban hanh|trich yeu|co quan ban hanh|nguoi ky|loai van ban|"
+    r"ngay hieu luc|linh vuc"
+)
+_DOCUMENT_LABELS_NEEDED = 3
 
 
 def _listing_title(doc: Document) -> str | None:

@@ -51,7 +51,7 @@ _CONTAINER_LEVELS = 2
 def find_body(doc: Document) -> Element | None:
     """The article body container, if the page has one with enough text to be an article."""
     body = next(
-        (found[0] for found in doc.select(doc.candidates("body")) if not _is_teaser_list(found)),
+        (found[0] for found in doc.select(doc.candidates("body")) if not is_teaser_list(found)),
         None,
     )
     if body is None or len(text_of(body).strip()) < _MIN_BODY_CHARS:
@@ -59,7 +59,7 @@ def find_body(doc: Document) -> Element | None:
     return body
 
 
-def _is_teaser_list(found: list[Element]) -> bool:
+def is_teaser_list(found: list[Element]) -> bool:
     """Three or more matches at one depth under one container are a listing's teasers
     (`<article>` + excerpt per post in WordPress and other HTML5 themes), not an article."""
     if len(found) < _TEASERS:
@@ -85,19 +85,19 @@ def _ancestor(element: Element, depth: int) -> Element | None:
 
 def fill_article(doc: Document, record: PageRecord, body: Element) -> None:
     """Fill the article fields of `record` from the page."""
-    near = _article_container(body)
+    near = article_container(body)
     record.title = _title(doc, near)
     summary = _first_near(doc, "summary", near)
     record.summary = clean_text(text_of(summary)) if summary is not None else None
     record.published_at = _published_at(doc, near, record.summary)
-    paragraphs, images = _walk_body(doc, body)
+    paragraphs, images = walk_body(doc, body)
     record.author, paragraphs = _split_byline(doc, body, near, paragraphs)
     record.body_text = "\n\n".join(paragraphs) or None
     record.images = images
-    record.attachments = _attachments(doc, body, near)
+    record.attachments = find_attachments(doc, body, near)
 
 
-def _article_container(body: Element) -> Element:
+def article_container(body: Element) -> Element:
     """Where title, date line, sapo and files usually sit: the body's grandparent at most."""
     container = body
     for _ in range(_CONTAINER_LEVELS):
@@ -168,7 +168,7 @@ def _date_in(doc: Document, scope: Element | None) -> str | None:
     return None
 
 
-def _walk_body(doc: Document, body: Element) -> tuple[list[str], list[Image]]:
+def walk_body(doc: Document, body: Element) -> tuple[list[str], list[Image]]:
     """Paragraph texts and images, in reading order; captions go to images, not the text."""
     paragraphs: list[str] = []
     images: list[Image] = []
@@ -291,10 +291,12 @@ def _split_byline(
     return None, paragraphs
 
 
-def _attachments(doc: Document, body: Element, near: Element) -> list[Attachment]:
+def find_attachments(
+    doc: Document, body: Element, near: Element, extra_areas: list[Element] | None = None
+) -> list[Attachment]:
     """Documents linked from the article: by file extension, or by a download cue in the
     link ("Tải về", "File đính kèm") for portals that serve files from Download.aspx?id=…"""
-    areas = [body]
+    areas = [body, *(extra_areas or [])]
     for found in doc.select(doc.candidates("attachment_areas"), within=near):
         areas.extend(found)
     seen: set[str] = set()

@@ -40,6 +40,9 @@ class Document:
     markup: str
     #: The URL relative links resolve against (honours <base href>).
     base_url: str
+    #: The page's JSON-LD blocks (`<script type="application/ld+json">`), read before
+    #: scripts leave the tree; parsed by signals/structured.py.
+    json_ld: list[str] = dataclass_field(default_factory=list)
     _index: PageIndex | None = None
     _metas: dict[str, str] | None = None
     #: Selectors per field for this page's platform (set by extract_page after detection).
@@ -92,14 +95,17 @@ class Document:
         return clean_text(text_of(title)) if title is not None else None
 
     def meta(self, key: str) -> str | None:
-        """Content of <meta name=key> or <meta property=key> (the first one)."""
+        """Content of the first <meta name|property|itemprop=key> (case-insensitive key)."""
         if self._metas is None:
             self._metas = {}
-            for element in self.root.iterfind(".//head/meta"):
-                for name in (element.get("name"), element.get("property")):
+            # Every <meta>, not only the head's: themes put OpenGraph and itemprop metas in
+            # the body too (and a broken head ends early in libxml2).
+            for element in self.root.iter("meta"):
+                for name in (element.get("name"), element.get("property"), element.get("itemprop")):
+                    name = name.strip().lower() if name else None
                     if name and name not in self._metas:
                         self._metas[name] = element.get("content") or ""
-        return clean_text(self._metas.get(key))
+        return clean_text(self._metas.get(key.lower()))
 
 
 def decode_html(data: bytes, encoding: str | None = None) -> str:
@@ -136,10 +142,15 @@ def parse_document(html: bytes | str, url: str, encoding: str | None = None) -> 
         root = None
     if root is None:  # empty or unparseable: an empty page, never an exception
         root = etree.fromstring("<html><body></body></html>", _PARSER)
+    json_ld = [
+        script.text
+        for script in root.iter("script")
+        if script.text and "ld+json" in (script.get("type") or "").lower()
+    ]
     etree.strip_elements(root, *_NOISE_TAGS, with_tail=False)
     base = root.find(".//base[@href]")
     base_url = url
     if base is not None:  # an unparseable <base href> ("http://[::1"): the page URL
         with contextlib.suppress(ValueError):
             base_url = urljoin(url, base.get("href", "").strip())
-    return Document(url=url, root=root, markup=markup, base_url=base_url)
+    return Document(url=url, root=root, markup=markup, base_url=base_url, json_ld=json_ld)

@@ -202,6 +202,15 @@ def postprocess(
     return MainText(paragraphs=paragraphs, author=author, published_at=published_at)
 
 
+def looks_like_teasers(doc: Document, paragraphs: list[str]) -> bool:
+    """Paragraphs that are a listing's teasers (dated, boxed with title links), not a body."""
+    return (
+        _has_teaser_stamps(paragraphs)
+        or _mostly_links(doc, paragraphs)
+        or _mostly_teasers(doc, paragraphs)
+    )
+
+
 def date_line_after_heading(doc: Document, heading: Element | None) -> str | None:
     """The date line printed just below the heading ("Thứ ba, 12/03/2024 08:15")."""
     if heading is None:

@@ -1,0 +1,189 @@
+"""Fill an article record from every layer's candidates, noting where each field came from."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from .article import article_container, find_attachments
+from .bylines import is_plausible_author, looks_like_signature
+from .choose import author_from_text, choose_dates, choose_title, valid_title
+from .document import Document
+from .record import PageRecord
+from .signals import Body, Candidate
+from .signals.lines import (
+    byline_near,
+    date_candidates,
+    find_headline,
+    is_styled_line,
+    site_names,
+    split_bylines,
+    summary_between,
+    title_tag_heading,
+)
+from .signals.profile import profile_candidates
+from .signals.structured import structured_candidates
+from .text import clean_text, fold_label
+
+VIETNAM = timezone(timedelta(hours=7))
+# "Văn Hùng (Phòng Nông nghiệp và PTNT huyện)": a signature with the writer's unit.
+_SIGNED_WITH_UNIT = re.compile(r"^(?P<name>[^()]{2,40}?)\s*\((?P<unit>[^()]{2,100})\)\.?$")
+# The portal's own name, which themes put in <meta name="author">.
+_SITE_NAME = re.compile(r"^(?:cổng thông tin|trang thông tin|cổng ttđt|website|ubnd|copyright)")
+_SUMMARY_MIN, _SUMMARY_MAX = 30, 1500
+
+
+def assemble_article(
+    doc: Document, record: PageRecord, body: Body | None, captured_at: datetime
+) -> None:
+    """Make `record` an article: body from `body` (None: unreadable), other fields chosen."""
+    record.kind = "article"
+    sources = record.field_sources
+    element = body.element if body is not None else None
+    candidates = profile_candidates(doc, element if body and body.layer == "profile" else None)
+    candidates += structured_candidates(doc)
+    names = site_names(doc)
+
+    # Title: the profile's if valid, else the visible headline other layers point at.
+    tag = title_tag_heading(doc)
+    if tag:
+        candidates.append(Candidate("title", tag, "title_tag", "title"))
+    profile_title = next(
+        (c for c in candidates if c.field == "title" and c.layer == "profile"), None
+    )
+    if profile_title is not None and valid_title(profile_title.value, names):
+        headline = (profile_title.value, profile_title.element)
+    else:
+        hints = [c.value for c in candidates if c.field == "title"]
+        headline = find_headline(doc, hints)
+        if headline is not None:
+            candidates.append(Candidate("title", headline[0], "lines", "headline", headline[1]))
+    record.title, layer = choose_title(candidates, names)
+    _note(sources, "title", record.title, layer)
+    headline_element = headline[1] if headline is not None else None
+
+    # Dates: machine-readable, the profile's, the line by the headline, the URL.
+    candidates += date_candidates(doc, headline_element, element)
+    published, updated = choose_dates(candidates, doc.url, captured_at)
+    if published:
+        record.published_at, sources["published_at"] = published
+    if updated:
+        record.updated_at, sources["updated_at"] = updated
+
+    paragraphs = list(body.paragraphs) if body is not None else []
+    # Lead: the profile's, else a block between headline and body.
+    summary = next((c for c in candidates if c.field == "summary" and c.layer == "profile"), None)
+    if summary is None and body is not None:
+        summary = summary_between(headline_element, paragraphs[0] if paragraphs else None)
+    if summary is not None and _valid_summary(summary.value, record.title):
+        record.summary = summary.value
+        sources["summary"] = summary.layer
+        folded = fold_label(summary.value)
+        paragraphs = [p for p in paragraphs if fold_label(p) != folded]
+
+    # Bylines: the ends of the body, the profile's byline, just after the body, metadata.
+    author, source, paragraphs = split_bylines(paragraphs)
+    author = _plausible(author, names)
+    author_layer = "lines" if author else None
+    if author is None and body is not None and body.author:
+        author, author_layer = _plausible(body.author, names), body.layer
+    if author is None and paragraphs and element is not None:
+        last = paragraphs[-1]
+        signed = _SIGNED_WITH_UNIT.match(last)
+        name = signed.group("name") if signed else last
+        if looks_like_signature(name) and _styled_text(element, last):
+            author, author_layer, paragraphs = name, "lines", paragraphs[:-1]
+    for candidate in candidates:
+        if candidate.field == "byline":
+            named, named_source = author_from_text(candidate.value)
+            named = _plausible(named, names)
+            if author is None and named:
+                author, author_layer = named, candidate.layer
+            source = source or named_source
+            if named or named_source:
+                drop = fold_label(candidate.value)
+                paragraphs = [p for p in paragraphs if fold_label(p) != drop]
+    if element is not None and (author is None or source is None):
+        near_author, near_source, _ = byline_near(element)
+        near_author = _plausible(near_author, names)
+        if author is None and near_author:
+            author, author_layer = near_author, "lines"
+        source = source or near_source
+    if author is None:
+        for candidate in candidates:
+            if candidate.field == "author" and candidate.layer == "structured":
+                named = _plausible(candidate.value, names)
+                if named:
+                    author, author_layer = named, "structured"
+                    break
+    record.author = author
+    _note(sources, "author", author, author_layer)
+    record.source = source
+    _note(sources, "source", source, "lines")
+
+    record.body_text = "\n\n".join(paragraphs) or None
+    if body is not None:
+        _note(sources, "body_text", record.body_text, body.layer)
+        record.images = body.images
+        _note(sources, "images", body.images or None, body.layer)
+    if element is not None and element.tag not in ("body", "html"):
+        record.attachments = find_attachments(
+            doc, element, article_container(element), extra_areas=_blocks_after(element)
+        )
+        _note(sources, "attachments", record.attachments or None, body.layer if body else None)
+
+
+def _note(sources: dict[str, str], name: str, value: object, layer: str | None) -> None:
+    if value and layer:
+        sources[name] = layer
+
+
+def _plausible(name: str | None, site: set[str] | None = None) -> str | None:
+    """A validated author name; never the site's own name (meta author on many themes)."""
+    name = clean_text(name)
+    if not name or not is_plausible_author(name):
+        return None
+    folded = fold_label(name)
+    if site and folded in site:
+        return None
+    if _SITE_NAME.match(folded) or (name.isupper() and len(name) > 30):
+        return None
+    return name
+
+
+def _valid_summary(text: str | None, title: str | None) -> bool:
+    if not text or not (_SUMMARY_MIN <= len(text) <= _SUMMARY_MAX):
+        return False
+    return not title or fold_label(text) != fold_label(title)
+
+
+def _styled_text(container, text: str) -> bool:
+    """Whether the block printing `text` inside `container` is bold/italic/right-aligned."""
+    wanted = fold_label(text)
+    for element in container.iter():
+        if not isinstance(element.tag, str):
+            continue
+        own = clean_text("".join(element.itertext()))
+        if own and fold_label(own) == wanted:
+            return is_styled_line(element)
+    return False
+
+
+_FILE_BLOCKS_AFTER = 6
+
+
+def _blocks_after(element) -> list:
+    """The few blocks right after the body (and after its parent): where "File đính kèm" /
+    "Tải về" lines sit when the theme keeps them outside the body container."""
+    found = []
+    node = element
+    for _ in range(2):
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                found.append(sibling)
+            if len(found) >= _FILE_BLOCKS_AFTER:
+                return found
+        node = node.getparent()
+        if node is None or node.tag == "body":
+            break
+    return found

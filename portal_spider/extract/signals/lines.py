@@ -1,0 +1,318 @@
+"""Visible text lines: what a reader sees, read without class names.
+
+A "line" is the largest element whose text is short (a headline, a date line, a byline), or a
+loose run of text; lines are read in document order from an anchor. This layer finds the
+headline (the line the `<title>`/og:title starts with, else the first `<h1>`), the date
+line just under (or just above) it, the lead between headline and body, and bylines and
+source lines at the ends of the body. Positions do the work classes do in a profile: the
+header clock sits above the headline and the "Tin mới" dates after the body, so neither is
+ever read as the article's date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml.etree import _Element as Element
+
+from ..bylines import is_plausible_author, parse_bylines
+from ..dates import date_label_kind, parse_vn_datetime
+from ..document import Document
+from ..text import clean_text, fold_label, text_of
+from . import Candidate
+
+LAYER = "lines"
+#: Longest text read as one line (a date line with its labels, a byline, a headline).
+LINE_CHARS = 200
+# How many lines after the headline the date line may be (breadcrumb, share buttons, sapo).
+_DATE_WINDOW = 30
+# How many lines above the headline, inside its own container, a date may stand.
+_DATE_ABOVE = 3
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " » ")
+_MIN_TITLE_CHARS = 12
+_SUMMARY_MIN, _SUMMARY_MAX = 60, 900
+# A paragraph of running text: the body has begun, the date line is behind us.
+_PROSE_CHARS = 260
+_HEADINGS = ("h1", "h2", "h3")
+_SKIP_TAGS = frozenset({"script", "style", "select", "option", "button", "nav", "form", "head"})
+_LINE_BLOCKS = frozenset(
+    {"p", "div", "li", "tr", "td", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
+     "section", "article", "header", "footer", "dl", "dt", "dd", "br"}
+)  # fmt: skip
+_STYLED = re.compile(r"text-align\s*:\s*right|font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+
+
+def title_tag_heading(doc: Document) -> str | None:
+    """The `<title>` without the portal's " - Site name" part (the longer side)."""
+    value = doc.page_title()
+    if not value:
+        return None
+    for separator in _TITLE_SEPARATORS:
+        if separator in value:
+            parts = [p.strip() for p in value.split(separator)]
+            best = max(parts, key=len)
+            if len(best) >= _MIN_TITLE_CHARS:
+                return best
+    return value
+
+
+def site_names(doc: Document) -> set[str]:
+    """Folded names of the site (og:site_name, the `<title>`'s short side): never a title."""
+    names: set[str] = set()
+    for key in ("og:site_name", "application-name", "twitter:site"):
+        value = doc.meta(key)
+        if value:
+            names.add(fold_label(value))
+    value = doc.page_title()
+    if value:
+        for separator in _TITLE_SEPARATORS:
+            if separator in value:
+                parts = [p.strip() for p in value.split(separator)]
+                longest = max(parts, key=len)
+                names.update(fold_label(p) for p in parts if p and p != longest)
+                break
+    return names
+
+
+def find_headline(doc: Document, hints: list[str]) -> tuple[str, Element] | None:
+    """The element that prints the article's headline, and its text.
+
+    `hints` are titles other layers proposed (profile, og:title, JSON-LD, `<title>`): the
+    headline is the visible line equal to one of them, or that one of them starts with;
+    failing that, the first `<h1>`/`<h2>` that is not the site's name.
+    """
+    folded = [fold_label(h) for h in hints if h]
+    names = site_names(doc)
+    body = doc.root.find(".//body")
+    if body is None:
+        return None
+    if folded:
+        for element in body.iter():
+            if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS or element.tag == "a":
+                continue
+            if len(element) > 4:  # a container, not a line; its children are visited
+                continue
+            text = clean_text(text_of(element))
+            if not text or len(text) < _MIN_TITLE_CHARS or len(text) > 400:
+                continue
+            line = fold_label(text)
+            if line in names:
+                continue
+            if any(line == h or (h.startswith(line) and len(line) >= 0.6 * len(h)) for h in folded):
+                return text, _outermost_same_text(element, line)
+    for tag in _HEADINGS[:2]:
+        for element in body.iter(tag):
+            text = clean_text(text_of(element))
+            if text and len(text) >= _MIN_TITLE_CHARS and fold_label(text) not in names:
+                return text, element
+    return None
+
+
+def _outermost_same_text(element: Element, folded: str) -> Element:
+    """`<h1><a>Title</a></h1>`: the block, not the link inside it."""
+    parent = element.getparent()
+    while parent is not None and parent.tag != "body":
+        if fold_label(text_of(parent)) != folded:
+            break
+        element, parent = parent, parent.getparent()
+    return element
+
+
+def lines_after(anchor: Element, limit: int) -> Iterator[tuple[str, Element]]:
+    """Up to `limit` visible lines after `anchor` in document order (not inside it)."""
+    count = 0
+    node: Element | None = anchor
+    while node is not None and count < limit:
+        tail = clean_text(node.tail) if node is not anchor.getroottree().getroot() else None
+        if tail:
+            count += 1
+            yield tail, node.getparent() if node.getparent() is not None else node
+        for sibling in node.itersiblings():
+            for line in _lines_in(sibling):
+                count += 1
+                yield line
+                if count >= limit:
+                    return
+            tail = clean_text(sibling.tail)
+            if tail:
+                count += 1
+                yield tail, sibling.getparent()
+                if count >= limit:
+                    return
+        node = node.getparent()
+        if node is not None and node.tag == "body":
+            return
+
+
+def lines_before(anchor: Element, limit: int, levels: int = 2) -> list[tuple[str, Element]]:
+    """Up to `limit` lines right above `anchor`, within `levels` containers (nearest first)."""
+    found: list[tuple[str, Element]] = []
+    node: Element | None = anchor
+    for _ in range(levels):
+        if node is None:
+            break
+        for sibling in node.itersiblings(preceding=True):
+            for line in reversed(list(_lines_in(sibling))):
+                found.append(line)
+                if len(found) >= limit:
+                    return found
+        node = node.getparent()
+    return found
+
+
+def _lines_in(element: Element) -> Iterator[tuple[str, Element]]:
+    if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
+        return
+    text = text_of(element)
+    has_blocks = any(isinstance(c.tag, str) and c.tag in _LINE_BLOCKS for c in element)
+    if len(text) <= LINE_CHARS * 2 and not has_blocks:
+        line = clean_text(text)
+        if line and len(line) <= LINE_CHARS:
+            yield line, element
+            return
+        if not line:
+            return
+    own = clean_text(element.text)
+    if own:
+        yield own, element
+    for child in element:
+        yield from _lines_in(child)
+        tail = clean_text(child.tail)
+        if tail:
+            yield tail, element
+
+
+def date_candidates(
+    doc: Document, headline: Element | None, body: Element | None
+) -> list[Candidate]:
+    """Dates printed next to the headline: below it (the usual place) or just above it."""
+    found: list[Candidate] = []
+    if headline is not None:
+        for text, element in lines_after(headline, _DATE_WINDOW):
+            if len(text) > _PROSE_CHARS:
+                break  # the body's running text has begun
+            found.extend(_dates_in_line(text, element))
+        for text, element in lines_before(headline, _DATE_ABOVE):
+            found.extend(_dates_in_line(text, element))
+    elif body is not None:
+        for text, element in _first_lines(body, 6):
+            found.extend(_dates_in_line(text, element))
+    return found
+
+
+def _first_lines(body: Element, limit: int) -> list[tuple[str, Element]]:
+    lines: list[tuple[str, Element]] = []
+    for line in _lines_in(body):
+        lines.append(line)
+        if len(lines) >= limit:
+            break
+    return lines
+
+
+def _dates_in_line(text: str, element: Element) -> list[Candidate]:
+    stamp = element.get("datetime") if element.tag == "time" else None
+    if stamp is None:
+        inner = element.find(".//time[@datetime]")
+        stamp = inner.get("datetime") if inner is not None else None
+    if len(text) > LINE_CHARS:
+        return []
+    parsed = parse_vn_datetime(text)
+    if stamp:
+        from ..dates import parse_meta_datetime
+
+        machine = parse_meta_datetime(stamp)
+        if machine and (parsed is None or len(machine) > len(parsed)):
+            parsed = machine
+    if not parsed:
+        return []
+    kind = date_label_kind(text) or "published"
+    return [Candidate(f"{kind}_line", parsed, LAYER, kind, element)]
+
+
+def summary_between(headline: Element | None, body_start: str | None) -> Candidate | None:
+    """The lead printed between the headline and the body, when it is its own block."""
+    if headline is None:
+        return None
+    start = fold_label(body_start[:60]) if body_start else None
+    for text, element in lines_after_blocks(headline, 12):
+        folded = fold_label(text)
+        if start and folded.startswith(start):
+            return None  # reached the body without meeting a separate lead
+        if len(text) <= LINE_CHARS and (parse_vn_datetime(text) or parse_bylines(text)):
+            continue  # the date line or a byline block, not the lead
+        if _SUMMARY_MIN <= len(text) <= _SUMMARY_MAX and not parse_vn_datetime(text[:80]):
+            if element.find(".//a") is not None and len(text_of(element.find(".//a"))) > 40:
+                continue  # a related-article link, not the lead
+            return Candidate("summary", text, LAYER, "lead", element)
+    return None
+
+
+def lines_after_blocks(anchor: Element, limit: int) -> Iterator[tuple[str, Element]]:
+    """Like lines_after, but a block of up to a lead's length counts as one line."""
+    count = 0
+    node: Element | None = anchor
+    while node is not None and count < limit:
+        for sibling in node.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag in _SKIP_TAGS:
+                continue
+            text = clean_text(text_of(sibling))
+            if not text:
+                continue
+            count += 1
+            yield text, sibling
+            if count >= limit:
+                return
+        node = node.getparent()
+        if node is not None and node.tag == "body":
+            return
+
+
+def split_bylines(
+    paragraphs: list[str], lines_at_end: int = 3, lines_at_start: int = 1
+) -> tuple[str | None, str | None, list[str]]:
+    """Take bylines and source lines off the ends of the body: (author, source, rest)."""
+    author: str | None = None
+    source: str | None = None
+    kept = list(paragraphs)
+    ends = list(range(len(kept) - 1, max(-1, len(kept) - 1 - lines_at_end), -1))
+    ends += [i for i in range(min(lines_at_start, len(kept))) if i not in ends]
+    drop: set[int] = set()
+    for index in ends:
+        line = kept[index]
+        if len(line) > LINE_CHARS:
+            continue
+        found = parse_bylines(line)
+        if not found:
+            continue
+        for byline in found:
+            if byline.role == "source" and source is None:
+                source = byline.name
+            elif byline.role == "author" and author is None and is_plausible_author(byline.name):
+                author = byline.name
+        drop.add(index)
+    return author, source, [p for i, p in enumerate(kept) if i not in drop]
+
+
+def byline_near(body: Element, limit: int = 4) -> tuple[str | None, str | None, set[str]]:
+    """Bylines printed just after the body container (NukeViet's "Tác giả bài viết:",
+    Joomla's signature under the text); returns (author, source, lines used)."""
+    author: str | None = None
+    source: str | None = None
+    used: set[str] = set()
+    for text, _ in lines_after(body, limit):
+        if len(text) > LINE_CHARS:
+            break
+        for byline in parse_bylines(text):
+            if byline.role == "source" and source is None:
+                source, _ = byline.name, used.add(text)
+            elif byline.role == "author" and author is None and is_plausible_author(byline.name):
+                author, _ = byline.name, used.add(text)
+    return author, source, used
+
+
+def is_styled_line(element: Element) -> bool:
+    """Bold, italic or right-aligned: how portals set a signature apart from the text."""
+    if element.get("align", "").lower() == "right" or _STYLED.search(element.get("style") or ""):
+        return True
+    return any(child.tag in ("strong", "b", "em", "i") for child in element.iter())

@@ -1,0 +1,167 @@
+"""Generic main-content extraction: trafilatura, our Vietnamese clean-up, and where it sits.
+
+The costly layer (10-30 ms a page), run only when the profile gives no valid body. The
+paragraphs come from `fallback.py` (trafilatura plus post-processing: related-news lists,
+footers, heading and date lines, captions); this module then finds the element that holds
+them in our own tree, so images, captions and attachments can be read from the same place
+whichever layer found the text.
+"""
+
+from __future__ import annotations
+
+from lxml.etree import _Element as Element
+
+from ..article import walk_body
+from ..document import Document
+from ..fallback import extract_main_text
+from ..record import Image
+from ..text import clean_text
+from . import Body
+
+LAYER = "main_text"
+_PREFIX = 30
+_MIN_ICON_PX = 60
+
+
+def main_text_body(
+    doc: Document, title: str | None, summary: str | None, min_chars: int
+) -> Body | None:
+    """trafilatura's main text, cleaned; None when too little is left for an article."""
+    found = extract_main_text(doc, title=title, summary=summary, min_chars=min_chars)
+    if found is None or not found.paragraphs:
+        return None
+    first, last, container = locate(doc, found.paragraphs)
+    images = _images_between(doc, container, first, last) if container is not None else []
+    body = Body(
+        paragraphs=found.paragraphs,
+        layer=LAYER,
+        element=container,
+        images=images,
+        author=found.author,
+    )
+    body.source = None
+    return body
+
+
+def locate(
+    doc: Document, paragraphs: list[str]
+) -> tuple[Element | None, Element | None, Element | None]:
+    """The elements holding the first and last paragraphs, and their closest container."""
+    wanted_first = paragraphs[0][:_PREFIX]
+    wanted_last = paragraphs[-1][:_PREFIX]
+    first = last = None
+    body = doc.root.find(".//body")
+    for element in (body if body is not None else doc.root).iter():
+        if not isinstance(element.tag, str):
+            continue
+        for piece in (element.text, element.tail):
+            if not piece or len(piece) < 4:
+                continue
+            text = clean_text(piece)
+            if not text:
+                continue
+            owner = element if piece is element.text else element.getparent()
+            if first is None and wanted_first.startswith(text[:_PREFIX]):
+                first = owner
+            if wanted_last.startswith(text[:_PREFIX]):
+                last = owner
+    if first is None:
+        return None, None, None
+    last = last if last is not None else first
+    ancestors = [first, *first.iterancestors()]
+    ids = {id(a): a for a in ancestors}
+    for candidate in [last, *last.iterancestors()]:
+        if id(candidate) in ids:
+            return first, last, candidate
+    return first, last, None
+
+
+def _images_between(
+    doc: Document, container: Element, first: Element | None, last: Element | None
+) -> list[Image]:
+    """Images inside the container, from the first paragraph's block to the last's, that are
+    not link thumbnails or icons (related-news cards, share buttons)."""
+    if container.tag in ("body", "html"):
+        return []
+    _, images = walk_body(doc, container)
+    keep: list[Image] = []
+    in_links = {
+        doc.absolute(img.get("src") or img.get("data-src"))
+        for a in container.iter("a")
+        for img in a.iter("img")
+    }
+    small = {
+        doc.absolute(img.get("src"))
+        for img in container.iter("img")
+        if _tiny(img.get("width")) or _tiny(img.get("height"))
+    }
+    for image in images:
+        if image.url in in_links or image.url in small:
+            continue
+        keep.append(image)
+    return keep
+
+
+def _tiny(value: str | None) -> bool:
+    if not value:
+        return False
+    digits = value.strip().removesuffix("px")
+    return digits.isdigit() and int(digits) < _MIN_ICON_PX
+
+
+# Leaf blocks whose text counts towards their container's score (Readability's idea, cut
+# down: one pass, no class-name weights, because a re-themed portal renames every class).
+_LEAF_BLOCKS = frozenset(
+    {"p", "li", "td", "div", "span", "font", "blockquote", "pre", "h2", "h3", "h4", "dd",
+     "section", "article", "center"}
+)  # fmt: skip
+_BLOCKISH = frozenset(
+    {"p", "div", "li", "ul", "ol", "table", "tr", "td", "section", "article", "blockquote",
+     "h1", "h2", "h3", "h4", "h5", "h6", "form", "dl", "header", "footer", "nav", "aside"}
+)  # fmt: skip
+_MIN_LEAF_CHARS = 40
+_NOT_CONTENT = frozenset({"nav", "header", "footer", "aside", "select", "a", "button"})
+
+
+def densest_body(doc: Document) -> Body | None:
+    """The container whose paragraphs hold the most running text (no trafilatura).
+
+    Each leaf block of 40+ characters outside links scores its length for its parent and
+    half for its grandparent; the best-scoring element is read like a profile's body
+    container (paragraphs, images with captions). Cheap (one pass), and blind to class
+    names, so it reads old table layouts and renamed themes alike.
+    """
+    body = doc.root.find(".//body")
+    if body is None:
+        return None
+    scores: dict[int, float] = {}
+    elements: dict[int, Element] = {}
+    for element in body.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or tag not in _LEAF_BLOCKS:
+            continue
+        if any(isinstance(c.tag, str) and c.tag in _BLOCKISH for c in element):
+            continue  # not a leaf: its leaves score for it
+        if any(a.tag in _NOT_CONTENT for a in element.iterancestors()):
+            continue
+        text = "".join(element.itertext())
+        linked = sum(len("".join(a.itertext())) for a in element.iter("a"))
+        size = len(text.strip()) - linked
+        if size < _MIN_LEAF_CHARS:
+            continue
+        parent = element.getparent()
+        if parent is None:
+            continue
+        for weight, target in ((1.0, parent), (0.5, parent.getparent())):
+            if target is None or target.tag in ("body", "html"):
+                continue
+            key = id(target)
+            elements[key] = target
+            scores[key] = scores.get(key, 0.0) + weight * size
+    if not scores:
+        return None
+    best = elements[max(scores, key=scores.__getitem__)]
+    paragraphs, images = walk_body(doc, best)
+    if not paragraphs:
+        return None
+    return Body(paragraphs=paragraphs, layer=LAYER, element=best, images=images)
