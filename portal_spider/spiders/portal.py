@@ -155,9 +155,10 @@ class PortalSpider(scrapy.Spider):
             return
         self._listed.setdefault(section.name, set()).update(links)
         known = self.memory.known
-        # Articles whose last read failed are not "known": they keep paging going, and are
-        # fetched (once: start() may have asked for them already).
-        new = [url for url in links if url not in known and url not in self._archived]
+        # Articles whose last read failed are not "known": they keep paging going (even once
+        # start() has fetched them again in this run), and are fetched once.
+        unknown = [url for url in links if url not in known]
+        new = [url for url in unknown if url not in self._archived]
         for url in new:
             if url in self._rechecked:
                 continue
@@ -169,7 +170,7 @@ class PortalSpider(scrapy.Spider):
             if article is not None and article.removed and url not in self._rechecked:
                 # Listed again after it was taken down: fetch it, it may be back.
                 yield self._recheck(article.revisit(url), section)
-        if self._stop_paging(record, new, section):
+        if self._stop_paging(record, unknown, section):
             yield from self._dropped_out(section)
             return
         if record.next_page:
