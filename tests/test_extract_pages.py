@@ -130,10 +130,13 @@ def test_extract_cli_single_page_prints_the_record() -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert list(data) == [
-        "url", "kind", "platform", "title", "published_at", "author", "summary", "body_text",
-        "images", "attachments", "links", "next_page", "visitor_counter",
+        "url", "kind", "platform", "title", "published_at", "updated_at", "author", "source",
+        "summary", "body_text", "images", "attachments", "links", "next_page",
+        "visitor_counter", "field_sources", "extraction_failed", "extractor_version",
     ]  # fmt: skip
     assert data["author"] == "Lê Minh Hoà"
+    assert data["field_sources"]["body_text"] == "profile"
+    assert data["field_sources"]["title"] == "profile"
     assert data["next_page"] is None
     assert all(value != "" for value in data.values())
 

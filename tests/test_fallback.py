@@ -49,12 +49,15 @@ def test_no_footer_or_sidebar_leaks(name: str) -> None:
         assert "\n\n" in record.body_text  # paragraph breaks kept
 
 
-def test_known_platform_never_uses_fallback() -> None:
-    """A page that a fingerprint recognises keeps the platform's extraction (no trafilatura)."""
-    _spec, html = _case("article_div_layout")
+def test_known_platform_whose_selectors_miss_still_gets_the_article() -> None:
+    """A fingerprint match no longer ends the search (issue 11): the profile's selectors find
+    no body on this theme, so the generic layers read it, and the record says so."""
+    spec, html = _case("article_div_layout")
     record = extract_page(html, "https://xa.example.gov.vn/Pages/tin-tuc.aspx")
     assert record.platform != "generic"
-    assert record.kind == "other"
+    assert record.kind == "article"
+    assert record.field_sources["body_text"] == "main_text"
+    assert record.title == spec["expected"]["title"]
 
 
 def test_postprocess_vietnamese_rules() -> None:
