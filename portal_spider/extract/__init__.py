@@ -7,7 +7,7 @@ the spider, `portal-archive extract`, and anyone re-extracting saved pages.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import urlsplit
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from .article import article_container, find_attachments
 from .bylines import is_plausible_author, looks_like_signature
 from .choose import author_from_text, choose_dates, choose_title, valid_title
+from .dates import parse_vn_datetime
 from .document import Document
+from .fallback import tidy_generic
 from .record import PageRecord
 from .signals import Body, Candidate
 from .signals.lines import (
@@ -63,18 +66,25 @@ def assemble_article(
     headline_element = headline[1] if headline is not None else None
 
     # Dates: machine-readable, the profile's, the line by the headline, the URL.
-    candidates += date_candidates(doc, headline_element, element)
+    first_paragraph = body.paragraphs[0] if body is not None and body.paragraphs else None
+    candidates += date_candidates(doc, headline_element, element, first_paragraph)
     published, updated = choose_dates(candidates, doc.url, captured_at)
+    if published is None:
+        published = _lead_date(doc.url, body, candidates)
     if published:
         record.published_at, sources["published_at"] = published
     if updated:
         record.updated_at, sources["updated_at"] = updated
 
     paragraphs = list(body.paragraphs) if body is not None else []
+    if body is not None:
+        # A container (generic, or a profile's broad `article` selector) may start with the
+        # headline and the date line and end with share buttons, "Tin liên quan" and the footer: the clean-up trafilatura's text gets.
+        paragraphs = tidy_generic(paragraphs, record.title)
     # Lead: the profile's, else a block between headline and body.
     summary = next((c for c in candidates if c.field == "summary" and c.layer == "profile"), None)
     if summary is None and body is not None:
-        summary = summary_between(headline_element, paragraphs[0] if paragraphs else None)
+        summary = summary_between(headline_element, paragraphs[0] if paragraphs else None, element)
     if summary is not None and _valid_summary(summary.value, record.title):
         record.summary = summary.value
         sources["summary"] = summary.layer
@@ -187,3 +197,19 @@ def _blocks_after(element) -> list:
         if node is None or node.tag == "body":
             break
     return found
+
+
+_YEAR_IN_PATH = re.compile(r"/((?:19|20)\d\d)[/-]")
+
+
+def _lead_date(url: str, body: Body | None, candidates: list[Candidate]) -> tuple[str, str] | None:
+    """A lead's "Ngày 02/6" dated with the year in the URL (/2022/06/…): a last resort."""
+    year = _YEAR_IN_PATH.search(urlsplit(url).path)
+    if year is None:
+        return None
+    leads = (c.value for c in candidates if c.field == "summary" and c.layer == "profile")
+    lead = next(leads, None)
+    if lead is None and body is not None and body.paragraphs:
+        lead = body.paragraphs[0]
+    parsed = parse_vn_datetime(lead[:120], context_year=int(year.group(1))) if lead else None
+    return (parsed, "lines") if parsed else None

@@ -202,6 +202,26 @@ def postprocess(
     return MainText(paragraphs=paragraphs, author=author, published_at=published_at)
 
 
+# Sharing and printing widgets under an article: "Chia sẻ" (share), "In bài" (print), …
+_WIDGET_LINE = re.compile(
+    r"^(?:chia sẻ|share|in bài|in trang|bản in|gửi email|gửi bài|lưu bài|facebook|zalo|"
+    r"twitter|tweet|quay lại|trở về|về đầu trang|đầu trang|lên đầu trang)\b",
+    re.IGNORECASE,
+)
+_WIDGET_MAX_CHARS = 60
+
+
+def tidy_generic(paragraphs: list[str], title: str | None) -> list[str]:
+    """The post-processing of generic main text, for a body found by density too."""
+    paragraphs = _cut_related(paragraphs)
+    paragraphs = _cut_footer(paragraphs)
+    paragraphs, _ = _drop_heading_lines(paragraphs, title)
+    paragraphs = [
+        p for p in paragraphs if not (len(p) <= _WIDGET_MAX_CHARS and _WIDGET_LINE.match(p))
+    ]
+    return _dedupe(paragraphs)
+
+
 def looks_like_teasers(doc: Document, paragraphs: list[str]) -> bool:
     """Paragraphs that are a listing's teasers (dated, boxed with title links), not a body."""
     return (

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from lxml.etree import _Element as Element
 
 from ..bylines import is_plausible_author, parse_bylines
-from ..dates import date_label_kind, parse_vn_datetime
+from ..dates import date_label_kind, looks_like_header_clock, parse_vn_datetime
 from ..document import Document
 from ..text import clean_text, fold_label, text_of
 from . import Candidate
@@ -184,13 +184,15 @@ def _lines_in(element: Element) -> Iterator[tuple[str, Element]]:
 
 
 def date_candidates(
-    doc: Document, headline: Element | None, body: Element | None
+    doc: Document, headline: Element | None, body: Element | None, body_start: str | None = None
 ) -> list[Candidate]:
-    """Dates printed next to the headline: below it (the usual place) or just above it."""
+    """Dates printed next to the headline: below it (the usual place) or just above it,
+    never past the start of the body (footers and "Tin mới" carry dates too)."""
     found: list[Candidate] = []
+    start = fold_label(body_start[:40]) if body_start else None
     if headline is not None:
         for text, element in lines_after(headline, _DATE_WINDOW):
-            if len(text) > _PROSE_CHARS:
+            if len(text) > _PROSE_CHARS or (start and fold_label(text).startswith(start)):
                 break  # the body's running text has begun
             found.extend(_dates_in_line(text, element))
         for text, element in lines_before(headline, _DATE_ABOVE):
@@ -215,8 +217,8 @@ def _dates_in_line(text: str, element: Element) -> list[Candidate]:
     if stamp is None:
         inner = element.find(".//time[@datetime]")
         stamp = inner.get("datetime") if inner is not None else None
-    if len(text) > LINE_CHARS:
-        return []
+    if len(text) > LINE_CHARS or looks_like_header_clock(text):
+        return []  # "Thứ Tư, 3 tháng 12, 2025" alone: how headers print today's date
     parsed = parse_vn_datetime(text)
     if stamp:
         from ..dates import parse_meta_datetime
@@ -230,15 +232,20 @@ def _dates_in_line(text: str, element: Element) -> list[Candidate]:
     return [Candidate(f"{kind}_line", parsed, LAYER, kind, element)]
 
 
-def summary_between(headline: Element | None, body_start: str | None) -> Candidate | None:
+def summary_between(
+    headline: Element | None, body_start: str | None, body: Element | None
+) -> Candidate | None:
     """The lead printed between the headline and the body, when it is its own block."""
-    if headline is None:
+    if headline is None or body is None:
         return None
     start = fold_label(body_start[:60]) if body_start else None
+    stop = {id(body)} | {id(a) for a in body.iterancestors()}
     for text, element in lines_after_blocks(headline, 12):
+        if id(element) in stop:
+            return None  # reached the body (or a block holding it) without a separate lead
         folded = fold_label(text)
         if start and folded.startswith(start):
-            return None  # reached the body without meeting a separate lead
+            return None
         if len(text) <= LINE_CHARS and (parse_vn_datetime(text) or parse_bylines(text)):
             continue  # the date line or a byline block, not the lead
         if _SUMMARY_MIN <= len(text) <= _SUMMARY_MAX and not parse_vn_datetime(text[:80]):

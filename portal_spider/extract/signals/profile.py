@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml.etree import _Element as Element
 
 from ..article import article_container, is_teaser_list, walk_body
-from ..dates import parse_meta_datetime, parse_vn_datetime
+from ..dates import looks_like_header_clock, parse_meta_datetime, parse_vn_datetime
 from ..document import Document
 from ..text import clean_text, text_of
 from . import Body, Candidate
@@ -43,6 +43,8 @@ def profile_candidates(doc: Document, body: Element | None) -> list[Candidate]:
         for matches in doc.select(doc.candidates("date"), within=scope):
             for element in matches:
                 stamp = element.get("datetime")
+                if not stamp and looks_like_header_clock(text_of(element)):
+                    continue  # a header clock matched by a broad date selector
                 parsed = (parse_meta_datetime(stamp) if stamp else None) or parse_vn_datetime(
                     text_of(element)
                 )
