@@ -196,8 +196,13 @@ def test_published_at_from_the_lead_with_the_year_from_the_url() -> None:
 
 
 def test_header_clock_is_not_the_article_date() -> None:
+    """A date-only weekday line above the headline is the header's clock (today); the same
+    form under the headline is the article's date (old ASP.NET portals print it there)."""
     html = _bare_article(date_line="Thứ Tư, 3 tháng 12, 2025")
-    assert extract_page(html, "https://x.example.gov.vn/tin/a-1").published_at is None
+    above = html.replace("<h1>", "<div class='header-date'>Thứ Tư, 3 tháng 12, 2025</div><h1>")
+    above = above.replace("<div class='date-news'>Thứ Tư, 3 tháng 12, 2025</div>", "")
+    assert extract_page(above, "https://x.example.gov.vn/tin/a-1").published_at is None
+    assert extract_page(html, "https://x.example.gov.vn/tin/a-1").published_at == "2025-12-03"
 
 
 def test_decomposed_page_gives_the_same_nfc_record() -> None:

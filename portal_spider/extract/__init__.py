@@ -81,11 +81,14 @@ def extract_page(
         captured = captured.replace(tzinfo=UTC)
     captured = captured.astimezone(VIETNAM)
 
-    # 1. The cheap layers: the profile's body container, validated.
-    body = profile_body(doc)
-    if valid_body(body, MIN_BODY_CHARS):
-        assemble_article(doc, record, body, captured)
-        return record
+    # 1. The cheap layers: the profile's body container, validated, and the densest block
+    #    as a second opinion (a profile that found a fragment of the text is contested).
+    body = profile_body(doc, platform.selectors.get("body", ()))
+    if valid_body(body, MIN_BODY_CHARS) and body.specific:
+        dense = densest_body(doc)
+        if not _contests(dense, body):
+            assemble_article(doc, record, body, captured)
+            return record
     # 2. Not an article by the profile: a listing the profile or the structure recognises?
     listing = find_listing(doc, platform.next_page) if expect != "article" else None
     if (
@@ -96,17 +99,23 @@ def extract_page(
     ):
         return _as_listing(doc, record, platform, listing)
     # 3. The generic layers: the densest text block, then trafilatura's main text.
-    notice = _positive_evidence(doc)
+    notice = _positive_evidence(doc, expect)
     if notice is None:
         min_chars = MIN_EXPECTED_BODY_CHARS if expect == "article" else MIN_FALLBACK_CHARS
         if listing is not None and len(listing.links) >= _MIN_LISTING_LINKS:
             min_chars = max(min_chars, MIN_FALLBACK_CHARS)
-        generic = densest_body(doc)
-        if not valid_body(generic, max(min_chars, MIN_BODY_CHARS)) or looks_like_teasers(
-            doc, generic.paragraphs
-        ):
-            hints = _title_hints(doc)
-            generic = main_text_body(doc, hints[0] if hints else None, None, min_chars)
+        hints = _title_hints(doc)
+        generic = main_text_body(doc, hints[0] if hints else None, None, min_chars)
+        if generic is not None:
+            generic = _cleaner_of(generic, densest_body(doc), doc)
+        if generic is None and valid_body(body, MIN_BODY_CHARS):
+            generic = body  # a generic selector's container, when nothing better reads
+        if generic is None:
+            dense = densest_body(doc)
+            if valid_body(dense, max(min_chars, MIN_BODY_CHARS)) and not looks_like_teasers(
+                doc, dense.paragraphs
+            ):
+                generic = dense
         if generic is not None and _is_document(generic):
             notice = "document"
         elif generic is not None:
@@ -132,6 +141,53 @@ def extract_page(
         _REMOVAL_NOTICE.search(fold(text_of(doc.root))) is not None
     )
     return record
+
+
+def _cleaner_of(text: Body, dense: Body | None, doc: Document) -> Body:
+    """trafilatura's text or the densest block, whichever is the article without extras.
+
+    On old table layouts trafilatura keeps sidebar tables ("Văn bản mới") after the text;
+    the densest block is then the same text without them, in its own container (so images,
+    captions, bylines and files come along). When the densest block is only part of
+    trafilatura's text, or other text, trafilatura's reading stands.
+    """
+    if dense is None or not valid_body(dense, MIN_BODY_CHARS):
+        return text
+    if dense.chars < _CLEANER_SHARE * text.chars or looks_like_teasers(doc, dense.paragraphs):
+        return text
+    found = " ".join(fold(p) for p in text.paragraphs)
+    shared = sum(len(p) for p in dense.paragraphs if fold(p[:_PREFIX]) in found)
+    if shared < _CONTAINED_SHARE * dense.chars:
+        return text
+    # What trafilatura has beyond the block must look like boxes, not prose: table rows
+    # (cells joined by " | ") and short lines (headline, date line, link lists).
+    kept = " ".join(fold(p) for p in dense.paragraphs)
+    extras = [p for p in text.paragraphs if fold(p[:_PREFIX]) not in kept]
+    prose = sum(len(p) for p in extras if "|" not in p and len(p) >= _SHORT_LINE)
+    return dense if prose <= _EXTRA_PROSE_SHARE * sum(len(p) for p in extras) else text
+
+
+_CLEANER_SHARE = 0.5
+_CONTAINED_SHARE = 0.8
+_SHORT_LINE = 80
+_EXTRA_PROSE_SHARE = 0.2
+_PREFIX = 40
+
+
+def _contests(dense: Body | None, body: Body) -> bool:
+    """The densest block holds much more text than the profile's body, elsewhere: the
+    profile matched a fragment (a teaser box, one column of the article)."""
+    if dense is None or dense.element is None or body.element is None:
+        return False
+    if dense.chars < _CONTEST_RATIO * body.chars:
+        return False
+    inside = dense.element is body.element or any(
+        a is body.element for a in dense.element.iterancestors()
+    )
+    return not inside
+
+
+_CONTEST_RATIO = 2.0
 
 
 def _as_listing(doc: Document, record: PageRecord, platform, listing: Listing) -> PageRecord:
@@ -167,11 +223,11 @@ _ERROR_TITLE = re.compile(
 )
 
 
-def _positive_evidence(doc: Document) -> str | None:
+def _positive_evidence(doc: Document, expect: str | None = None) -> str | None:
     """What says this page is not an article: "removed", "error", "login", "home" or
     "document" (a legal-document register entry); else None."""
     path = urlsplit(doc.url).path.lower().rstrip("/")
-    if not urlsplit(doc.url).query and _HOME_PATH.fullmatch(path):
+    if expect != "article" and not urlsplit(doc.url).query and _HOME_PATH.fullmatch(path):
         return "home"
     title = doc.page_title() or ""
     heading = doc.root.find(".//body//h1")
@@ -193,10 +249,10 @@ def _positive_evidence(doc: Document) -> str | None:
 
 def _is_document(body: Body) -> bool:
     """A legal-document register entry: its own block lists number, issue date, abstract."""
-    if body.element is None:
-        return False
-    container = article_container(body.element)
-    found = set(_DOCUMENT_LABELS.findall(fold(text_of(container))))
+    text = fold(body.text)
+    if body.element is not None:
+        text += " " + fold(text_of(article_container(body.element)))
+    found = set(_DOCUMENT_LABELS.findall(text))
     return len(found) >= _DOCUMENT_LABELS_NEEDED
 
 

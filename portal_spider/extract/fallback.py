@@ -129,7 +129,7 @@ def trafilatura_options(url: str | None = None) -> Extractor:
     """The trafilatura settings the fallback uses (see the module docstring for why)."""
     return Extractor(
         output_format="python",
-        precision=True,
+        precision=False,
         comments=False,
         tables=True,
         url=url,

@@ -51,6 +51,8 @@ class Body:
     #: Byline and source lines found at the ends of the paragraphs (already removed).
     author: str | None = None
     source: str | None = None
+    #: A profile body found by the platform's own selector (not a generic one).
+    specific: bool = False
 
     @property
     def text(self) -> str:

@@ -196,7 +196,8 @@ def date_candidates(
                 break  # the body's running text has begun
             found.extend(_dates_in_line(text, element))
         for text, element in lines_before(headline, _DATE_ABOVE):
-            found.extend(_dates_in_line(text, element))
+            if not looks_like_header_clock(text):  # above the headline: today's date
+                found.extend(_dates_in_line(text, element))
     elif body is not None:
         for text, element in _first_lines(body, 6):
             found.extend(_dates_in_line(text, element))
@@ -217,8 +218,8 @@ def _dates_in_line(text: str, element: Element) -> list[Candidate]:
     if stamp is None:
         inner = element.find(".//time[@datetime]")
         stamp = inner.get("datetime") if inner is not None else None
-    if len(text) > LINE_CHARS or looks_like_header_clock(text):
-        return []  # "Thứ Tư, 3 tháng 12, 2025" alone: how headers print today's date
+    if len(text) > LINE_CHARS:
+        return []
     parsed = parse_vn_datetime(text)
     if stamp:
         from ..dates import parse_meta_datetime

@@ -10,7 +10,7 @@ from __future__ import annotations
 from lxml.etree import _Element as Element
 
 from ..article import article_container, is_teaser_list, walk_body
-from ..dates import looks_like_header_clock, parse_meta_datetime, parse_vn_datetime
+from ..dates import parse_meta_datetime, parse_vn_datetime
 from ..document import Document
 from ..text import clean_text, text_of
 from . import Body, Candidate
@@ -18,15 +18,23 @@ from . import Body, Candidate
 LAYER = "profile"
 
 
-def profile_body(doc: Document) -> Body | None:
-    """The body container the profile's selectors name, read into paragraphs and images."""
-    for found in doc.select(doc.candidates("body")):
-        if is_teaser_list(found):
+def profile_body(doc: Document, own: tuple[str, ...] = ()) -> Body | None:
+    """The body container the profile's selectors name, read into paragraphs and images.
+
+    `own`: the platform's own body selectors; a match of one of them is `specific` (the
+    theme the profile was written from), a match of a generic selector (`article`,
+    `.content`) is only a guess that other layers get to contest.
+    """
+    for candidate in doc.candidates("body"):
+        found = candidate.find(doc.root, doc.index, None)
+        if not found or is_teaser_list(found):
             continue
         element = found[0]
         paragraphs, images = walk_body(doc, element)
         if paragraphs or images:
-            return Body(paragraphs=paragraphs, layer=LAYER, element=element, images=images)
+            body = Body(paragraphs=paragraphs, layer=LAYER, element=element, images=images)
+            body.specific = candidate.css in own
+            return body
     return None
 
 
@@ -43,8 +51,6 @@ def profile_candidates(doc: Document, body: Element | None) -> list[Candidate]:
         for matches in doc.select(doc.candidates("date"), within=scope):
             for element in matches:
                 stamp = element.get("datetime")
-                if not stamp and looks_like_header_clock(text_of(element)):
-                    continue  # a header clock matched by a broad date selector
                 parsed = (parse_meta_datetime(stamp) if stamp else None) or parse_vn_datetime(
                     text_of(element)
                 )
