@@ -197,11 +197,26 @@ def field_failures(case: Case, variant: str, html: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize(
-    ("case", "variant"),
-    [(c, v) for c in CASES for v in VARIANTS],
-    ids=[f"{c.id}-{v}" for c in CASES for v in VARIANTS],
+KNOWN_FAILURES = frozenset(
+    line.strip()
+    for line in (Path(__file__).parent / "fixtures" / "perturbation_known_failures.txt")
+    .read_text(encoding="utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
 )
+
+
+def _param(case: Case, variant: str) -> object:
+    ident = f"{case.id}-{variant}"
+    marks = (
+        [pytest.mark.xfail(strict=True, reason="issue 11: not yet robust to this perturbation")]
+        if ident in KNOWN_FAILURES
+        else []
+    )
+    return pytest.param(case, variant, id=ident, marks=marks)
+
+
+@pytest.mark.parametrize(("case", "variant"), [_param(c, v) for c in CASES for v in VARIANTS])
 def test_article_survives_perturbation(case: Case, variant: str) -> None:
     problems = field_failures(case, variant, _perturb(case, variant))
     assert not problems, "\n".join(problems)

@@ -79,7 +79,7 @@ def assemble_article(
     paragraphs = list(body.paragraphs) if body is not None else []
     if body is not None:
         # A container (generic, or a profile's broad `article` selector) may start with the
-        # headline and the date line and end with share buttons, "Tin liên quan" and the footer: the clean-up trafilatura's text gets.
+        # headline and the date line and end with share buttons, "Tin liên quan", a footer.
         paragraphs = tidy_generic(paragraphs, record.title)
     # Lead: the profile's, else a block between headline and body.
     summary = next((c for c in candidates if c.field == "summary" and c.layer == "profile"), None)
