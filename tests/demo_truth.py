@@ -11,7 +11,9 @@ import re
 from portal_spider.demo_portal import ArticleMeta, DemoPortal
 from portal_spider.demo_portal.writer import Figure
 
-FIELDS = ("title", "published_at", "summary", "author", "body_text", "images", "attachments")
+FIELDS = (
+    "title", "published_at", "summary", "author", "source", "body_text", "images", "attachments"
+)  # fmt: skip
 
 
 def _collapse(text: str) -> str:
@@ -22,6 +24,8 @@ def expected_fields(model: DemoPortal, meta: ArticleMeta, base_url: str) -> dict
     """The record fields (images/attachments as in ``PageRecord.to_dict()``) for ``meta``."""
     body = model.body(meta)
     paragraphs = [_collapse(b) for b in body.blocks if isinstance(b, str)]
+    label, name = (part.strip() for part in body.author.split(":", 1))
+    name = name.rstrip("./ ")
     return {
         "title": meta.title,
         "published_at": (
@@ -30,7 +34,9 @@ def expected_fields(model: DemoPortal, meta: ArticleMeta, base_url: str) -> dict
             else meta.published.date().isoformat()
         ),
         "summary": _collapse(meta.sapo),
-        "author": body.author.split(":", 1)[1].strip().rstrip("./ "),
+        # "Nguồn: X" names where the text comes from, never its author (issue 11).
+        "author": None if label == "Nguồn" else name,
+        "source": name if label == "Nguồn" else None,
         "body_text": "\n\n".join(paragraphs),
         "images": [
             {"url": f"{base_url}images/{meta.id}-{b.number}.png", "caption": b.caption}
