@@ -341,7 +341,7 @@ def report_worst(
 
     ranked = sorted(pages, key=gap, reverse=True)[:n]
     print(f"\n{n} pages where '{PRIMARY}' does worst relative to '{REFERENCE}' (score = tp - fp):")
-    print(f"  {'file':44}{'ours w':>8}{'traf w':>8}  ours tp/fp  traf tp/fp  kind/platform/failed")
+    print(f"  {'file':50}{'ours w':>8}{'traf w':>8}  ours tp/fp  traf tp/fp  kind/platform/failed")
     rows = []
     for page in ranked:
         record = records[page.file]
@@ -350,7 +350,7 @@ def report_worst(
             f"{record.kind}/{record.platform}/{record.extraction_failed}" if record else "crashed"
         )
         print(
-            f"  {page.file[:43]:44}{mine.words[page.file]:>8}{ref.words[page.file]:>8}"
+            f"  {page.file:50}{mine.words[page.file]:>8}{ref.words[page.file]:>8}"
             f"  {ot}/{of:<8}  {rt}/{rf:<8}  {state}"
         )
         rows.append({
