@@ -52,9 +52,7 @@ def test_parse_vn_datetime(text: str, expected: str) -> None:
     assert parse_vn_datetime(text) == expected
 
 
-@pytest.mark.parametrize(
-    "text", ["Thứ Tư, 3 tháng 12, 2025", "31/02/2022", "no date", "", None, "02/13/2022"]
-)
+@pytest.mark.parametrize("text", ["31/02/2022", "no date", "", None, "02/13/2022"])
 def test_parse_vn_datetime_rejects(text: str | None) -> None:
     assert parse_vn_datetime(text) is None
 

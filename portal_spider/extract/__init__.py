@@ -98,6 +98,13 @@ def extract_page(
         and (len(listing.links) >= _MIN_LISTING_LINKS or platform.name != "generic")
     ):
         return _as_listing(doc, record, platform, listing)
+    if (
+        listing is not None
+        and listing.links_source == "structure"
+        and listing.dated_items >= _MIN_LISTING_LINKS
+        and len(listing.links) >= _MIN_LISTING_LINKS
+    ):
+        return _as_listing(doc, record, platform, listing)  # dated teasers, no profile body
     # 3. The generic layers: the densest text block, then trafilatura's main text.
     notice = _positive_evidence(doc, expect)
     if notice is None:
