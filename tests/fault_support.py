@@ -138,8 +138,8 @@ def all_expected_fields(run: FaultRun) -> dict[str, dict]:
 
 def archived_fields(run: FaultRun) -> dict[str, dict]:
     rows = run.query(
-        "select url, title, published_at, summary, author, body_text, images, attachments "
-        "from articles"
+        "select url, title, published_at, summary, author, source, body_text, images, "
+        "attachments from articles"
     )
     return {
         run.path(url): {
@@ -147,11 +147,12 @@ def archived_fields(run: FaultRun) -> dict[str, dict]:
             "published_at": published,
             "summary": summary,
             "author": author,
+            "source": source,
             "body_text": body,
             "images": json.loads(images),
             "attachments": json.loads(attachments),
         }
-        for url, title, published, summary, author, body, images, attachments in rows
+        for url, title, published, summary, author, source, body, images, attachments in rows
     }
 
 

@@ -30,18 +30,7 @@ def _case(name: str) -> tuple[dict, bytes]:
     return spec, (FIXTURES / f"{name}.html").read_bytes()
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            n,
-            marks=[pytest.mark.xfail(strict=True, reason="issue 11: table layout, recall mode")]
-            if n == "article_table_layout"
-            else [],
-        )
-        for n in CASES
-    ],
-)
+@pytest.mark.parametrize("name", CASES)
 def test_generic_fixture(name: str) -> None:
     spec, html = _case(name)
     record = extract_page(html, spec["url"]).to_dict()

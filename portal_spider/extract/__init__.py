@@ -98,13 +98,6 @@ def extract_page(
         and (len(listing.links) >= _MIN_LISTING_LINKS or platform.name != "generic")
     ):
         return _as_listing(doc, record, platform, listing)
-    if (
-        listing is not None
-        and listing.links_source == "structure"
-        and listing.dated_items >= _MIN_LISTING_LINKS
-        and len(listing.links) >= _MIN_LISTING_LINKS
-    ):
-        return _as_listing(doc, record, platform, listing)  # dated teasers, no profile body
     # 3. The generic layers: the densest text block, then trafilatura's main text.
     notice = _positive_evidence(doc, expect)
     if notice is None:
@@ -123,6 +116,8 @@ def extract_page(
                 doc, dense.paragraphs
             ):
                 generic = dense
+        if generic is not None and expect != "article" and _reads_teasers(doc, listing, generic):
+            return _as_listing(doc, record, platform, listing)
         if generic is not None and _is_document(generic):
             notice = "document"
         elif generic is not None:
@@ -181,17 +176,46 @@ _EXTRA_PROSE_SHARE = 0.2
 _PREFIX = 40
 
 
+def _reads_teasers(doc: Document, listing: Listing | None, body: Body) -> bool:
+    """The generic text is the listing's own teasers: most of its item titles are in it.
+
+    An article's related-news block is cut by the clean-up ("Tin liên quan", "Các tin
+    khác"), so its titles rarely survive into the body; a listing read as one long text
+    keeps them all.
+    """
+    if listing is None or len(listing.links) < _MIN_LISTING_LINKS:
+        return False
+    wanted = set(listing.links)
+    titles = {
+        fold(clean_text(text_of(a)) or "")
+        for a in doc.root.iter("a")
+        if doc.absolute(a.get("href")) in wanted
+    }
+    titles = {t for t in titles if len(t) >= _TEASER_TITLE_CHARS}
+    if len(titles) < _MIN_LISTING_LINKS:
+        return False
+    text = fold(body.text)
+    found = sum(1 for t in titles if t in text)
+    return found >= _MIN_LISTING_LINKS and found >= 0.5 * len(titles)
+
+
+_TEASER_TITLE_CHARS = 20
+
+
 def _contests(dense: Body | None, body: Body) -> bool:
-    """The densest block holds much more text than the profile's body, elsewhere: the
-    profile matched a fragment (a teaser box, one column of the article)."""
+    """The densest block holds much more text than the profile's body, and elsewhere (not
+    around it, where title, lead and date lines add up): the profile matched a fragment,
+    such as a teaser box or one column."""
     if dense is None or dense.element is None or body.element is None:
         return False
     if dense.chars < _CONTEST_RATIO * body.chars:
         return False
-    inside = dense.element is body.element or any(
-        a is body.element for a in dense.element.iterancestors()
+    related = (
+        dense.element is body.element
+        or any(a is body.element for a in dense.element.iterancestors())
+        or any(a is dense.element for a in body.element.iterancestors())
     )
-    return not inside
+    return not related
 
 
 _CONTEST_RATIO = 2.0
