@@ -105,7 +105,9 @@ def extract_page(
         if listing is not None and len(listing.links) >= _MIN_LISTING_LINKS:
             min_chars = max(min_chars, MIN_FALLBACK_CHARS)
         hints = _title_hints(doc)
-        generic = main_text_body(doc, hints[0] if hints else None, None, min_chars)
+        generic = main_text_body(
+            doc, hints[0] if hints else None, None, min_chars, lenient=expect == "article"
+        )
         if generic is not None:
             generic = _cleaner_of(generic, densest_body(doc), doc)
         if generic is None and valid_body(body, MIN_BODY_CHARS):
@@ -166,6 +168,9 @@ def _cleaner_of(text: Body, dense: Body | None, doc: Document) -> Body:
     kept = " ".join(fold(p) for p in dense.paragraphs)
     extras = [p for p in text.paragraphs if fold(p[:_PREFIX]) not in kept]
     prose = sum(len(p) for p in extras if "|" not in p and len(p) >= _SHORT_LINE)
+    tables = sum(len(p) for p in extras if "|" in p)
+    if tables < _MIN_TABLE_EXTRA:
+        return text  # no sidebar table to shed: trafilatura's wider reading stands
     return dense if prose <= _EXTRA_PROSE_SHARE * sum(len(p) for p in extras) else text
 
 
@@ -173,6 +178,7 @@ _CLEANER_SHARE = 0.5
 _CONTAINED_SHARE = 0.8
 _SHORT_LINE = 80
 _EXTRA_PROSE_SHARE = 0.2
+_MIN_TABLE_EXTRA = 100
 _PREFIX = 40
 
 
@@ -248,7 +254,8 @@ def _is_strong_listing(listing: Listing | None) -> bool:
 _STRONG_LISTING_ITEMS = 5
 # Login and error pages: what the page says it is ("Đăng nhập" = log in, "Lỗi" = error).
 _ERROR_TITLE = re.compile(
-    r"\b(?:404|403|500)\b|không tìm thấy trang|page not found|trang không tồn tại|"
+    r"^\W*(?:404|403|500)\b|\b(?:error|lỗi)\s*(?:404|403|500)\b|không tìm thấy trang|"
+    r"page not found|trang không tồn tại|"
     r"^lỗi\b|đăng nhập hệ thống|^đăng nhập$",
     re.IGNORECASE,
 )

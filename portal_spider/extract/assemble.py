@@ -114,7 +114,8 @@ def assemble_article(
                 drop = fold_label(candidate.value)
                 paragraphs = [p for p in paragraphs if fold_label(p) != drop]
     if element is not None and (author is None or source is None):
-        near_author, near_source, _ = byline_near(element)
+        anchor = body.last_element if body is not None and body.last_element is not None else None
+        near_author, near_source, _ = byline_near(anchor if anchor is not None else element)
         near_author = _plausible(near_author, names)
         if author is None and near_author:
             author, author_layer = near_author, "lines"

@@ -161,19 +161,30 @@ def extract_main_text(
     title: str | None = None,
     summary: str | None = None,
     min_chars: int = MIN_FALLBACK_CHARS,
+    *,
+    lenient: bool = False,
 ) -> MainText | None:
-    """The page's main text, post-processed; None when it is not substantial (not an article)."""
+    """The page's main text, post-processed; None when it is not substantial (not an article).
+
+    `lenient` (the crawl expects an article here): the listing-shape checks do not veto,
+    and when the clean-up leaves too little, trafilatura's own paragraphs are kept: an
+    article with some boilerplate beats an article lost.
+    """
     tree = load_html(doc.markup)
     if tree is None:
         return None
     captions = _unwrap_layout_tables(tree)
     captions.update(_captions(doc.root))
     paragraphs = raw_paragraphs(tree, doc.url)
-    if _has_teaser_stamps(paragraphs):
+    if not lenient and _has_teaser_stamps(paragraphs):
         return None
     found = postprocess(paragraphs, title, summary, captions, min_chars)
     if found is None:
+        if lenient and sum(len(p) for p in paragraphs) >= min_chars:
+            return MainText(paragraphs=_dedupe(paragraphs))
         return None
+    if lenient:
+        return found
     if _mostly_links(doc, found.paragraphs) or _mostly_teasers(doc, found.paragraphs):
         return None
     return found

@@ -53,6 +53,9 @@ class Body:
     source: str | None = None
     #: A profile body found by the platform's own selector (not a generic one).
     specific: bool = False
+    #: The element of the last paragraph, when the container holds more than the text
+    #: (trafilatura's reading): bylines are looked for right after it.
+    last_element: Element | None = None
 
     @property
     def text(self) -> str:

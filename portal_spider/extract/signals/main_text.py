@@ -24,10 +24,12 @@ _MIN_ICON_PX = 60
 
 
 def main_text_body(
-    doc: Document, title: str | None, summary: str | None, min_chars: int
+    doc: Document, title: str | None, summary: str | None, min_chars: int, lenient: bool = False
 ) -> Body | None:
     """trafilatura's main text, cleaned; None when too little is left for an article."""
-    found = extract_main_text(doc, title=title, summary=summary, min_chars=min_chars)
+    found = extract_main_text(
+        doc, title=title, summary=summary, min_chars=min_chars, lenient=lenient
+    )
     if found is None or not found.paragraphs:
         return None
     first, last, container = locate(doc, found.paragraphs)
@@ -39,7 +41,7 @@ def main_text_body(
         images=images,
         author=found.author,
     )
-    body.source = None
+    body.last_element = last
     return body
 
 
@@ -54,13 +56,12 @@ def locate(
     for element in (body if body is not None else doc.root).iter():
         if not isinstance(element.tag, str):
             continue
-        for piece in (element.text, element.tail):
-            if not piece or len(piece) < 4:
+        for piece, owner in ((element.text, element), (element.tail, element.getparent())):
+            if not piece or len(piece) < 4 or owner is None:
                 continue
             text = clean_text(piece)
             if not text:
                 continue
-            owner = element if piece is element.text else element.getparent()
             if first is None and wanted_first.startswith(text[:_PREFIX]):
                 first = owner
             if wanted_last.startswith(text[:_PREFIX]):
@@ -136,17 +137,28 @@ def densest_body(doc: Document) -> Body | None:
         return None
     scores: dict[int, float] = {}
     elements: dict[int, Element] = {}
-    for element in body.iter():
-        tag = element.tag
-        if not isinstance(tag, str) or tag not in _LEAF_BLOCKS:
+    # Depth-first from <body>, never entering navigation, header, footer, forms' widgets or
+    # links: one visit per element, no ancestor walks (this runs on every article page).
+    stack = [body]
+    while stack:
+        element = stack.pop()
+        blocks = False
+        for child in element:
+            tag = child.tag
+            if isinstance(tag, str) and tag in _BLOCKISH:
+                blocks = True
+                break
+        if blocks or element.tag not in _LEAF_BLOCKS:
+            stack.extend(
+                child
+                for child in element
+                if isinstance(child.tag, str) and child.tag not in _NOT_CONTENT
+            )
             continue
-        if any(isinstance(c.tag, str) and c.tag in _BLOCKISH for c in element):
-            continue  # not a leaf: its leaves score for it
-        if any(a.tag in _NOT_CONTENT for a in element.iterancestors()):
+        size = len("".join(element.itertext()).strip())
+        if size < _MIN_LEAF_CHARS:
             continue
-        text = "".join(element.itertext())
-        linked = sum(len("".join(a.itertext())) for a in element.iter("a"))
-        size = len(text.strip()) - linked
+        size -= sum(len("".join(a.itertext())) for a in element.iter("a"))
         if size < _MIN_LEAF_CHARS:
             continue
         parent = element.getparent()
