@@ -4,8 +4,6 @@ and bench/faults.py (which prints the matrix for docs/reliability.md)."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -95,10 +93,33 @@ def run_fault_crawl(kinds: str, workdir: Path, *, articles: int = ARTICLES) -> F
     )
 
 
+# Runs the crawl as its own child and reports that child's peak RSS. The crawl cannot be the
+# test process's direct child: Linux counts a process's memory before exec in its ru_maxrss,
+# and a child forked (or vforked) from a pytest process that has grown to a few hundred MiB
+# would report that size, not the crawl's. This wrapper is small when it forks.
+_MEASURE = """
+import os, signal, subprocess, sys, time
+limit = float(sys.argv[1])
+child = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL)
+started = time.monotonic()
+while True:
+    pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+    if pid:
+        break
+    if time.monotonic() - started > limit:
+        child.send_signal(signal.SIGKILL)
+        _, status, usage = os.wait4(child.pid, 0)
+        break
+    time.sleep(0.05)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
 def _crawl(url: str, db: Path) -> tuple[int, float, float, str]:
     """Run `portal-archive crawl`; (exit code, seconds, peak RSS in MiB, stderr).
 
-    os.wait4 gives the child's exact peak RSS (ru_maxrss), not a sampled one.
+    os.wait4 (in a small wrapper process, see _MEASURE) gives the crawl's exact peak RSS
+    (ru_maxrss), not a sampled one.
     """
     command = [
         sys.executable, "-m", "portal_spider", "crawl", "demo", "--base-url", url,
@@ -106,21 +127,18 @@ def _crawl(url: str, db: Path) -> tuple[int, float, float, str]:
     ]  # fmt: skip
     with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
         started = time.monotonic()
-        crawl = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True)
-        while True:
-            pid, status, usage = os.wait4(crawl.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - started > TIME_LIMIT:
-                crawl.send_signal(signal.SIGKILL)
-                _, status, usage = os.wait4(crawl.pid, 0)
-                break
-            time.sleep(0.05)
+        measured = subprocess.run(
+            [sys.executable, "-c", _MEASURE, str(TIME_LIMIT), *command],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            check=True,
+        )
         seconds = time.monotonic() - started
-        crawl.returncode = os.waitstatus_to_exitcode(status)  # already reaped
         err.seek(0)
         stderr = err.read()
-    return crawl.returncode, seconds, usage.ru_maxrss / 1024, stderr
+    exit_code, max_rss_kib = (int(v) for v in measured.stdout.split())
+    return exit_code, seconds, max_rss_kib / 1024, stderr
 
 
 # -- ground truth ----------------------------------------------------------------------------

@@ -80,26 +80,28 @@ def test_postprocess_vietnamese_rules() -> None:
     )
     assert found is not None
     assert found.paragraphs == [body, body.upper()]
-    assert found.author == "Sở Nội vụ"
+    assert (found.author, found.source) == (None, "Sở Nội vụ")
     assert found.published_at == "2024-06-05T14:30:00+07:00"
 
 
 @pytest.mark.parametrize(
-    ("last", "author"),
+    ("last", "author", "source"),
     [
-        ("Thực hiện: Hoàng Vũ - Phước Lập", "Hoàng Vũ - Phước Lập"),
-        ("Tin, ảnh: Ngọc Hân", "Ngọc Hân"),
-        ("Tin: Minh Anh", "Minh Anh"),
-        ("Bài, ảnh: Thanh Tùng", "Thanh Tùng"),
-        ("Nguồn: Báo Đồng Nai", "Báo Đồng Nai"),
-        ("(Theo baochinhphu.vn)", "baochinhphu.vn"),
-        ("Theo Báo Nhân Dân", "Báo Nhân Dân"),
-        ("Theo kế hoạch, lễ khởi công vào tháng 5.", None),
+        ("Thực hiện: Hoàng Vũ - Phước Lập", "Hoàng Vũ - Phước Lập", None),
+        ("Tin, ảnh: Ngọc Hân", "Ngọc Hân", None),
+        ("Tin: Minh Anh", "Minh Anh", None),
+        ("Bài, ảnh: Thanh Tùng", "Thanh Tùng", None),
+        ("Nguồn: Báo Đồng Nai", None, "Báo Đồng Nai"),
+        ("(Theo baochinhphu.vn)", None, "baochinhphu.vn"),
+        ("Theo Báo Nhân Dân", None, "Báo Nhân Dân"),
+        ("Theo kế hoạch, lễ khởi công vào tháng 5.", None, None),
     ],
 )
-def test_byline(last: str, author: str | None) -> None:
+def test_byline(last: str, author: str | None, source: str | None) -> None:
+    """Bylines leave the text; "Nguồn:"/"Theo" name the source, never the author."""
     found = postprocess(["Nội dung. " * 60, last])
-    assert found is not None and found.author == author
+    assert found is not None and (found.author, found.source) == (author, source)
+    assert (last in found.paragraphs) == (author is None and source is None)
 
 
 def test_footer_lines_are_cut() -> None:

@@ -105,9 +105,8 @@ def extract_page(
         if listing is not None and len(listing.links) >= _MIN_LISTING_LINKS:
             min_chars = max(min_chars, MIN_FALLBACK_CHARS)
         hints = _title_hints(doc)
-        generic = main_text_body(
-            doc, hints[0] if hints else None, None, min_chars, lenient=expect == "article"
-        )
+        title_hint = hints[0] if hints else None
+        generic = main_text_body(doc, title_hint, None, min_chars, lenient=expect == "article")
         if generic is not None:
             generic = _cleaner_of(generic, densest_body(doc), doc)
         if generic is None and valid_body(body, MIN_BODY_CHARS):
@@ -118,6 +117,10 @@ def extract_page(
                 doc, dense.paragraphs
             ):
                 generic = dense
+        if generic is None and expect == "article":
+            # Last resort before "unreadable": trafilatura's text without the listing-shape
+            # vetoes, and its raw paragraphs if the clean-up leaves too little.
+            generic = main_text_body(doc, title_hint, None, min_chars, lenient=True)
         if generic is not None and expect != "article" and _reads_teasers(doc, listing, generic):
             return _as_listing(doc, record, platform, listing)
         if generic is not None and _is_document(generic):
@@ -169,8 +172,9 @@ def _cleaner_of(text: Body, dense: Body | None, doc: Document) -> Body:
     extras = [p for p in text.paragraphs if fold(p[:_PREFIX]) not in kept]
     prose = sum(len(p) for p in extras if "|" not in p and len(p) >= _SHORT_LINE)
     tables = sum(len(p) for p in extras if "|" in p)
-    if tables < _MIN_TABLE_EXTRA:
-        return text  # no sidebar table to shed: trafilatura's wider reading stands
+    boxes = len(extras) >= _MIN_BOX_LINES and all(len(p) < _SHORT_LINE for p in extras)
+    if tables < _MIN_TABLE_EXTRA and not boxes:
+        return text  # no sidebar table or box lines to shed: trafilatura's reading stands
     return dense if prose <= _EXTRA_PROSE_SHARE * sum(len(p) for p in extras) else text
 
 
@@ -179,6 +183,7 @@ _CONTAINED_SHARE = 0.8
 _SHORT_LINE = 80
 _EXTRA_PROSE_SHARE = 0.2
 _MIN_TABLE_EXTRA = 100
+_MIN_BOX_LINES = 3
 _PREFIX = 40
 
 

@@ -84,7 +84,9 @@ def assemble_article(
     # Lead: the profile's, else a block between headline and body.
     summary = next((c for c in candidates if c.field == "summary" and c.layer == "profile"), None)
     if summary is None and body is not None:
-        summary = summary_between(headline_element, paragraphs[0] if paragraphs else None, element)
+        summary = summary_between(
+            headline_element, paragraphs[0] if paragraphs else None, element, body.first_element
+        )
     if summary is not None and _valid_summary(summary.value, record.title):
         record.summary = summary.value
         sources["summary"] = summary.layer
@@ -95,6 +97,8 @@ def assemble_article(
     author, source, paragraphs = split_bylines(paragraphs)
     author = _plausible(author, names)
     author_layer = "lines" if author else None
+    if body is not None:
+        source = source or body.source
     if author is None and body is not None and body.author:
         author, author_layer = _plausible(body.author, names), body.layer
     if author is None and paragraphs and element is not None:

@@ -119,6 +119,7 @@ class MainText:
     paragraphs: list[str]
     author: str | None = None
     published_at: str | None = None
+    source: str | None = None
 
     @property
     def text(self) -> str:
@@ -206,17 +207,22 @@ def postprocess(
         paragraphs = [p for p in paragraphs if fold_label(p) != folded]
     if captions:
         paragraphs = [p for p in paragraphs if fold_label(p) not in captions]
-    author, paragraphs = _split_byline(paragraphs)
+    # Role-aware: "Nguồn: X" / "Theo X" name the source, never the author (bylines.py).
+    from .signals.lines import split_bylines
+
+    author, source, paragraphs = split_bylines(paragraphs)
     paragraphs = _dedupe(paragraphs)
     if not paragraphs or sum(len(p) for p in paragraphs) < min_chars:
         return None
-    return MainText(paragraphs=paragraphs, author=author, published_at=published_at)
+    return MainText(paragraphs=paragraphs, author=author, source=source, published_at=published_at)
 
 
 # Sharing and printing widgets under an article: "Chia sẻ" (share), "In bài" (print), …
 _WIDGET_LINE = re.compile(
     r"^(?:chia sẻ|share|in bài|in trang|bản in|gửi email|gửi bài|lưu bài|facebook|zalo|"
-    r"twitter|tweet|quay lại|trở về|về đầu trang|đầu trang|lên đầu trang)\b",
+    r"twitter|tweet|quay lại|trở về|về đầu trang|đầu trang|lên đầu trang)\b"
+    # The label of the files block ("Tài liệu đính kèm"): the files go to attachments.
+    r"|^(?:tài liệu|tệp|file|tập tin|văn bản) đính kèm\s*:?$",
     re.IGNORECASE,
 )
 _WIDGET_MAX_CHARS = 60
@@ -433,13 +439,46 @@ def _mostly_links(doc: Document, paragraphs: list[str]) -> bool:
 
 
 def _captions(root: Element) -> set[str]:
-    """Caption texts in the page, folded, so they can be dropped from the body."""
+    """Caption texts in the page, folded, so they can be dropped from the body.
+
+    By structure, not class names (themes rename them): a `<figcaption>`; the short text
+    sharing a small box with an image (`<div><img><p>caption</p></div>`, the one-image
+    table); a short italic or centred line right after an image's block.
+    """
     found: set[str] = set()
     for element in root.iterfind(".//figcaption"):
         text = fold_label(text_of(element))
         if text:
             found.add(text)
+    for image in root.iter("img"):
+        block = image.getparent()
+        for _ in range(2):
+            if block is None or block.tag in ("body", "html"):
+                break
+            text = clean_text(text_of(block))
+            if text and len(text) <= _CAPTION_CHARS and len(block.findall(".//img")) == 1:
+                found.add(fold_label(text))
+                break
+            if text:
+                break  # the image sits in running text: no box of its own
+            block = block.getparent()
+        holder = image
+        while holder.getparent() is not None and not clean_text(text_of(holder.getparent())):
+            holder = holder.getparent()  # climb out of <a>, <span>, <p> that hold only the image
+        after = holder.getnext()
+        if after is not None and isinstance(after.tag, str):
+            text = clean_text(text_of(after))
+            styled = (
+                after.find(".//em") is not None
+                or after.find(".//i") is not None
+                or ("center" in (after.get("style") or "") or after.get("align") == "center")
+            )
+            if text and len(text) <= _CAPTION_CHARS and (styled or after.tag == "figcaption"):
+                found.add(fold_label(text))
     return found
+
+
+_CAPTION_CHARS = 200
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> set[str]:

@@ -56,6 +56,8 @@ class Body:
     #: The element of the last paragraph, when the container holds more than the text
     #: (trafilatura's reading): bylines are looked for right after it.
     last_element: Element | None = None
+    #: The element of the first paragraph, likewise: a lead printed apart stands before it.
+    first_element: Element | None = None
 
     @property
     def text(self) -> str:

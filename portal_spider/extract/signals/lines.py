@@ -234,15 +234,23 @@ def _dates_in_line(text: str, element: Element) -> list[Candidate]:
 
 
 def summary_between(
-    headline: Element | None, body_start: str | None, body: Element | None
+    headline: Element | None,
+    body_start: str | None,
+    body: Element | None,
+    first: Element | None = None,
 ) -> Candidate | None:
-    """The lead printed between the headline and the body, when it is its own block."""
+    """The lead printed between the headline and the body, when it is its own block.
+
+    `first`: the element of the body's first paragraph, when known; a lead stands before it
+    in the document (a block after it is a comment form or a "Mehr zum Thema" box).
+    """
     if headline is None or body is None:
         return None
     start = fold_label(body_start[:60]) if body_start else None
     stop = {id(body)} | {id(a) for a in body.iterancestors()}
+    limit = _position(first if first is not None else body)
     for text, element in lines_after_blocks(headline, 12):
-        if id(element) in stop:
+        if id(element) in stop or _position(element) >= limit:
             return None  # reached the body (or a block holding it) without a separate lead
         folded = fold_label(text)
         if start and folded.startswith(start):
@@ -254,6 +262,11 @@ def summary_between(
                 continue  # a related-article link, not the lead
             return Candidate("summary", text, LAYER, "lead", element)
     return None
+
+
+def _position(element: Element) -> int:
+    """Document-order position (lxml has no compareDocumentPosition); a few calls a page."""
+    return int(element.xpath("count(preceding::*) + count(ancestor::*)"))
 
 
 def lines_after_blocks(anchor: Element, limit: int) -> Iterator[tuple[str, Element]]:

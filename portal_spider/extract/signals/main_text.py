@@ -40,8 +40,10 @@ def main_text_body(
         element=container,
         images=images,
         author=found.author,
+        source=found.source,
     )
     body.last_element = last
+    body.first_element = first
     return body
 
 
