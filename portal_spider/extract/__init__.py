@@ -85,7 +85,7 @@ def extract_page(
     #    as a second opinion (a profile that found a fragment of the text is contested).
     body = profile_body(doc, platform.selectors.get("body", ()))
     if valid_body(body, MIN_BODY_CHARS) and body.specific:
-        dense = densest_body(doc)
+        dense = densest_body(doc) if _text_elsewhere(doc, body) else None
         if not _contests(dense, body):
             assemble_article(doc, record, body, captured)
             return record
@@ -211,6 +211,23 @@ def _reads_teasers(doc: Document, listing: Listing | None, body: Body) -> bool:
 
 
 _TEASER_TITLE_CHARS = 20
+
+
+def _text_elsewhere(doc: Document, body: Body) -> bool:
+    """Whether the page has enough paragraph text outside the profile's body for another
+    block to contest it: a cheap pass over `<p>` before the full densest-block pass."""
+    if body.element is None:
+        return False
+    kept = list(body.element.iter("p"))  # alive, so their ids cannot be reused below
+    inside = {id(p) for p in kept}
+    outside = 0
+    for paragraph in doc.root.iter("p"):
+        if id(paragraph) in inside:
+            continue
+        outside += len("".join(paragraph.itertext()).strip())
+        if outside >= _CONTEST_RATIO * body.chars:
+            return True
+    return False
 
 
 def _contests(dense: Body | None, body: Body) -> bool:

@@ -41,6 +41,11 @@ _TEASERS = 3
 _DOWNLOAD_CUE = re.compile(
     r"tải về|tải xuống|download|(?:file|tệp|tập tin|văn bản) đính kèm", re.IGNORECASE
 )
+# Something in an href that may name a file (an extension anywhere, a file ticket, a
+# download handler); confirmed on the resolved URL below. Decomposed text never matters here.
+_FILE_HINT = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)\b|fileticket|download|tai-?ve|getfile"
+)
 _DATE_IN_PATH = re.compile(r"/(20\d\d)-(\d{1,2})-(\d{1,2})/")
 _YEAR_IN_PATH = re.compile(r"/(20\d\d)[/-]")
 VIETNAM = timezone(timedelta(hours=7))
@@ -303,10 +308,21 @@ def find_attachments(
     found: list[Attachment] = []
     for area in areas:
         for link in area.iterfind(".//a[@href]"):
-            url = doc.absolute(link.get("href"))
+            href = link.get("href") or ""
+            lowered = href.lower()
+            raw_text = text_of(link)
+            # Cheap gate before resolving: most links (related news, menus) are not files.
+            if not (
+                _FILE_HINT.search(lowered)
+                or _DOWNLOAD_CUE.search(unicodedata.normalize("NFC", raw_text))
+                or link.get("title")
+                or link.get("class")
+            ):
+                continue
+            url = doc.absolute(href)
             if not url or url in seen:
                 continue
-            label = clean_text(text_of(link))
+            label = clean_text(raw_text)
             parts = urlsplit(url)
             path = parts.path.lower()
             if (

@@ -682,10 +682,12 @@ def _next_by_label(
 ) -> str | None:
     """A "next" link that sits in a pager or names a later page; the nearest page wins."""
     pager_ids = set()
+    parents = []  # kept alive: lxml may reuse a collected proxy's id
     for block, _ in blocks:
         pager_ids.add(id(block))
         parent = block.getparent()
         if parent is not None:
+            parents.append(parent)
             pager_ids.add(id(parent))
     best: tuple[int, str] | None = None
     for anchor in scan.labels:

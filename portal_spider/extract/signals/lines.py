@@ -17,7 +17,12 @@ from collections.abc import Iterator
 from lxml.etree import _Element as Element
 
 from ..bylines import is_plausible_author, parse_bylines
-from ..dates import date_label_kind, looks_like_header_clock, parse_vn_datetime
+from ..dates import (
+    date_label_kind,
+    looks_like_header_clock,
+    parse_meta_datetime,
+    parse_vn_datetime,
+)
 from ..document import Document
 from ..text import clean_text, fold_label, text_of
 from . import Candidate
@@ -214,16 +219,28 @@ def _first_lines(body: Element, limit: int) -> list[tuple[str, Element]]:
 
 
 def _dates_in_line(text: str, element: Element) -> list[Candidate]:
+    """The dates a line states, each with what it says it is ("Ngày đăng …" / "Cập nhật …").
+
+    One line may hold both ("Ngày đăng: 02/07/2024 08:15 | Cập nhật: 03/07/2024 10:00"):
+    labelled pieces are read apart so the update time is not lost or taken for the date.
+    """
+    if len(text) > LINE_CHARS:
+        return []
+    pieces = [p for p in _PIECES.split(text) if p.strip()]
+    if len(pieces) > 1:
+        found = [c for piece in pieces for c in _dates_in_piece(piece, element, None)]
+        if len(found) > 1:
+            return found
     stamp = element.get("datetime") if element.tag == "time" else None
     if stamp is None:
         inner = element.find(".//time[@datetime]")
         stamp = inner.get("datetime") if inner is not None else None
-    if len(text) > LINE_CHARS:
-        return []
+    return _dates_in_piece(text, element, stamp)
+
+
+def _dates_in_piece(text: str, element: Element, stamp: str | None) -> list[Candidate]:
     parsed = parse_vn_datetime(text)
     if stamp:
-        from ..dates import parse_meta_datetime
-
         machine = parse_meta_datetime(stamp)
         if machine and (parsed is None or len(machine) > len(parsed)):
             parsed = machine
@@ -231,6 +248,9 @@ def _dates_in_line(text: str, element: Element) -> list[Candidate]:
         return []
     kind = date_label_kind(text) or "published"
     return [Candidate(f"{kind}_line", parsed, LAYER, kind, element)]
+
+
+_PIECES = re.compile(r"\s*[|•·]\s*")
 
 
 def summary_between(
@@ -247,7 +267,8 @@ def summary_between(
     if headline is None or body is None:
         return None
     start = fold_label(body_start[:60]) if body_start else None
-    stop = {id(body)} | {id(a) for a in body.iterancestors()}
+    holders = [body, *body.iterancestors()]  # alive, so their ids cannot be reused
+    stop = {id(a) for a in holders}
     limit = _position(first if first is not None else body)
     for text, element in lines_after_blocks(headline, 12):
         if id(element) in stop or _position(element) >= limit:

@@ -1,0 +1,250 @@
+"""Each signal layer on its own (signals/ and choose.py), on small pages written here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from portal_spider.extract import extract_page, parse_document
+from portal_spider.extract.choose import choose_dates, choose_title, valid_title
+from portal_spider.extract.signals import Candidate
+from portal_spider.extract.signals.lines import (
+    date_candidates,
+    find_headline,
+    site_names,
+    split_bylines,
+    summary_between,
+    title_tag_heading,
+)
+from portal_spider.extract.signals.main_text import densest_body
+from portal_spider.extract.signals.structured import structured_candidates
+
+URL = "https://xa-mau.example.gov.vn/tin-tuc/hoi-nghi-so-ket-123.html"
+CAPTURED = datetime(2025, 1, 1, tzinfo=UTC)
+PARAGRAPH = (
+    "Ủy ban nhân dân xã tổ chức hội nghị sơ kết công tác cải cách hành chính, đánh giá kết "
+    "quả sáu tháng đầu năm và đề ra nhiệm vụ trọng tâm cho những tháng còn lại của năm. "
+)
+
+
+def _values(candidates: list[Candidate], field: str) -> list[object]:
+    return [c.value for c in candidates if c.field == field]
+
+
+# --- structured ---------------------------------------------------------------------------
+
+
+def test_json_ld_news_article_in_a_graph() -> None:
+    html = """<html><head><script type="application/ld+json">
+    {"@context": "https://schema.org", "@graph": [
+      {"@type": "WebSite", "name": "Cổng thông tin xã Mẫu"},
+      {"@type": "NewsArticle", "headline": "Xã Mẫu sơ kết cải cách hành chính",
+       "datePublished": "2024-07-02T08:15:00+07:00", "dateModified": "2024-07-03T01:00:00Z",
+       "author": [{"@type": "Person", "name": "Lê Văn An"}], "description": "Lời dẫn."}
+    ]}</script></head><body><p>x</p></body></html>"""
+    found = structured_candidates(parse_document(html, URL))
+    assert _values(found, "title") == ["Xã Mẫu sơ kết cải cách hành chính"]
+    assert _values(found, "published_at") == ["2024-07-02T08:15:00+07:00"]
+    assert _values(found, "updated_at") == ["2024-07-03T08:00:00+07:00"]
+    assert _values(found, "author") == ["Lê Văn An"]
+    assert all(c.layer == "structured" for c in found)
+
+
+def test_broken_json_ld_is_ignored_and_meta_still_read() -> None:
+    html = """<html><head><script type="application/ld+json">{"@type": "NewsArticle",}</script>
+    <meta property="og:title" content="Tiêu đề từ OpenGraph">
+    <meta property="article:published_time" content="2024-01-31+0714:05:00">
+    <meta name="DC.creator" content="Trần Thị Bình"></head><body></body></html>"""
+    found = structured_candidates(parse_document(html, URL))
+    assert _values(found, "title") == ["Tiêu đề từ OpenGraph"]
+    assert _values(found, "published_at") == ["2024-01-31T14:05:00+07:00"]
+    assert _values(found, "author") == ["Trần Thị Bình"]
+
+
+def test_microdata_in_the_body() -> None:
+    html = """<html><body><article itemscope itemtype="https://schema.org/Article">
+    <h1 itemprop="headline">Tiêu đề theo microdata</h1>
+    <time itemprop="datePublished" datetime="2024-11-20T07:30:00+07:00">20/11/2024</time>
+    <span itemprop="author" itemscope><span itemprop="name">Phạm Minh</span></span>
+    </article></body></html>"""
+    found = structured_candidates(parse_document(html, URL))
+    assert _values(found, "title") == ["Tiêu đề theo microdata"]
+    assert _values(found, "published_at") == ["2024-11-20T07:30:00+07:00"]
+    assert _values(found, "author") == ["Phạm Minh"]
+
+
+def test_author_urls_are_not_names() -> None:
+    html = '<html><head><meta property="article:author" content="https://fb.com/x"></head></html>'
+    assert _values(structured_candidates(parse_document(html, URL)), "author") == []
+
+
+# --- lines --------------------------------------------------------------------------------
+
+PAGE = f"""<html><head><title>Xã Mẫu sơ kết cải cách hành chính - Cổng TTĐT xã Mẫu</title>
+</head><body>
+<div class="k1"><div class="k2">Thứ Tư, 3 tháng 12, 2025</div></div>
+<div class="k3"><div class="k4">Xã Mẫu sơ kết cải cách hành chính</div>
+<div class="k5">Ngày đăng: 02/07/2024 08:15 | Cập nhật: 03/07/2024 10:00</div>
+<div class="k6">Sáng 2/7, xã Mẫu sơ kết sáu tháng thực hiện cải cách hành chính.</div>
+<div class="k7"><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p><p><b>Tin, ảnh: Ngọc Lan</b></p></div>
+</div>
+<div class="k8"><h3>Tin mới</h3><p>Hội nghị khác 03/12/2025</p></div>
+</body></html>"""
+
+
+def test_title_tag_heading_and_site_names() -> None:
+    doc = parse_document(PAGE, URL)
+    assert title_tag_heading(doc) == "Xã Mẫu sơ kết cải cách hành chính"
+    assert site_names(doc) == {"cổng ttđt xã mẫu"}
+
+
+def test_headline_found_without_class_names_or_h1() -> None:
+    doc = parse_document(PAGE, URL)
+    found = find_headline(doc, [title_tag_heading(doc)])
+    assert found is not None
+    text, element = found
+    assert text == "Xã Mẫu sơ kết cải cách hành chính"
+    assert element.get("class") == "k4"
+
+
+def test_date_line_under_the_headline_not_the_header_clock() -> None:
+    doc = parse_document(PAGE, URL)
+    _, headline = find_headline(doc, [title_tag_heading(doc)])
+    found = date_candidates(doc, headline, None, PARAGRAPH)
+    assert [(c.field, c.value) for c in found] == [
+        ("published_line", "2024-07-02T08:15:00+07:00"),
+        ("updated_line", "2024-07-03T10:00:00+07:00"),
+    ]
+    published, _ = choose_dates(found, URL, CAPTURED)
+    assert published == ("2024-07-02T08:15:00+07:00", "lines")
+
+
+def test_updated_line_is_kept_apart() -> None:
+    html = PAGE.replace("Ngày đăng: 02/07/2024 08:15 | ", "")
+    doc = parse_document(html, URL)
+    _, headline = find_headline(doc, [title_tag_heading(doc)])
+    found = date_candidates(doc, headline, None, PARAGRAPH)
+    assert [(c.field, c.value) for c in found] == [("updated_line", "2024-07-03T10:00:00+07:00")]
+
+
+def test_lead_between_headline_and_body() -> None:
+    doc = parse_document(PAGE, URL)
+    _, headline = find_headline(doc, [title_tag_heading(doc)])
+    body = doc.root.find(".//div[@class='k7']")
+    lead = summary_between(headline, PARAGRAPH, body)
+    assert lead is not None
+    assert lead.value == "Sáng 2/7, xã Mẫu sơ kết sáu tháng thực hiện cải cách hành chính."
+
+
+def test_bylines_and_sources_leave_the_body() -> None:
+    author, source, rest = split_bylines(["Nội dung.", "Tin, ảnh: Ngọc Lan", "Nguồn: Báo Mẫu"])
+    assert (author, source, rest) == ("Ngọc Lan", "Báo Mẫu", ["Nội dung."])
+    author, source, rest = split_bylines(["Nội dung.", "Viết bởi Quản trị viên"])
+    assert (author, source, rest) == (None, None, ["Nội dung."])  # a CMS account is no author
+
+
+# --- main text: the densest block ------------------------------------------------------------
+
+
+def test_densest_block_is_the_article_not_the_sidebar() -> None:
+    doc = parse_document(PAGE, URL)
+    body = densest_body(doc)
+    assert body is not None
+    assert body.element.get("class") == "k7"  # the paragraphs' box, not "Tin mới"
+    assert PARAGRAPH.strip() in body.paragraphs
+
+
+# --- choose -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "ok"),
+    [
+        ("Xã Mẫu sơ kết cải cách hành chính", True),
+        ("Tin tức", False),  # a section label
+        ("Cổng TTĐT xã Mẫu", False),  # the site's name
+        ("Ngắn", False),
+    ],
+)
+def test_valid_title(title: str, ok: bool) -> None:
+    assert valid_title(title, {"cổng ttđt xã mẫu"}) is ok
+
+
+def test_title_precedence_skips_invalid_candidates() -> None:
+    candidates = [
+        Candidate("title", "Tin tức", "profile"),
+        Candidate("title", "Xã Mẫu sơ kết cải cách hành chính", "lines"),
+        Candidate("title", "Xã Mẫu sơ kết - Cổng TTĐT", "title_tag"),
+    ]
+    assert choose_title(candidates, set()) == ("Xã Mẫu sơ kết cải cách hành chính", "lines")
+
+
+def test_dates_future_and_ancient_values_are_rejected() -> None:
+    candidates = [
+        Candidate("published_at", "2031-01-01", "structured"),
+        Candidate("published_line", "1990-05-05", "lines"),
+        Candidate("published_line", "2024-07-02", "lines"),
+    ]
+    published, _ = choose_dates(candidates, URL, CAPTURED)
+    assert published == ("2024-07-02", "lines")
+
+
+def test_date_only_meta_takes_the_visible_time() -> None:
+    candidates = [
+        Candidate("published_at", "2024-07-02", "structured"),
+        Candidate("published_line", "2024-07-02T08:15:00+07:00", "lines"),
+    ]
+    assert choose_dates(candidates, URL, CAPTURED)[0] == ("2024-07-02T08:15:00+07:00", "lines")
+
+
+def test_generation_stamp_loses_to_the_visible_day() -> None:
+    captured = datetime(2024, 7, 10, 5, 0, tzinfo=UTC)
+    candidates = [
+        Candidate("published_at", "2024-07-10T09:00:00+07:00", "structured"),
+        Candidate("published_line", "2024-07-02T08:15:00+07:00", "lines"),
+    ]
+    assert choose_dates(candidates, URL, captured)[0] == ("2024-07-02T08:15:00+07:00", "lines")
+
+
+# --- the whole cascade --------------------------------------------------------------------
+
+
+def test_field_sources_say_which_layer_gave_each_field() -> None:
+    record = extract_page(PAGE, URL, expect="article", captured_at=CAPTURED)
+    assert record.kind == "article"
+    assert record.title == "Xã Mẫu sơ kết cải cách hành chính"
+    assert record.published_at == "2024-07-02T08:15:00+07:00"
+    assert record.updated_at == "2024-07-03T10:00:00+07:00"
+    assert record.author == "Ngọc Lan"
+    assert record.field_sources["published_at"] == "lines"
+    assert record.field_sources["author"] == "lines"
+    assert record.field_sources["body_text"] == "main_text"
+    assert "Tin mới" not in (record.body_text or "")
+
+
+def test_capture_time_bounds_dates() -> None:
+    """Re-reading an old capture: a date after the capture time is not the article's."""
+    early = datetime(2024, 7, 1, tzinfo=UTC)
+    record = extract_page(PAGE, URL, expect="article", captured_at=early)
+    assert record.published_at is None or record.published_at < "2024-07-01"
+
+
+def test_unreadable_expected_article_is_flagged_not_lost() -> None:
+    html = (
+        "<html><head><title>Thông báo lịch tiếp dân - Cổng TTĐT</title></head><body></body></html>"
+    )
+    record = extract_page(html, URL, expect="article")
+    assert record.kind == "article"
+    assert record.extraction_failed == "no_body"
+    assert record.title == "Thông báo lịch tiếp dân"
+    assert extract_page(html, URL).kind == "other"  # without the crawl's context
+
+
+def test_removal_notice_is_positive_evidence() -> None:
+    html = (
+        "<html><body><h1>Thông báo</h1><p>Bài viết không tồn tại hoặc đã bị xóa.</p></body></html>"
+    )
+    record = extract_page(html, URL, expect="article")
+    assert record.kind == "other"
+    assert record.removal_notice
