@@ -232,11 +232,37 @@ def tidy_generic(paragraphs: list[str], title: str | None) -> list[str]:
     """The post-processing of generic main text, for a body found by density too."""
     paragraphs = _cut_related(paragraphs)
     paragraphs = _cut_footer(paragraphs)
+    paragraphs = _cut_tags(paragraphs)
     paragraphs, _ = _drop_heading_lines(paragraphs, title)
     paragraphs = [
-        p for p in paragraphs if not (len(p) <= _WIDGET_MAX_CHARS and _WIDGET_LINE.match(p))
+        p
+        for p in paragraphs
+        if not (len(p) <= _WIDGET_MAX_CHARS and (_WIDGET_LINE.match(p) or _META_LINE.match(p)))
     ]
     return _dedupe(paragraphs)
+
+
+# Page furniture printed inside article boxes, never article text: view counts ("Lượt xem:
+# 314"), file sizes and names under a files block, CMS metadata labels ("Chi tiết",
+# "Danh mục: …", "Bạn đang ở: …"), previous/next article links ("Trước", "Sau").
+_META_LINE = re.compile(
+    r"^(?:lượt xem|lượt đọc|số lượt xem|số lần xem|đã xem|views?)\s*:?\s*[\d.,]+$"
+    r"|^\(?\d+(?:[.,]\d+)?\s*(?:kb|mb|gb|bytes?)\)?$"
+    r"|^[\w.-]+\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z)$"
+    r"|^(?:chi tiết|danh mục\s*:.*|chuyên mục\s*:.*|bạn đang ở\s*:?.*)$"
+    r"|^(?:«\s*)?(?:trước|sau|bài trước|bài sau|trang trước|trang sau)"
+    r"(?:\s*(?:»|«))?(?:\s+(?:«\s*)?(?:trước|sau|bài trước|bài sau)(?:\s*»)?)?$",
+    re.IGNORECASE,
+)
+# "Từ khóa:" / "Tags:": the tag list closes the article; what follows is never its text.
+_TAGS_LINE = re.compile(r"^(?:từ khóa|từ khoá|tags?|thẻ|keywords?)\s*:", re.IGNORECASE)
+
+
+def _cut_tags(paragraphs: list[str]) -> list[str]:
+    for index, paragraph in enumerate(paragraphs):
+        if index > 0 and len(paragraph) <= _FOOTER_MAX_CHARS and _TAGS_LINE.match(paragraph):
+            return paragraphs[:index]
+    return paragraphs
 
 
 def looks_like_teasers(doc: Document, paragraphs: list[str]) -> bool:

@@ -270,9 +270,9 @@ def summary_between(
     holders = [body, *body.iterancestors()]  # alive, so their ids cannot be reused
     stop = {id(a) for a in holders}
     limit = _position(first if first is not None else body)
-    for text, element in lines_after_blocks(headline, 12):
-        if id(element) in stop or _position(element) >= limit:
-            return None  # reached the body (or a block holding it) without a separate lead
+    for text, element in _blocks_toward(headline, body, stop, 12):
+        if element is body or _position(element) >= limit:
+            return None  # reached the body without meeting a separate lead
         folded = fold_label(text)
         if start and folded.startswith(start):
             return None
@@ -283,6 +283,36 @@ def summary_between(
                 continue  # a related-article link, not the lead
             return Candidate("summary", text, LAYER, "lead", element)
     return None
+
+
+def _blocks_toward(
+    anchor: Element, body: Element, holders: set[int], limit: int
+) -> Iterator[tuple[str, Element]]:
+    """Blocks after `anchor` in document order, opening any block that holds the body (the
+    lead often sits beside the body inside one article box) and ending at the body."""
+    count = 0
+
+    def expand(element: Element) -> Iterator[tuple[str, Element]]:
+        if element is body or id(element) not in holders:
+            text = clean_text(text_of(element))
+            if text or element is body:
+                yield text or "", element
+            return
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS:
+                yield from expand(child)
+
+    node: Element | None = anchor
+    while node is not None and node.tag != "body":
+        for sibling in node.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag in _SKIP_TAGS:
+                continue
+            for text, element in expand(sibling):
+                count += 1
+                yield text, element
+                if element is body or count >= limit:
+                    return
+        node = node.getparent()
 
 
 def _position(element: Element) -> int:
