@@ -18,6 +18,7 @@ from .signals.lines import (
     byline_near,
     date_candidates,
     find_headline,
+    headline_before,
     is_styled_line,
     site_names,
     split_bylines,
@@ -59,6 +60,9 @@ def assemble_article(
     else:
         hints = [c.value for c in candidates if c.field == "title"]
         headline = find_headline(doc, hints)
+        if headline is None and body is not None:
+            anchor = body.first_element if body.first_element is not None else body.element
+            headline = headline_before(anchor, names)
         if headline is not None:
             candidates.append(Candidate("title", headline[0], "lines", "headline", headline[1]))
     record.title, layer = choose_title(candidates, names)

@@ -239,7 +239,35 @@ def tidy_generic(paragraphs: list[str], title: str | None) -> list[str]:
         for p in paragraphs
         if not (len(p) <= _WIDGET_MAX_CHARS and (_WIDGET_LINE.match(p) or _META_LINE.match(p)))
     ]
-    return _dedupe(paragraphs)
+    return _dedupe(_drop_counter_rows(paragraphs))
+
+
+def _drop_counter_rows(paragraphs: list[str]) -> list[str]:
+    """Table rows (cells joined by " | ") of the visitor counter: a row of its labels, and
+    a row of bare numbers right after one. A data table's number rows have a label cell."""
+    kept: list[str] = []
+    after_labels = False
+    for paragraph in paragraphs:
+        cells = _cells(paragraph)
+        plain = bool(cells) and all(_META_LINE.match(c) or _is_number(c) for c in cells)
+        if plain and any(_META_LINE.match(c) for c in cells):
+            after_labels = True
+            continue
+        if plain and after_labels:
+            continue  # the numbers under the counter's labels
+        after_labels = False
+        kept.append(paragraph)
+    return kept
+
+
+def _cells(paragraph: str) -> list[str]:
+    if "|" not in paragraph or len(paragraph) > _FOOTER_MAX_CHARS:
+        return []
+    return [c.strip() for c in paragraph.split("|") if c.strip()]
+
+
+def _is_number(cell: str) -> bool:
+    return cell.replace(".", "").replace(",", "").replace(" ", "").isdigit()
 
 
 # Page furniture printed inside article boxes, never article text: view counts ("Lượt xem:
@@ -250,6 +278,10 @@ _META_LINE = re.compile(
     r"|^\(?\d+(?:[.,]\d+)?\s*(?:kb|mb|gb|bytes?)\)?$"
     r"|^[\w.-]+\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z)$"
     r"|^(?:chi tiết|danh mục\s*:.*|chuyên mục\s*:.*|bạn đang ở\s*:?.*)$"
+    # The visitor counter's rows, when a sidebar box is read with the text.
+    r"|^(?:thống kê truy cập|đang (?:online|truy cập|trực tuyến)|hôm nay|hôm qua|tuần này|"
+    r"tuần trước|tháng này|tháng trước|năm nay|tổng(?: số)?(?: lượt)?(?: truy cập)?|tất cả)"
+    r"\s*:?\s*[\d.,]*$"
     r"|^(?:«\s*)?(?:trước|sau|bài trước|bài sau|trang trước|trang sau)"
     r"(?:\s*(?:»|«))?(?:\s+(?:«\s*)?(?:trước|sau|bài trước|bài sau)(?:\s*»)?)?$",
     re.IGNORECASE,
@@ -259,10 +291,25 @@ _TAGS_LINE = re.compile(r"^(?:từ khóa|từ khoá|tags?|thẻ|keywords?)\s*:",
 
 
 def _cut_tags(paragraphs: list[str]) -> list[str]:
+    """Cut at a tag list, or at a poll ("Bạn đánh giá thế nào …?" and its short answers)."""
     for index, paragraph in enumerate(paragraphs):
-        if index > 0 and len(paragraph) <= _FOOTER_MAX_CHARS and _TAGS_LINE.match(paragraph):
+        if index == 0 or len(paragraph) > _FOOTER_MAX_CHARS:
+            continue
+        if _TAGS_LINE.match(paragraph):
+            return paragraphs[:index]
+        rest = paragraphs[index + 1 :]
+        if all(len(p) <= _POLL_OPTION_CHARS for p in rest) and (
+            (paragraph.rstrip().endswith("?") and len(rest) >= _POLL_OPTIONS)
+            or (not rest and _POLL_INLINE.match(paragraph))
+        ):
             return paragraphs[:index]
     return paragraphs
+
+
+_POLL_OPTIONS = 2
+_POLL_OPTION_CHARS = 60
+# A poll read as one line at the very end: the question, then its options run together.
+_POLL_INLINE = re.compile(r"^[^?.!]{10,200}\?\s+\S.{0,80}$")
 
 
 def looks_like_teasers(doc: Document, paragraphs: list[str]) -> bool:

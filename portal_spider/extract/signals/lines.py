@@ -114,6 +114,43 @@ def find_headline(doc: Document, hints: list[str]) -> tuple[str, Element] | None
     return None
 
 
+def headline_before(anchor: Element | None, names: set[str]) -> tuple[str, Element] | None:
+    """A headline guessed from position alone, when nothing names one: the nearest line
+    above the body's first paragraph that reads like a title (several words, not a date
+    line, a byline, a link, a label or the site's name). Old table layouts print the title
+    in a bare `<span>` with no `<h1>` and a `<title>` that is only the site's name."""
+    if anchor is None:
+        return None
+    found: list[tuple[str, Element]] = []
+    dated_at: int | None = None  # index in `found` where the date line was passed
+    for text, element in lines_before(anchor, _HEADLINE_LOOKBACK, levels=8):
+        if element.tag == "a" or element.find(".//a") is not None:
+            continue  # breadcrumbs, menus, related links
+        if len(text) <= LINE_CHARS and parse_vn_datetime(text):
+            dated_at = len(found) if dated_at is None else dated_at
+            continue
+        folded = fold_label(text)
+        if (
+            len(text) < _MIN_TITLE_CHARS
+            or len(text) > LINE_CHARS
+            or len(text.split()) < _MIN_HEADLINE_WORDS
+            or folded in names
+            or parse_bylines(text)
+            or text.rstrip().endswith(":")
+        ):
+            continue
+        found.append((text, element))
+    # The headline stands above the date line; without one, a line that is not a sentence
+    # (a lead ends with a full stop, a headline does not).
+    if dated_at is not None and dated_at < len(found):
+        return found[dated_at]
+    return next((f for f in found if not f[0].rstrip().endswith(".")), None)
+
+
+_HEADLINE_LOOKBACK = 8
+_MIN_HEADLINE_WORDS = 4
+
+
 def _outermost_same_text(element: Element, folded: str) -> Element:
     """`<h1><a>Title</a></h1>`: the block, not the link inside it."""
     parent = element.getparent()
