@@ -43,8 +43,9 @@ _HEAD_CHARS = 200_000
 def detect_platform(doc: Document) -> Platform:
     """The platform family that built this page, or the generic profile."""
     haystack = doc.url + "\n" + doc.markup[:_HEAD_CHARS]
+    lowered = haystack.lower()
     for platform in DETECTION_ORDER:
-        if platform.matches(haystack):
+        if platform.matches(haystack, lowered):
             return platform
     return GENERIC
 

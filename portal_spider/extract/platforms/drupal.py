@@ -19,6 +19,7 @@ PLATFORM = Platform(
     # Case-sensitive (core prints them so; re.I made a miss ~5x slower). Drupal 7 has no
     # data-drupal- attributes but still `Drupal.settings` and `/sites/default/files/`.
     fingerprint=re.compile(r"data-drupal-|Drupal\.settings|/sites/default/files/"),
+    hints=("data-drupal-", "drupal.settings", "/sites/default/files/"),
     selectors={
         "title": ("h1.page-title", ".node--view-mode-full h1"),
         "date": (".field--name-created", ".node__submitted", ".post-created"),

@@ -33,7 +33,9 @@ def _next_page(doc: Document) -> str | None:
 
 PLATFORM = Platform(
     name="joomla",
-    fingerprint=re.compile(r'content="Joomla|/components/com_|option=com_', re.I),
+    fingerprint=re.compile(r'content="joomla|/components/com_|option=com_'),
+    fingerprint_lowercase=True,
+    hints=('content="joomla', "/components/com_", "option=com_"),
     selectors={
         "title": (".item-page .page-header h1", ".item-page .page-header h2"),
         "date": (".item-page .published time", ".item-page .published"),

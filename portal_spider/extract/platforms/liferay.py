@@ -17,8 +17,16 @@ from .base import Platform
 PLATFORM = Platform(
     name="liferay",
     fingerprint=re.compile(
-        r"/-/view_content/|/-/asset_publisher/|p_p_id[=_]|lfr-css-file|class=\"aui |Liferay\.",
-        re.IGNORECASE,
+        r"/-/view_content/|/-/asset_publisher/|p_p_id[=_]|lfr-css-file|class=\"aui |liferay\.",
+    ),
+    fingerprint_lowercase=True,
+    hints=(
+        "/-/view_content/",
+        "/-/asset_publisher/",
+        "p_p_id",
+        "lfr-css-file",
+        'class="aui ',
+        "liferay.",
     ),
     selectors={
         "title": (

@@ -29,7 +29,9 @@ def _next_page(doc: Document) -> str | None:
 
 PLATFORM = Platform(
     name="nukeviet",
-    fingerprint=re.compile(r"nukeviet|nv_base_siteurl|[?&]nv=news&op=", re.I),
+    fingerprint=re.compile(r"nukeviet|nv_base_siteurl|[?&]nv=news&op="),
+    fingerprint_lowercase=True,
+    hints=("nukeviet", "nv_base_siteurl", "nv=news&op="),
     selectors={
         "title": (".news_column h1",),
         "date": (".news_column span.h5",),
