@@ -148,6 +148,16 @@ def headline_before(anchor: Element | None, names: set[str]) -> tuple[str, Eleme
 
 
 _HEADLINE_LOOKBACK = 8
+# A date line ("Thứ Ba, 14/05/2024 - 09:45 | Lượt xem: 314") is short; a lead that opens
+# with a date ("Tính đến ngày 31/5/2024, xã …") runs on.
+_DATE_LINE_CHARS = 90
+# Labels of the metadata block between headline and text: never in a lead's opening.
+_META_IN_LEAD = re.compile(
+    r"lượt xem|lượt đọc|danh mục\s*:|chuyên mục\s*:|viết bởi|ngày đăng|đăng ngày|cập nhật|"
+    r"đăng lúc|chia sẻ|in bài|gửi bài|tác giả\s*:|nguồn\s*:|bạn đang ở",
+    re.IGNORECASE,
+)
+_META_SCAN_CHARS = 120
 _MIN_HEADLINE_WORDS = 4
 
 
@@ -313,9 +323,13 @@ def summary_between(
         folded = fold_label(text)
         if start and folded.startswith(start):
             return None
-        if len(text) <= LINE_CHARS and (parse_vn_datetime(text) or parse_bylines(text)):
+        if (len(text) <= _DATE_LINE_CHARS and parse_vn_datetime(text)) or (
+            len(text) <= LINE_CHARS and parse_bylines(text)
+        ):
             continue  # the date line or a byline block, not the lead
-        if _SUMMARY_MIN <= len(text) <= _SUMMARY_MAX and not parse_vn_datetime(text[:80]):
+        if _META_IN_LEAD.search(text[:_META_SCAN_CHARS]):
+            continue  # the metadata block (section, views, byline account, date labels)
+        if _SUMMARY_MIN <= len(text) <= _SUMMARY_MAX:
             if element.find(".//a") is not None and len(text_of(element.find(".//a"))) > 40:
                 continue  # a related-article link, not the lead
             return Candidate("summary", text, LAYER, "lead", element)
