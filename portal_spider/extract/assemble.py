@@ -32,6 +32,11 @@ from .text import clean_text, fold_label
 VIETNAM = timezone(timedelta(hours=7))
 # "Văn Hùng (Phòng Nông nghiệp và PTNT huyện)": a signature with the writer's unit.
 _SIGNED_WITH_UNIT = re.compile(r"^(?P<name>[^()]{2,40}?)\s*\((?P<unit>[^()]{2,100})\)\.?$")
+# Headings of the boxes around an article, which a signature scan can meet.
+_BOX_HEADING = re.compile(
+    r"^(?:thống kê truy cập|liên kết website|tin mới|tin liên quan|văn bản mới|thăm dò ý kiến|"
+    r"tin đọc nhiều|tin xem nhiều|các tin khác|bài viết khác|chuyên mục|danh mục|trang chủ)\b"
+)
 # The portal's own name, which themes put in <meta name="author">.
 _SITE_NAME = re.compile(r"^(?:cổng thông tin|trang thông tin|cổng ttđt|website|ubnd|copyright)")
 _SUMMARY_MIN, _SUMMARY_MAX = 30, 1500
@@ -167,6 +172,8 @@ def _plausible(name: str | None, site: set[str] | None = None) -> str | None:
         return None
     if _SITE_NAME.match(folded) or (name.isupper() and len(name) > 30):
         return None
+    if _BOX_HEADING.match(folded):
+        return None  # a sidebar box's heading printed after the text
     return name
 
 

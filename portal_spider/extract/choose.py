@@ -45,6 +45,11 @@ _GENERIC_TITLES = frozenset(
      "home", "chi tiết bài viết", "nội dung chi tiết", "xem tin", "tin tức chi tiết"}
 )  # fmt: skip
 _SITE_BANNER = re.compile(r"^(?:cổng thông tin|trang thông tin|website|cổng ttđt|trang tin)", re.I)
+# A whole line that is a portal's name: "Trang thông tin điện tử huyện Bình Mẫu".
+_SITE_NAME = re.compile(
+    r"^(?:cổng|trang) (?:thông tin|ttđt)(?: điện tử)?(?: của)? (?:ubnd )?(?:tỉnh|thành phố|tp\.?|"
+    r"huyện|quận|thị xã|xã|phường|thị trấn)\b[^,.:;!?]{0,60}$"
+)
 _DATE_IN_PATH = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 
 TITLE_ORDER = ("profile", "lines", "json-ld", "structured", "title_tag")
@@ -58,7 +63,7 @@ def valid_title(text: str | None, site_names: set[str]) -> bool:
     folded = fold_label(text)
     if folded in site_names or folded in _GENERIC_TITLES or len(folded.split()) < 2:
         return False
-    return not (_SITE_BANNER.match(folded) and len(folded) < 120 and text.isupper())
+    return not (_SITE_BANNER.match(folded) and (text.isupper() or _SITE_NAME.match(folded)))
 
 
 def link_density(element) -> float:

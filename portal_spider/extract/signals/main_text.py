@@ -50,10 +50,26 @@ def main_text_body(
 def locate(
     doc: Document, paragraphs: list[str]
 ) -> tuple[Element | None, Element | None, Element | None]:
-    """The elements holding the first and last paragraphs, and their closest container."""
-    wanted_first = paragraphs[0][:_PREFIX]
-    wanted_last = paragraphs[-1][:_PREFIX]
-    first = last = None
+    """The elements holding the first and last paragraphs, and their closest container.
+
+    One pass over the text nodes, matching paragraph openings; the first and last
+    paragraphs that can be found count (trafilatura joins table cells with " | ", which
+    no text node holds).
+    """
+    # Table rows ("| cell | cell |", trafilatura's joining) are held by no single text node.
+    prefixes = ["" if p.startswith("|") else p[:_PREFIX] for p in paragraphs]
+    if not any(prefixes):
+        return None, None, None
+    # Every opening of every paragraph (4 to _PREFIX characters): a text node that begins
+    # a paragraph is found with one dict look-up, whatever its length.
+    lowest: dict[str, int] = {}
+    highest: dict[str, int] = {}
+    for index, prefix in enumerate(prefixes):
+        for size in range(4, len(prefix) + 1):  # an empty prefix (a table row) adds none
+            lowest.setdefault(prefix[:size], index)
+            highest[prefix[:size]] = index
+    first_at: tuple[int, Element] | None = None
+    last_at: tuple[int, Element] | None = None
     body = doc.root.find(".//body")
     for element in (body if body is not None else doc.root).iter():
         if not isinstance(element.tag, str):
@@ -62,15 +78,22 @@ def locate(
             if not piece or len(piece) < 4 or owner is None:
                 continue
             text = clean_text(piece)
-            if not text:
+            if not text or len(text) < 4:
                 continue
-            if first is None and wanted_first.startswith(text[:_PREFIX]):
-                first = owner
-            if wanted_last.startswith(text[:_PREFIX]):
-                last = owner
-    if first is None:
+            key = text[:_PREFIX]
+            low = lowest.get(key)
+            if low is None:
+                continue
+            if first_at is None or low < first_at[0]:
+                first_at = (low, owner)
+            high = highest[key]
+            if last_at is None or high > last_at[0]:
+                last_at = (high, owner)
+    found = {} if first_at is None else {first_at[0]: first_at[1], last_at[0]: last_at[1]}
+    if not found:
         return None, None, None
-    last = last if last is not None else first
+    first = found[min(found)]
+    last = found[max(found)]
     ancestors = [first, *first.iterancestors()]
     ids = {id(a): a for a in ancestors}
     for candidate in [last, *last.iterancestors()]:
