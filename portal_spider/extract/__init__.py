@@ -17,7 +17,7 @@ from .assemble import VIETNAM, assemble_article
 from .choose import MIN_BODY_CHARS, MIN_EXPECTED_BODY_CHARS, valid_body
 from .counter import extract_visitor_counter
 from .document import Document, parse_document
-from .fallback import MIN_FALLBACK_CHARS, looks_like_teasers
+from .fallback import MIN_FALLBACK_CHARS, looks_like_teasers, tidy_generic
 from .listing import Listing, find_listing
 from .platforms import detect_platform
 from .record import COUNTER_KEYS, EXTRACTOR_VERSION, Attachment, Image, PageRecord
@@ -188,29 +188,45 @@ _PREFIX = 40
 
 
 def _reads_teasers(doc: Document, listing: Listing | None, body: Body) -> bool:
-    """The generic text is the listing's own teasers: most of its item titles are in it.
+    """The generic text is the listing's own teasers: most of it sits inside the listing's
+    item boxes (title, date, summary of each linked article).
 
-    An article's related-news block is cut by the clean-up ("Tin liên quan", "Các tin
-    khác"), so its titles rarely survive into the body; a listing read as one long text
-    keeps them all.
+    An article that kept a "Tin mới" box has its own prose outside any item, so the share
+    stays small; a listing read as one text is almost all items.
     """
-    if listing is None or len(listing.links) < _MIN_LISTING_LINKS:
+    if listing is None or len(listing.links) < _MIN_LISTING_LINKS or not body.chars:
         return False
     wanted = set(listing.links)
-    titles = {
-        _fast_fold(clean_text(text_of(a)) or "")
-        for a in doc.root.iter("a")
-        if doc.absolute(a.get("href")) in wanted
-    }
-    titles = {t for t in titles if len(t) >= _TEASER_TITLE_CHARS}
-    if len(titles) < _MIN_LISTING_LINKS:
-        return False
-    text = _fast_fold(body.text)
-    found = sum(1 for t in titles if t in text)
-    return found >= _MIN_LISTING_LINKS and found >= 0.5 * len(titles)
+    boxes: list[str] = []
+    for anchor in doc.root.iter("a"):
+        if doc.absolute(anchor.get("href")) not in wanted:
+            continue
+        item = anchor
+        for parent in anchor.iterancestors():
+            if parent.tag in ("body", "html") or len(text_of(parent)) > _ITEM_BOX_CHARS:
+                break
+            item = parent
+        boxes.append(_fast_fold(text_of(item)))
+    inside = " ".join(boxes)
+    # Judged on the text as it would be stored: footers and widgets cut first (on a listing
+    # trafilatura may return little but the footer).
+    paragraphs = tidy_generic(body.paragraphs, None)
+    chars = sum(len(p) for p in paragraphs)
+    if chars < MIN_FALLBACK_CHARS:
+        # Nothing an article is made of, beside a clear list of dated items.
+        return listing.dated_items >= _STRONG_LISTING_ITEMS
+    shared = sum(len(p) for p in paragraphs if _fast_fold(p[:_PREFIX]) in inside)
+    if shared >= _TEASER_SHARE * chars:
+        return True
+    # Or the other way round (trafilatura may return a whole page as one paragraph): the
+    # items' own text makes up most of the body.
+    text = _fast_fold(" ".join(paragraphs))
+    held = sum(len(box) for box in set(boxes) if box[:_PREFIX] in text)
+    return held >= _TEASER_SHARE * chars
 
 
-_TEASER_TITLE_CHARS = 20
+_TEASER_SHARE = 0.5
+_ITEM_BOX_CHARS = 800
 
 
 def _text_elsewhere(doc: Document, body: Body) -> bool:
