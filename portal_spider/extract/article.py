@@ -32,6 +32,8 @@ _DOCUMENT_EXTENSIONS = (
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".rtf", ".zip",
     ".rar", ".7z",
 )  # fmt: skip
+# Text an image's own block may carry (an alt-less caption, a credit) and still be its block.
+_FIGURE_TEXT_CHARS = 300
 _CAPTION_CLASSES = re.compile(r"caption|image_desc|img-desc|desc-img|chu-thich|note", re.I)
 _MIN_BODY_CHARS = 200
 # Body-selector matches side by side that make a list of teasers rather than one article.
@@ -262,9 +264,19 @@ def _is_caption_of_previous(block: Element, images: list[Image], text: str) -> b
     """A short italic/centred line right after an image is its caption (common VN markup)."""
     if not images or images[-1].caption is not None or len(text) > 200:
         return False
-    previous = block.getprevious()
+    node = block
+    # Out of wrappers that hold nothing else (<div><p>caption</p></div>): the image's block
+    # is the wrapper's previous sibling.
+    while node.getprevious() is None:
+        parent = node.getparent()
+        if parent is None or len(text_of(parent).strip()) != len(text_of(node).strip()):
+            break
+        node = parent
+    previous = node.getprevious()
     if previous is None or not (previous.tag == "img" or previous.find(".//img") is not None):
         return False
+    if len(text_of(previous).strip()) > _FIGURE_TEXT_CHARS:
+        return False  # a paragraph with an inline image, not the image's own block
     styled = block.find(".//em") is not None or block.find(".//i") is not None
     centred = "center" in (block.get("style") or "") or block.get("align") == "center"
     if styled or centred:
