@@ -11,7 +11,7 @@ from .bylines import is_plausible_author, looks_like_signature
 from .choose import author_from_text, choose_dates, choose_title, valid_title
 from .dates import parse_vn_datetime
 from .document import Document
-from .fallback import tidy_generic
+from .fallback import is_furniture_line, tidy_generic
 from .record import PageRecord
 from .signals import Body, Candidate
 from .signals.lines import (
@@ -172,8 +172,8 @@ def _plausible(name: str | None, site: set[str] | None = None) -> str | None:
         return None
     if _SITE_NAME.match(folded) or (name.isupper() and len(name) > 30):
         return None
-    if _BOX_HEADING.match(folded):
-        return None  # a sidebar box's heading printed after the text
+    if _BOX_HEADING.match(folded) or is_furniture_line(name):
+        return None  # a sidebar box's heading, a pager or widget line printed after the text
     return name
 
 

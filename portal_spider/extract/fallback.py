@@ -242,6 +242,14 @@ def tidy_generic(paragraphs: list[str], title: str | None) -> list[str]:
     return _dedupe(_drop_counter_rows(paragraphs))
 
 
+def is_furniture_line(line: str) -> bool:
+    """A widget or metadata line ("Chia sẻ", "Lượt xem: 3", "Trước Sau"): never text, never
+    a byline."""
+    return len(line) <= _WIDGET_MAX_CHARS and bool(
+        _WIDGET_LINE.match(line) or _META_LINE.match(line)
+    )
+
+
 def _drop_counter_rows(paragraphs: list[str]) -> list[str]:
     """Table rows (cells joined by " | ") of the visitor counter: a row of its labels, and
     a row of bare numbers right after one. A data table's number rows have a label cell."""
