@@ -63,7 +63,7 @@ def assemble_article(
     if profile_title is not None and valid_title(profile_title.value, names):
         headline = (profile_title.value, profile_title.element)
     else:
-        hints = [c.value for c in candidates if c.field == "title"]
+        hints = [c.value for c in candidates if c.field == "title" and valid_title(c.value, names)]
         headline = find_headline(doc, hints)
         if headline is None and body is not None:
             anchor = body.first_element if body.first_element is not None else body.element

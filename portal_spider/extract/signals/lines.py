@@ -87,7 +87,7 @@ def find_headline(doc: Document, hints: list[str]) -> tuple[str, Element] | None
     headline is the visible line equal to one of them, or that one of them starts with;
     failing that, the first `<h1>`/`<h2>` that is not the site's name.
     """
-    folded = [fold_label(h) for h in hints if h]
+    folded = [_bare(h) for h in hints if h]
     names = site_names(doc)
     body = doc.root.find(".//body")
     if body is None:
@@ -101,17 +101,45 @@ def find_headline(doc: Document, hints: list[str]) -> tuple[str, Element] | None
             text = clean_text(text_of(element))
             if not text or len(text) < _MIN_TITLE_CHARS or len(text) > 400:
                 continue
-            line = fold_label(text)
-            if line in names:
+            if fold_label(text) in names:
                 continue
-            if any(line == h or (h.startswith(line) and len(line) >= 0.6 * len(h)) for h in folded):
-                return text, _outermost_same_text(element, line)
+            line = _bare(text)
+            if any(_same_title(line, h) for h in folded):
+                return text, _outermost_same_text(element, fold_label(text))
     for tag in _HEADINGS[:2]:
         for element in body.iter(tag):
             text = clean_text(text_of(element))
-            if text and len(text) >= _MIN_TITLE_CHARS and fold_label(text) not in names:
-                return text, element
+            if (
+                text
+                and len(text) >= _MIN_TITLE_CHARS
+                and fold_label(text) not in names
+                and not (text.isupper() and len(text.split()) <= _BANNER_WORDS)
+            ):
+                return text, element  # the first heading that is not a logo or banner
     return None
+
+
+_BANNER_WORDS = 8
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+
+
+def _bare(text: str) -> str:
+    """Lower case, no punctuation or quotes, single spaces: "Mô hình “Dân vận khéo”" and
+    "mô hình dân vận khéo" are the same headline."""
+    return " ".join(_PUNCTUATION.sub(" ", fold_label(text)).split())
+
+
+def _same_title(line: str, hint: str) -> bool:
+    """The visible line is the headline a hint names: equal, or one a cut of the other
+    (a `<title>` or og:title shortened by the CMS, or a hint with a suffix left on)."""
+    if line == hint:
+        return True
+    if hint.startswith(line):
+        return len(line) >= 0.6 * len(hint)
+    return line.startswith(hint) and len(hint) >= _MIN_CUT_TITLE_CHARS
+
+
+_MIN_CUT_TITLE_CHARS = 25
 
 
 def headline_before(anchor: Element | None, names: set[str]) -> tuple[str, Element] | None:
@@ -417,7 +445,7 @@ def split_bylines(
     return author, source, [p for i, p in enumerate(kept) if i not in drop]
 
 
-def byline_near(body: Element, limit: int = 4) -> tuple[str | None, str | None, set[str]]:
+def byline_near(body: Element, limit: int = 6) -> tuple[str | None, str | None, set[str]]:
     """Bylines printed just after the body container (NukeViet's "Tác giả bài viết:",
     Joomla's signature under the text); returns (author, source, lines used)."""
     author: str | None = None
