@@ -160,7 +160,11 @@ def _cleaner_of(text: Body, dense: Body | None, doc: Document) -> Body:
     """
     if dense is None or not valid_body(dense, MIN_BODY_CHARS):
         return text
-    if dense.chars < _CLEANER_SHARE * text.chars or looks_like_teasers(doc, dense.paragraphs):
+    if looks_like_teasers(doc, dense.paragraphs):
+        return text
+    if text.chars < MIN_BODY_CHARS:
+        return dense  # trafilatura kept a scrap (a poll, a caption); the block has the text
+    if dense.chars < _CLEANER_SHARE * text.chars:
         return text
     found = _fast_fold(" ".join(text.paragraphs))
     shared = sum(len(p) for p in dense.paragraphs if _fast_fold(p[:_PREFIX]) in found)
