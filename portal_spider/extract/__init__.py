@@ -164,6 +164,9 @@ def _cleaner_of(text: Body, dense: Body | None, doc: Document) -> Body:
         return text
     if text.chars < MIN_BODY_CHARS:
         return dense  # trafilatura kept a scrap (a poll, a caption); the block has the text
+    rows = sum(len(p) for p in text.paragraphs if p.startswith("|"))
+    if rows >= _CLEANER_SHARE * text.chars:
+        return dense  # a layout table read as data rows: the block reads it as paragraphs
     if dense.chars < _CLEANER_SHARE * text.chars:
         return text
     found = _fast_fold(" ".join(text.paragraphs))
