@@ -233,6 +233,7 @@ def tidy_generic(paragraphs: list[str], title: str | None) -> list[str]:
     paragraphs = _cut_related(paragraphs)
     paragraphs = _cut_footer(paragraphs)
     paragraphs = _cut_tags(paragraphs)
+    paragraphs = _drop_polls(paragraphs)
     paragraphs, _ = _drop_heading_lines(paragraphs, title)
     paragraphs = [
         p
@@ -248,6 +249,37 @@ def is_furniture_line(line: str) -> bool:
     return len(line) <= _WIDGET_MAX_CHARS and bool(
         _WIDGET_LINE.match(line) or _META_LINE.match(line)
     )
+
+
+# A poll read into the text ("Thăm dò ý kiến"): the question, its options, the vote button.
+_POLL_ONE_LINE = re.compile(
+    r"^\|?\s*[^?|]{10,200}\?\s.{0,160}(?:bình chọn|biểu quyết|xem kết quả|gửi ý kiến)\s*\|?$",
+    re.IGNORECASE,
+)
+_POLL_BUTTON = re.compile(r"^(?:bình chọn|biểu quyết|xem kết quả|kết quả)$", re.IGNORECASE)
+
+
+def _drop_polls(paragraphs: list[str]) -> list[str]:
+    """Remove polls wherever they sit: a question line followed by short options (and a
+    vote button), or the whole poll run together on one line."""
+    kept: list[str] = []
+    index = 0
+    while index < len(paragraphs):
+        paragraph = paragraphs[index]
+        if _POLL_ONE_LINE.match(paragraph):
+            index += 1
+            continue
+        if paragraph.rstrip().endswith("?") and len(paragraph) <= _FOOTER_MAX_CHARS:
+            end = index + 1
+            while end < len(paragraphs) and len(paragraphs[end]) <= _POLL_OPTION_CHARS:
+                end += 1
+            options = paragraphs[index + 1 : end]
+            if len(options) >= _POLL_OPTIONS and any(_POLL_BUTTON.match(o) for o in options):
+                index = end
+                continue
+        kept.append(paragraph)
+        index += 1
+    return kept
 
 
 def _drop_counter_rows(paragraphs: list[str]) -> list[str]:
