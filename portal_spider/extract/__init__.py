@@ -359,7 +359,7 @@ def _is_document(body: Body) -> bool:
 # The portal's home page, whatever it links to, is not an article.
 _HOME_PATH = re.compile(
     r"(?:/[^/]+){0,2}/(?:default|index|home|trang-?chu|trangchu)(?:\.(?:aspx?|php|html?|jsp))?"
-    r"|(?:/(?:portal|web|vi|vn)(?:/(?:guest|home|trang-chu))?)?"
+    r"|(?:/(?:portal|web|vi|vn|en)(?:/(?:guest|home|trang-chu))?)?"
 )
 # A legal-document register entry: "Số ký hiệu" (number), "Ngày ban hành" (issued on),
 # "Trích yếu" (abstract), "Cơ quan ban hành" (issuer), "Người ký" (signed by), "Loại văn
