@@ -126,7 +126,7 @@ def assemble_article(
             if named or named_source:
                 drop = fold_label(candidate.value)
                 paragraphs = [p for p in paragraphs if fold_label(p) != drop]
-    if element is not None and (author is None or source is None):
+    if element is not None and author is None:  # (a source after the body is rare: no pass)
         anchor = body.last_element if body is not None and body.last_element is not None else None
         near_author, near_source, _ = byline_near(anchor if anchor is not None else element)
         near_author = _plausible(near_author, names)
