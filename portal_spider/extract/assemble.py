@@ -15,6 +15,7 @@ from .fallback import is_furniture_line, tidy_generic
 from .record import PageRecord
 from .signals import Body, Candidate
 from .signals.lines import (
+    byline_by_headline,
     byline_near,
     date_candidates,
     find_headline,
@@ -133,6 +134,12 @@ def assemble_article(
         if author is None and near_author:
             author, author_layer = near_author, "lines"
         source = source or near_source
+    if author is None or source is None:
+        by_author, by_source = byline_by_headline(headline_element, first_paragraph)
+        by_author = _plausible(by_author, names)
+        if author is None and by_author:
+            author, author_layer = by_author, "lines"
+        source = source or by_source
     if author is None:
         for candidate in candidates:
             if candidate.field == "author" and candidate.layer == "structured":

@@ -235,20 +235,20 @@ def tidy_generic(paragraphs: list[str], title: str | None) -> list[str]:
     paragraphs = _cut_tags(paragraphs)
     paragraphs = _drop_polls(paragraphs)
     paragraphs, _ = _drop_heading_lines(paragraphs, title)
-    paragraphs = [
-        p
-        for p in paragraphs
-        if not (len(p) <= _WIDGET_MAX_CHARS and (_WIDGET_LINE.match(p) or _META_LINE.match(p)))
-    ]
+    paragraphs = [p for p in paragraphs if not is_furniture_line(p)]
     return _dedupe(_drop_counter_rows(paragraphs))
 
 
 def is_furniture_line(line: str) -> bool:
     """A widget or metadata line ("Chia sẻ", "Lượt xem: 3", "Trước Sau"): never text, never
     a byline."""
+    line = _LIST_MARK.sub("", line)  # "- Lượt xem: 3" as a metadata list item
     return len(line) <= _WIDGET_MAX_CHARS and bool(
         _WIDGET_LINE.match(line) or _META_LINE.match(line)
     )
+
+
+_LIST_MARK = re.compile(r"^[-–•·*]\s+")
 
 
 # A poll read into the text ("Thăm dò ý kiến"): the question, its options, the vote button.
@@ -317,6 +317,8 @@ _META_LINE = re.compile(
     r"^(?:lượt xem|lượt đọc|số lượt xem|số lần xem|đã xem|views?)\s*:?\s*[\d.,]+$"
     r"|^\(?\d+(?:[.,]\d+)?\s*(?:kb|mb|gb|bytes?)\)?$"
     r"|^[\w.-]+\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z)$"
+    # A files block's entry: a name and its size ("Mẫu đơn kiến nghị (32.1 KB)").
+    r"|^.{1,50}\(\s*\d+(?:[.,]\d+)?\s*(?:kb|mb|gb)\s*\)$"
     r"|^(?:chi tiết|danh mục\s*:.*|chuyên mục\s*:.*|bạn đang ở\s*:?.*)$"
     # The visitor counter's rows, when a sidebar box is read with the text.
     r"|^(?:thống kê truy cập|đang (?:online|truy cập|trực tuyến)|hôm nay|hôm qua|tuần này|"

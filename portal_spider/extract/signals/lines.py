@@ -462,6 +462,34 @@ def byline_near(body: Element, limit: int = 6) -> tuple[str | None, str | None, 
     return author, source, used
 
 
+def byline_by_headline(
+    headline: Element | None, body_start: str | None
+) -> tuple[str | None, str | None]:
+    """A labelled byline in the metadata under the headline ("20/11/2024 - Tác giả: X",
+    "Nguồn: Y"), read piece by piece; (author, source). Unlabelled names are not taken here:
+    next to the headline they are too often a section or a place."""
+    if headline is None:
+        return None, None
+    start = fold_label(body_start[:40]) if body_start else None
+    author: str | None = None
+    source: str | None = None
+    for text, _ in lines_after(headline, _DATE_WINDOW):
+        if len(text) > _PROSE_CHARS or (start and fold_label(text).startswith(start)):
+            break
+        for piece in _BYLINE_PIECES.split(text):
+            for byline in parse_bylines(piece):
+                if byline.label is None:
+                    continue
+                if byline.role == "source":
+                    source = source or byline.name
+                elif author is None and is_plausible_author(byline.name):
+                    author = byline.name
+    return author, source
+
+
+_BYLINE_PIECES = re.compile(r"\s*(?:[|•·]|\s-\s)\s*")
+
+
 def is_styled_line(element: Element) -> bool:
     """Bold, italic or right-aligned: how portals set a signature apart from the text."""
     if element.get("align", "").lower() == "right" or _STYLED.search(element.get("style") or ""):
