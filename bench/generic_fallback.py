@@ -31,8 +31,7 @@ from pathlib import Path
 
 import trafilatura
 
-from portal_spider.extract import extract_page, parse_document
-from portal_spider.extract.fallback import fill_from_main_text
+from portal_spider.extract import extract_page
 from portal_spider.extract.record import PageRecord
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,17 +46,19 @@ def plain(**settings: object) -> Extractor:
 
 
 def fallback_article(html: str, url: str) -> str:
-    """What the archive stores: body_text when the fallback calls the page an article."""
-    record = PageRecord(url=url)
-    fill_from_main_text(parse_document(html, url), record)
-    return record.body_text or ""
+    """What the archive stores without the crawl's context: lead and body of an article."""
+    record = extract_page(html, url)
+    return _text(record) if record.kind == "article" else ""
 
 
 def fallback_text(html: str, url: str) -> str:
-    """The fallback's post-processed text with no article threshold (for text metrics)."""
-    record = PageRecord(url=url)
-    fill_from_main_text(parse_document(html, url), record, min_chars=0)
-    return record.body_text or ""
+    """What the archive stores for a page reached through an article link (for text
+    metrics): the same extract_page the crawl calls, no branch of its own."""
+    return _text(extract_page(html, url, expect="article"))
+
+
+def _text(record: PageRecord) -> str:
+    return "\n".join(filter(None, (record.summary, record.body_text)))
 
 
 EXTRACTORS: dict[str, Extractor] = {

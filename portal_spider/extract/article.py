@@ -1,18 +1,20 @@
-"""Article fields: title, date, sapo, body paragraphs, images with captions, byline, files."""
+"""Reading an article container: body paragraphs, images with captions, attached files.
+
+Shared by the layers that find a container (the profile's selector, the densest block, the
+element holding trafilatura's text); choosing the container is theirs.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from lxml.etree import _Element as Element
 
-from .dates import parse_vn_datetime
 from .document import Document
-from .record import Attachment, Image, PageRecord
+from .record import Attachment, Image
 from .text import clean_text, text_of
 
 _BLOCK_TAGS = frozenset(
@@ -20,22 +22,15 @@ _BLOCK_TAGS = frozenset(
      "li", "table", "tr", "td", "th", "pre", "figure", "center", "header", "footer", "dl", "dt",
      "dd"}
 )  # fmt: skip
-# Byline labels: "Thực hiện" (produced by), "Tin, ảnh" (text and photos), "Bài" (article),
-# "Nguồn" (source), "Tác giả" (author), "Theo" (according to); "Viết bởi" (written by,
-# Joomla's Vietnamese "Viết bởi %s", no colon).
-_BYLINE = re.compile(
-    r"^(?:(?:thực hiện|tin,? ảnh|tin và ảnh|tin|bài,? ảnh|bài và ảnh|bài|ảnh|nguồn|tác giả|"
-    r"theo|pv|nhóm pv|tin bài)\s*:|viết bởi\s*:?)\s*(?P<name>.{2,120})$",
-    re.IGNORECASE,
-)
 _DOCUMENT_EXTENSIONS = (
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".rtf", ".zip",
     ".rar", ".7z",
 )  # fmt: skip
 # Text an image's own block may carry (an alt-less caption, a credit) and still be its block.
 _FIGURE_TEXT_CHARS = 300
+# How far above the body to look for the title, date line, sapo and attachments first.
+_CONTAINER_LEVELS = 2
 _CAPTION_CLASSES = re.compile(r"caption|image_desc|img-desc|desc-img|chu-thich|note", re.I)
-_MIN_BODY_CHARS = 200
 # Body-selector matches side by side that make a list of teasers rather than one article.
 _TEASERS = 3
 # Link texts that say "this is a file": tải về/tải xuống (download), (file|tệp) đính kèm
@@ -48,22 +43,6 @@ _DOWNLOAD_CUE = re.compile(
 _FILE_HINT = re.compile(
     r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)\b|fileticket|download|tai-?ve|getfile"
 )
-_DATE_IN_PATH = re.compile(r"/(20\d\d)-(\d{1,2})-(\d{1,2})/")
-_YEAR_IN_PATH = re.compile(r"/(20\d\d)[/-]")
-VIETNAM = timezone(timedelta(hours=7))
-# How far above the body to look for the title, date line, sapo and attachments first.
-_CONTAINER_LEVELS = 2
-
-
-def find_body(doc: Document) -> Element | None:
-    """The article body container, if the page has one with enough text to be an article."""
-    body = next(
-        (found[0] for found in doc.select(doc.candidates("body")) if not is_teaser_list(found)),
-        None,
-    )
-    if body is None or len(text_of(body).strip()) < _MIN_BODY_CHARS:
-        return None
-    return body
 
 
 def is_teaser_list(found: list[Element]) -> bool:
@@ -90,20 +69,6 @@ def _ancestor(element: Element, depth: int) -> Element | None:
     return element
 
 
-def fill_article(doc: Document, record: PageRecord, body: Element) -> None:
-    """Fill the article fields of `record` from the page."""
-    near = article_container(body)
-    record.title = _title(doc, near)
-    summary = _first_near(doc, "summary", near)
-    record.summary = clean_text(text_of(summary)) if summary is not None else None
-    record.published_at = _published_at(doc, near, record.summary)
-    paragraphs, images = walk_body(doc, body)
-    record.author, paragraphs = _split_byline(doc, body, near, paragraphs)
-    record.body_text = "\n\n".join(paragraphs) or None
-    record.images = images
-    record.attachments = find_attachments(doc, body, near)
-
-
 def article_container(body: Element) -> Element:
     """Where title, date line, sapo and files usually sit: the body's grandparent at most."""
     container = body
@@ -113,66 +78,6 @@ def article_container(body: Element) -> Element:
             break
         container = parent
     return container
-
-
-def _first_near(doc: Document, name: str, near: Element) -> Element | None:
-    """Search the article's container first, then the whole page."""
-    candidates = doc.candidates(name)
-    found = doc.first(candidates, within=near)
-    return found if found is not None else doc.first(candidates)
-
-
-def _title(doc: Document, near: Element) -> str | None:
-    heading = _first_near(doc, "title", near)
-    if heading is not None:
-        return clean_text(text_of(heading))
-    return doc.meta("og:title") or doc.page_title()
-
-
-def _published_at(doc: Document, near: Element, lead: str | None) -> str | None:
-    """Machine-readable meta, then the date line, then the URL, then the lead's "Ngày 02/6"."""
-    for key in ("article:published_time", "datePublished"):
-        value = _vietnam_time(doc.meta(key))
-        if value:
-            return value
-    for scope in (near, None):
-        parsed = _date_in(doc, scope)
-        if parsed:
-            return parsed
-    path = urlsplit(doc.url).path
-    in_path = _DATE_IN_PATH.search(path)  # SharePoint: /portal/Pages/2020-11-3/<slug>.aspx
-    if in_path:
-        try:
-            return date(*(int(g) for g in in_path.groups())).isoformat()
-        except ValueError:
-            pass
-    year = _YEAR_IN_PATH.search(path)
-    return parse_vn_datetime(lead, context_year=int(year.group(1))) if year and lead else None
-
-
-def _vietnam_time(value: str | None) -> str | None:
-    """An ISO timestamp from a meta tag, shown in Vietnam time like every other date we output."""
-    if not value or not re.match(r"\d{4}-\d{2}-\d{2}", value):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value[:10]
-    if parsed.tzinfo is None:
-        return parsed.isoformat(timespec="seconds") + "+07:00"
-    return parsed.astimezone(VIETNAM).isoformat(timespec="seconds")
-
-
-def _date_in(doc: Document, scope: Element | None) -> str | None:
-    for found in doc.select(doc.candidates("date"), within=scope):
-        for element in found:
-            stamp = element.get("datetime")  # <time datetime="2024-03-12T08:15:00+07:00">
-            parsed = (_vietnam_time(stamp) if stamp else None) or parse_vn_datetime(
-                stamp or text_of(element)
-            )
-            if parsed:
-                return parsed
-    return None
 
 
 def walk_body(doc: Document, body: Element) -> tuple[list[str], list[Image]]:
@@ -283,29 +188,6 @@ def _is_caption_of_previous(block: Element, images: list[Image], text: str) -> b
         images[-1].caption = text
         return True
     return False
-
-
-def _split_byline(
-    doc: Document, body: Element, near: Element, paragraphs: list[str]
-) -> tuple[str | None, list[str]]:
-    """Take the byline ("Thực hiện: …") off the end of the body; return (author, rest)."""
-    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 3), -1):
-        match = _BYLINE.match(paragraphs[index])
-        if match:
-            author = clean_text(match.group("name").rstrip("./ "))
-            return author, paragraphs[:index] + paragraphs[index + 1 :]
-    # A marked byline in the body, else next to it (NukeViet's "Tác giả:" line, Joomla's
-    # "Viết bởi …" sit outside the body container); its label is dropped like above.
-    byline = doc.candidates("byline")
-    marked = next(doc.select(byline, within=body), None) or next(
-        doc.select(byline, within=near), None
-    )
-    if marked:
-        text = clean_text(text_of(marked[-1]))
-        match = _BYLINE.match(text or "")
-        author = clean_text(match.group("name").rstrip("./ ")) if match else text
-        return author, [p for p in paragraphs if p != text]
-    return None, paragraphs
 
 
 def find_attachments(

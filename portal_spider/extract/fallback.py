@@ -1,31 +1,32 @@
-"""Main text of pages no platform profile knows: trafilatura, then Vietnamese post-processing.
+"""Generic main text: trafilatura, then Vietnamese post-processing, and the shared clean-up.
 
-Runs only on the "generic" platform when no body selector matched (see `extract_page`), so the
-~5-15 ms trafilatura costs per page is never paid on a known platform. Pure: no I/O.
+Used by the `main_text` signal layer (signals/main_text.py), which `extract_page` runs only
+when the platform profile's own body selector gives no valid body, so the 10-30 ms trafilatura
+costs is not paid on a known theme. Pure: no I/O.
 
-Why trafilatura, and in which mode (numbers from `bench/generic_fallback.py`):
-- `favor_precision=True`: on the 7 real government pages of ../shared/realdata/gov-pages-intl
-  it let 1 of 23 must-not-contain snippets through against 4 of 23 by default (the default
-  also takes a sidebar of photo captions), for 1 fewer of 20 must-contain snippets (a heading
-  that the default keeps by taking the whole column). Portal pages are menus, sidebars and
-  footers around a short article, so a leak costs more than a lost heading.
+Why trafilatura, and in which mode (numbers in docs/extraction.md, `bench/extract_eval.py`):
+- recall mode (trafilatura's defaults, `favor_precision` off): on the 990 real pages of
+  ../shared/realdata/trafilatura-eval it gives the higher F1 once our own clean-up removes
+  what a portal adds (sidebars, counters, polls, footers); precision mode lost more article
+  text than it kept boilerplate out. On the 7 government pages of gov-pages-intl it lets one
+  more boilerplate snippet through (a strict xfail in tests/test_fallback.py says so).
 - `include_comments=False`: portals have no reader comments; their "Ý kiến bạn đọc" forms
   and polls are boilerplate. `include_tables=True`: articles carry data tables (figures by
   commune, schedules); layout tables are unwrapped before trafilatura sees them (below).
 - trafilatura wants an lxml.html tree; ours is a plain lxml.etree tree (faster, see
   document.py), so its own `load_html` parses the already-decoded markup once more
-  (~1-2 ms on a portal page): the only second parse in extraction, on unknown platforms only.
+  (~1-2 ms on a portal page, more on big pages): the only second parse in extraction.
 
-What trafilatura does not know about Vietnamese portals, done here on its output:
-- old portals lay the whole page out in nested tables; trafilatura keeps a table as content,
-  so the menu, sidebar and footer cells came out as one "table" row. Tables that hold other
-  tables or long paragraphs are turned into plain blocks first;
-- the heading and the date line ("Cập nhật: 05/06/2024 14:30 | Lượt xem: 327") are dropped
-  from the body (the date line dates the record when no date selector did);
+What trafilatura does not know about Vietnamese portals, done here on its output
+(`postprocess`) and, by `tidy_generic`, on every body whatever layer found it:
+- old portals lay the whole page out in nested tables; tables that hold other tables or long
+  paragraphs are turned into plain blocks first;
+- the heading and the date line ("Cập nhật: 05/06/2024 14:30 | Lượt xem: 327") are dropped;
 - the sapo is dropped when repeated as the first paragraph;
-- image captions (figcaption, the one-image layout table) are dropped from the body;
-- the byline ("Thực hiện:", "Tin, ảnh:", "Nguồn:", "Theo ...") goes to `author`;
-- "Các tin khác" / "Tin liên quan" lists and everything after them are cut;
+- image captions (figcaption, an image's own box, a styled line after it) are dropped;
+- bylines leave the text ("Thực hiện:", "Tin, ảnh:"), "Nguồn:" / "Theo …" as the source;
+- widgets, view counts, files-block entries, CMS labels, visitor-counter rows, polls;
+- "Các tin khác" / "Tin liên quan" lists, tag lists and everything after them are cut;
 - footer lines ("Giấy phép", "Chịu trách nhiệm chính", "Địa chỉ:", ...) are cut.
 """
 
@@ -43,7 +44,6 @@ from trafilatura.xml import xmltotxt
 
 from .dates import parse_vn_datetime
 from .document import Document
-from .record import PageRecord
 from .text import clean_text, fold_label, text_of
 
 #: Below this many characters of body text (after post-processing) a page is not an article.
@@ -84,19 +84,6 @@ _FOOTER_MAX_CHARS = 300
 # "Trang thông tin điện tử ...", or any short line in capitals.
 _SITE_NAME = re.compile(r"^(?:cổng thông tin|trang thông tin|website|trang tin)", re.IGNORECASE)
 _SITE_NAME_MAX_CHARS = 120
-# Byline labels, as in article.py, plus "Theo <source>" without a colon, alone on its line.
-_BYLINE = re.compile(
-    r"^(?:thực hiện|tin,? ảnh|tin và ảnh|tin|bài,? ảnh|bài và ảnh|bài|ảnh|nguồn|tác giả|"
-    r"theo|pv|nhóm pv|tin bài|tin,? bài)\s*:\s*(?P<name>.{2,120})$",
-    re.IGNORECASE,
-)
-# "Theo Báo Nhân Dân", "(Theo baochinhphu.vn)": a source name (capitalised or a domain) with no
-# clause after it, so a closing sentence "Theo kế hoạch, ..." is never taken for a byline.
-_BYLINE_THEO = re.compile(
-    r"^\(?[Tt]heo\s+(?P<name>[A-ZĐÀ-Ỹ][^,;:!?()]{1,60}?|[\w.-]+\.(?:vn|com|net|org))\)?\.?$"
-)
-_BYLINE_LINES = 3
-_THEO_MAX_CHARS = 70
 _DATE_LINE_MAX_CHARS = 120
 # A paragraph opening with a date ("29/09/2012 | 12:00 AM ..."), and a date line's openings:
 # "Ngày đăng" (posted on), "Đăng ngày", "Cập nhật" (updated), "Ngày".
@@ -106,8 +93,6 @@ _STAMP_LINE = re.compile(
     r"ngày \d)",
     re.IGNORECASE,
 )
-# How many elements after the heading to look at for the date line.
-_DATE_LOOKAHEAD = 25
 _LAYOUT_CELL_CHARS = 300
 _FIGURE_TABLE_CHARS = 300
 
@@ -363,56 +348,6 @@ def looks_like_teasers(doc: Document, paragraphs: list[str]) -> bool:
     )
 
 
-def date_line_after_heading(doc: Document, heading: Element | None) -> str | None:
-    """The date line printed just below the heading ("Thứ ba, 12/03/2024 08:15")."""
-    if heading is None:
-        return None
-    seen = 0
-    for element in heading.itersiblings():
-        for inner in element.iter():
-            if not isinstance(inner.tag, str):
-                continue
-            seen += 1
-            text = text_of(inner)
-            if len(text) <= _DATE_LINE_MAX_CHARS:
-                parsed = parse_vn_datetime(text)
-                if parsed:
-                    return parsed
-            if seen >= _DATE_LOOKAHEAD:
-                return None
-    return None
-
-
-def heading_element(doc: Document, title: str | None) -> Element | None:
-    """The element that prints the article's title: an <h1>, else one whose text is the title."""
-    heading = doc.root.find(".//body//h1")
-    if heading is not None:
-        return heading
-    if not title:
-        return None
-    wanted = fold_label(title)
-    for element in doc.root.iterfind(".//body//*"):
-        if element.tag in ("a", "title") or len(element) > 2:
-            continue
-        text = element.text
-        if text and wanted.startswith(fold_label(text)) and fold_label(text_of(element)) == wanted:
-            return element
-    return None
-
-
-def page_heading(doc: Document) -> str | None:
-    """The article title from <title>/og:title, without the portal's " - Site name" suffix."""
-    value = doc.meta("og:title") or doc.page_title()
-    if not value:
-        return None
-    for separator in (" | ", " - ", " – ", " :: "):
-        if separator in value:
-            head = value.rsplit(separator, 1)[0].strip()
-            if len(head) >= 15:
-                return head
-    return value
-
-
 def _cut_related(paragraphs: list[str]) -> list[str]:
     for index, paragraph in enumerate(paragraphs):
         if index > 0 and len(paragraph) <= 60 and _RELATED.match(paragraph.strip()):
@@ -463,20 +398,6 @@ def _drop_heading_lines(paragraphs: list[str], title: str | None) -> tuple[list[
                 continue
         kept.append(paragraph)
     return kept, published_at
-
-
-def _split_byline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
-    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 1 - _BYLINE_LINES), -1):
-        line = paragraphs[index].strip()
-        match = _BYLINE.match(line)
-        name = match.group("name") if match else None
-        if name is None and len(line) <= _THEO_MAX_CHARS:
-            theo = _BYLINE_THEO.match(line)
-            name = theo.group("name") if theo else None
-        if name:
-            author = clean_text(name.rstrip("./ )"))
-            return author, paragraphs[:index] + paragraphs[index + 1 :]
-    return None, paragraphs
 
 
 def _dedupe(paragraphs: list[str]) -> list[str]:
@@ -636,73 +557,3 @@ def _to_blocks(table: Element, tag: str) -> None:
             stack.extend(element)
     for attribute in ("width", "cellpadding", "cellspacing", "border", "align"):
         table.attrib.pop(attribute, None)
-
-
-def fill_from_main_text(
-    doc: Document, record: PageRecord, min_chars: int = MIN_FALLBACK_CHARS
-) -> bool:
-    """Fill `record` as an article from the fallback; False (record untouched) if not one."""
-    heading = doc.first(doc.candidates("title"))
-    title = clean_text(text_of(heading)) if heading is not None else page_heading(doc)
-    sapo = doc.first(doc.candidates("summary"))
-    summary = clean_text(text_of(sapo)) if sapo is not None else None
-    found = extract_main_text(doc, title=title, summary=summary, min_chars=min_chars)
-    if found is None:
-        return False
-    if heading is None:
-        heading = heading_element(doc, title)
-    record.kind = "article"
-    record.title = title
-    record.published_at = (
-        _meta_date(doc)
-        or date_line_after_heading(doc, heading)
-        or _candidate_date(doc)
-        or found.published_at
-    )
-    record.summary = summary
-    record.author = found.author or _byline_after(doc, found.paragraphs)
-    record.body_text = found.text or None
-    return True
-
-
-def _meta_date(doc: Document) -> str | None:
-    for key in ("article:published_time", "datePublished"):
-        value = doc.meta(key)
-        if value and re.match(r"\d{4}-\d{2}-\d{2}", value):
-            return value
-    return None
-
-
-def _candidate_date(doc: Document) -> str | None:
-    for found in doc.select(doc.candidates("date")):
-        for element in found:
-            parsed = parse_vn_datetime(element.get("datetime") or text_of(element))
-            if parsed:
-                return parsed
-    return None
-
-
-def _byline_after(doc: Document, paragraphs: list[str]) -> str | None:
-    """The byline printed just after the body's last paragraph, which precision mode may drop.
-
-    Also a byline element named by the platform's selectors (`.author`, `.tac-gia`).
-    """
-    marked = doc.first(doc.candidates("byline"))
-    if marked is not None:
-        return clean_text(text_of(marked))
-    if not paragraphs:
-        return None
-    start = paragraphs[-1][:40]
-    for element in doc.root.iter():
-        if not isinstance(element.tag, str) or not element.text:
-            continue
-        text = clean_text(element.text)
-        if not text or not text.startswith(start):
-            continue
-        for following in element.itersiblings():
-            line = clean_text(text_of(following))
-            if not line:
-                continue
-            return _split_byline([line])[0]  # only the first block after the body's end
-        return None
-    return None
