@@ -148,3 +148,70 @@ def failed_articles(db: sqlite_utils.Database, portal: str) -> list[tuple[str, s
         [portal],
     )
     return [(url, section) for url, section in cursor]
+
+
+@dataclass(frozen=True)
+class SectionState:
+    """A section of a portal as the archive knows it (table ``sections``)."""
+
+    path: str
+    name: str | None
+    kind: str
+    found_by: str
+    status: str
+    #: 1 while the archive holds every listing page of the section (paged to its end and
+    #: not cut short since): only then may a crawl stop at the first page of known articles.
+    complete: bool
+
+
+def sections(db: sqlite_utils.Database, portal: str) -> list[SectionState]:
+    """Every section recorded for ``portal``, in the order they were found."""
+    cursor = db.execute(
+        "SELECT path, name, kind, found_by, status, complete FROM sections WHERE portal = ? "
+        "ORDER BY id",
+        [portal],
+    )
+    return [
+        SectionState(path, name, kind, found_by, status, bool(complete))
+        for path, name, kind, found_by, status, complete in cursor
+    ]
+
+
+def crawl_coverage(db: sqlite_utils.Database, portal: str, crawl_id: int) -> dict[str, int]:
+    """Coverage of one crawl: article URLs listed by any source in this crawl, how many of
+    them are archived and readable, and how they were found, judged by every source that
+    has *ever* listed each URL (so a crawl whose listings stopped early at known articles does
+    not make the rest look sitemap-only)."""
+    row = db.execute(
+        """WITH seen AS (
+  SELECT DISTINCT url FROM article_sources WHERE portal = :portal AND last_crawl_id = :crawl
+), per_url AS (
+  SELECT s.url, max(s.source = 'listing') AS by_listing, max(s.source <> 'listing') AS by_second
+  FROM article_sources AS s JOIN seen USING (url) GROUP BY s.url
+)
+SELECT count(*),
+  coalesce(sum(url IN (SELECT url FROM articles
+    WHERE portal = :portal AND extraction_failed IS NULL)), 0),
+  coalesce(sum(by_listing AND NOT by_second), 0),
+  coalesce(sum(by_second AND NOT by_listing), 0),
+  coalesce(sum(by_listing AND by_second), 0)
+FROM per_url""",
+        {"portal": portal, "crawl": crawl_id},
+    ).fetchone()
+    keys = ("listed", "listed_archived", "found_listing_only", "found_second_only", "found_both")
+    return dict(zip(keys, (int(v) for v in row), strict=True))
+
+
+def sections_behind(db: sqlite_utils.Database, portal: str) -> dict[str, int]:
+    """``{section: articles}`` of archived articles that only a sitemap or feed has ever
+    listed, per section: where the listings reach fewer articles than the portal publishes."""
+    cursor = db.execute(
+        """SELECT coalesce(a.section, ''), count(*) FROM articles AS a
+WHERE a.portal = ? AND a.extraction_failed IS NULL
+  AND EXISTS (SELECT 1 FROM article_sources AS s WHERE s.url = a.url AND s.source <> 'listing')
+  AND NOT EXISTS (SELECT 1 FROM article_sources AS s
+                  WHERE s.url = a.url AND s.source = 'listing')
+GROUP BY 1 ORDER BY 1""",
+        [portal],
+    )
+    return {section: count for section, count in cursor}

@@ -66,6 +66,33 @@ Migration ``0005_provenance`` (issue 11: provenance, extractor versions, extract
 ``site/plugins/archive_search.py``). A plain ``sqlite3`` shell can read every table but
 not ``article_changes`` (``no such function: word_diff``), and cannot write ``articles``.
 
+Migration ``0006_coverage`` (issue 15: sections by evidence, second sources, coverage):
+
+- ``sections``: one row per (portal, path) the crawl or ``add`` judged: ``name``, ``kind``
+  (``news``, ``aggregate``, ``documents``, ``schedule``, ``qa``, ``procedures``, ``page``,
+  ``other_host``, ``unreachable``), ``found_by`` (how it was first found: ``registry``,
+  ``menu``, ``submenu``, ``footer``, ``more_link``, ``sitemap``), ``found_in`` (every place
+  seen, comma-separated), ``evidence`` (the verdict's reason, for people), ``first_found_at``,
+  ``last_seen_at``, ``status`` (``active``; ``gone`` when it answers 404/410; ``moved`` when
+  it redirects elsewhere; ``not_listing`` when it no longer reads as a listing) with
+  ``status_detail``, and the paging state: ``reached_end_at`` (the last time its listing was
+  followed to its last page, or to known articles after that) and ``complete`` (1 while the
+  archive holds every page of it; 0 after a crawl was cut short inside it, so the next crawl
+  follows its pages again instead of stopping at the first known article).
+- ``article_sources``: per article URL and source (``listing``, ``sitemap``, ``feed``), the
+  first and last time (and crawl) that source listed it, and ``via`` (the section path or the
+  sitemap/feed URL). A URL listed by a sitemap is recorded once extraction confirmed an
+  article; a listing's items are recorded as listed.
+- ``crawls``: ``limits_hit`` (why a configured limit cut the crawl short; the crawl is
+  ``partial``), ``notices`` (JSON list: dead sitemap entries, vanished sections: reported,
+  not failures), and the crawl's coverage: ``listed`` (article URLs any source listed in this
+  crawl), ``listed_archived`` (of those, archived and readable), ``found_listing_only``,
+  ``found_second_only`` (sitemap or feed, never a listing), ``found_both`` (by the sources
+  that have *ever* listed each URL, so an incremental crawl that stops its listings early
+  does not make everything look sitemap-only), ``sections_behind`` (JSON ``{section path:
+  articles only the sitemap or feed knows}``).
+- view ``portal_coverage``: the same figures per portal over everything archived.
+
 Versioning uses sqlite-utils ``Migrations`` (applied names are stored in
 ``_sqlite_migrations``). A database that has applied a migration this code does not know
 was written by newer code and is refused with :class:`ArchiveError` rather than modified.
@@ -99,6 +126,19 @@ COUNTER_KEYS = (
 CRAWL_STATUSES = ("running", "ok", "partial", "failed")
 REMOVAL_REASONS = ("http_404", "http_410", "redirect", "soft_404")
 CHANGE_KINDS = ("first", "edit", "extractor", "removal", "restore")
+ARTICLE_SOURCES = ("listing", "sitemap", "feed")
+SECTION_KINDS = (
+    "news",
+    "aggregate",
+    "documents",
+    "schedule",
+    "qa",
+    "procedures",
+    "page",
+    "other_host",
+    "unreachable",
+)
+SECTION_STATUSES = ("active", "gone", "moved", "not_listing")
 BUSY_TIMEOUT_MS = 30_000  # a concurrent writer (second crawl) waits instead of failing
 
 migrations = Migrations(MIGRATION_SET)
@@ -407,6 +447,81 @@ def _provenance(db: sqlite_utils.Database) -> None:
     db.execute("DROP VIEW article_changes")
     db.execute(_ARTICLE_CHANGES_0005)
     search_index.skip_failed_articles(db.conn)
+
+
+_PORTAL_COVERAGE = """CREATE VIEW portal_coverage AS
+WITH per_url AS (
+  SELECT portal, url,
+    max(source = 'listing') AS by_listing,
+    max(source <> 'listing') AS by_second
+  FROM article_sources GROUP BY portal, url
+)
+SELECT p.slug AS portal,
+  (SELECT count(*) FROM articles AS a
+   WHERE a.portal = p.slug AND a.extraction_failed IS NULL) AS articles,
+  coalesce(sum(u.by_listing AND NOT u.by_second), 0) AS found_listing_only,
+  coalesce(sum(u.by_second AND NOT u.by_listing), 0) AS found_second_only,
+  coalesce(sum(u.by_listing AND u.by_second), 0) AS found_both,
+  count(u.url) AS listed,
+  coalesce(sum(u.url IN (SELECT url FROM articles AS a
+    WHERE a.portal = p.slug AND a.extraction_failed IS NULL)), 0) AS listed_archived
+FROM portals AS p LEFT JOIN per_url AS u ON u.portal = p.slug
+GROUP BY p.slug"""
+
+
+@migrations(name="0006_coverage")
+def _coverage(db: sqlite_utils.Database) -> None:
+    """Sections found by evidence, the sources that list each article, crawl coverage and
+    limits (see the module docstring)."""
+    kinds = ", ".join(f"'{k}'" for k in SECTION_KINDS)
+    statuses = ", ".join(f"'{s}'" for s in SECTION_STATUSES)
+    sources = ", ".join(f"'{s}'" for s in ARTICLE_SOURCES)
+    db.execute(
+        f"""CREATE TABLE sections (
+  id INTEGER PRIMARY KEY,
+  portal TEXT NOT NULL REFERENCES portals(slug),
+  path TEXT NOT NULL,
+  name TEXT,
+  kind TEXT NOT NULL CHECK (kind IN ({kinds})),
+  found_by TEXT NOT NULL,
+  found_in TEXT,
+  evidence TEXT,
+  first_found_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ({statuses})),
+  status_detail TEXT,
+  reached_end_at TEXT,
+  complete INTEGER NOT NULL DEFAULT 0,
+  last_crawl_id INTEGER REFERENCES crawls(id),
+  UNIQUE (portal, path)
+)"""
+    )
+    db.execute(
+        f"""CREATE TABLE article_sources (
+  portal TEXT NOT NULL REFERENCES portals(slug),
+  url TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ({sources})),
+  via TEXT,
+  first_seen_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  first_crawl_id INTEGER REFERENCES crawls(id),
+  last_crawl_id INTEGER REFERENCES crawls(id),
+  PRIMARY KEY (url, source)
+)"""
+    )
+    db["article_sources"].create_index(["portal", "last_crawl_id"])
+    for column, kind in (
+        ("limits_hit", str),
+        ("notices", str),
+        ("listed", int),
+        ("listed_archived", int),
+        ("found_listing_only", int),
+        ("found_second_only", int),
+        ("found_both", int),
+        ("sections_behind", str),
+    ):
+        db["crawls"].add_column(column, kind)
+    db.execute(_PORTAL_COVERAGE)
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

@@ -56,7 +56,14 @@ from archive.records import (
     evidence_headers,
     provenance,
 )
-from archive.schema import CRAWL_STATUSES, REMOVAL_REASONS, open_archive
+from archive.schema import (
+    ARTICLE_SOURCES,
+    CRAWL_STATUSES,
+    REMOVAL_REASONS,
+    SECTION_KINDS,
+    SECTION_STATUSES,
+    open_archive,
+)
 from archive.timestamps import to_utc, utc_now
 
 
@@ -125,7 +132,21 @@ class _PendingError:
     row: dict[str, Any]
 
 
-_PendingRow = _PendingCounter | _PendingError
+@dataclass(frozen=True)
+class _PendingSources:
+    rows: list[dict[str, Any]]
+
+
+_PendingRow = _PendingCounter | _PendingError | _PendingSources
+
+# One row per (url, source): the first sighting is kept, the last one moves.
+_UPSERT_SOURCE = """INSERT INTO article_sources
+  (portal, url, source, via, first_seen_at, last_seen_at, first_crawl_id, last_crawl_id)
+VALUES (:portal, :url, :source, :via, :seen_at, :seen_at, :crawl_id, :crawl_id)
+ON CONFLICT (url, source) DO UPDATE SET
+  last_seen_at = max(last_seen_at, excluded.last_seen_at),
+  last_crawl_id = coalesce(excluded.last_crawl_id, last_crawl_id),
+  via = coalesce(via, excluded.via)"""
 
 
 class ArchiveWriter:
@@ -220,8 +241,15 @@ class ArchiveWriter:
         responses_by_status: Mapping[int | str, int] | None = None,
         robots_obeyed: bool = True,
         options: dict | None = None,
+        limits_hit: list[str] | None = None,
+        notices: list[str] | None = None,
     ) -> None:
         """Flush, then close the crawl row with counts taken from ``self.stats``.
+
+        ``limits_hit``: why a configured limit cut the crawl short (the status must then be
+        ``partial`` or ``failed``, never ``ok``); ``notices``: findings that are not failures
+        (dead sitemap entries, a vanished section). The coverage columns are computed from
+        ``article_sources`` (see :func:`archive.queries.crawl_coverage`).
 
         ``responses_by_status`` (``{200: n, 304: n, ...}``) is stored as JSON with string
         keys. ``options`` may be given here if ``start_crawl`` did not get them; options that
@@ -232,6 +260,8 @@ class ArchiveWriter:
             raise ValueError(f"finish status must be ok, partial or failed, not {status!r}")
         if requests is not None and (isinstance(requests, bool) or not isinstance(requests, int)):
             raise TypeError(f"requests must be an int, got {requests!r}")
+        if limits_hit and status == "ok":
+            raise ValueError("a crawl cut short by a limit is partial, not ok")
         by_status = _status_counts(responses_by_status)
         options_json = _options_json(options) if options is not None else None
         self.flush()
@@ -241,6 +271,8 @@ class ArchiveWriter:
             raise ValueError(f"crawl {crawl_id} already finished with status {crawl['status']!r}")
         if options_json is not None and crawl["options"] not in (None, options_json):
             raise ValueError(f"crawl {crawl_id} was started with different options")
+        coverage = queries.crawl_coverage(self.db, crawl["portal"], crawl_id)
+        behind = queries.sections_behind(self.db, crawl["portal"])
         with _write_transaction(self.db):
             self.db["crawls"].update(
                 crawl_id,
@@ -263,6 +295,10 @@ class ArchiveWriter:
                     "robots_obeyed": int(bool(robots_obeyed)),
                     "options": options_json or crawl["options"],
                     "errors_by_kind": errors_by_kind,
+                    "limits_hit": "; ".join(limits_hit) if limits_hit else None,
+                    "notices": _dump_json(list(notices)) if notices else None,
+                    **coverage,
+                    "sections_behind": _dump_json(behind) if behind else None,
                 },
             )
 
@@ -424,6 +460,134 @@ class ArchiveWriter:
         }
         self._queue(_PendingError(row))
 
+    def add_listed(
+        self,
+        urls: list[str],
+        *,
+        portal: str,
+        source: str,
+        via: str | None,
+        seen_at: str,
+        crawl_id: int | None = None,
+    ) -> None:
+        """Queue "``source`` listed these article URLs" (a listing page's items, or sitemap
+        and feed URLs confirmed as articles): one ``article_sources`` row per URL and source,
+        whose first sighting is kept and last sighting moves. Written with the next batch."""
+        if source not in ARTICLE_SOURCES:
+            raise ValueError(f"unknown article source {source!r} (one of {ARTICLE_SOURCES})")
+        self._require_portal(portal)
+        seen = to_utc(seen_at)
+        rows = [
+            {
+                "portal": portal,
+                "url": cleaned,
+                "source": source,
+                "via": clean_text(via),
+                "seen_at": seen,
+                "crawl_id": crawl_id,
+            }
+            for url in urls
+            if (cleaned := clean_text(url))
+        ]
+        if rows:
+            self._queue(_PendingSources(rows))
+
+    def record_section(
+        self,
+        *,
+        portal: str,
+        path: str,
+        kind: str,
+        found_by: str,
+        name: str | None = None,
+        evidence: str | None = None,
+        seen_at: str | None = None,
+        crawl_id: int | None = None,
+    ) -> None:
+        """Record a section (or a judged menu target) of a portal, written at once.
+
+        A new path is inserted with ``found_by``; a known one keeps its first finding and
+        first name, adds ``found_by`` to ``found_in``, and takes the latest kind, evidence
+        and sighting (a target judged again may change kind; the evidence says why). A
+        section seen again is ``active`` again.
+        """
+        if kind not in SECTION_KINDS:
+            raise ValueError(f"unknown section kind {kind!r} (one of {SECTION_KINDS})")
+        path = clean_text(path)
+        if not path:
+            raise ValueError("section has no path")
+        self._require_portal(portal)
+        seen = to_utc(seen_at) if seen_at else utc_now()
+        with _write_transaction(self.db):
+            row = self.db.execute(
+                "SELECT id, found_in FROM sections WHERE portal = ? AND path = ?", [portal, path]
+            ).fetchone()
+            if row is None:
+                self.db["sections"].insert(
+                    {
+                        "portal": portal,
+                        "path": path,
+                        "name": clean_text(name),
+                        "kind": kind,
+                        "found_by": found_by,
+                        "found_in": found_by,
+                        "evidence": clean_text(evidence),
+                        "first_found_at": seen,
+                        "last_seen_at": seen,
+                        "status": "active",
+                        "last_crawl_id": crawl_id,
+                    }
+                )
+                return
+            places = (row[1] or "").split(",") if row[1] else []
+            update = {
+                "kind": kind,
+                "found_in": ",".join(dict.fromkeys([*places, found_by])),
+                "last_seen_at": seen,
+                "status": "active",
+                "status_detail": None,
+            }
+            if evidence:
+                update["evidence"] = clean_text(evidence)
+            if crawl_id is not None:
+                update["last_crawl_id"] = crawl_id
+            self.db["sections"].update(row[0], update)
+
+    def section_status(
+        self, *, portal: str, path: str, status: str, detail: str | None = None
+    ) -> None:
+        """A known section answered 404 or redirected elsewhere (``gone``, ``moved``) or no
+        longer reads as a listing (``not_listing``): reported, never deleted."""
+        if status not in SECTION_STATUSES:
+            raise ValueError(f"unknown section status {status!r} (one of {SECTION_STATUSES})")
+        with _write_transaction(self.db):
+            self.db.execute(
+                "UPDATE sections SET status = ?, status_detail = ? WHERE portal = ? AND path = ?",
+                [status, clean_text(detail), portal, clean_text(path)],
+            )
+
+    def section_paging(self, *, portal: str, path: str, reached_end: bool, at: str) -> None:
+        """Paging state of a section: ``reached_end`` when its listing was followed to its
+        last page (or, once complete, to a page of known articles); False when a limit or an
+        error cut its paging short, so the next crawl follows every page again."""
+        path = clean_text(path)
+        with _write_transaction(self.db):
+            if reached_end:
+                self.db.execute(
+                    "UPDATE sections SET complete = 1, reached_end_at = ? "
+                    "WHERE portal = ? AND path = ?",
+                    [to_utc(at), portal, path],
+                )
+            else:
+                self.db.execute(
+                    "UPDATE sections SET complete = 0 WHERE portal = ? AND path = ?",
+                    [portal, path],
+                )
+
+    def sections(self, portal: str) -> list[queries.SectionState]:
+        """Every section recorded for ``portal`` (see :func:`archive.queries.sections`)."""
+        return queries.sections(self.db, portal)
+
     def error_counts(self, crawl_id: int) -> dict[str, int]:
         """``{kind: rows}`` of ``crawl_errors`` for one crawl (pending rows flushed first)."""
         self.flush()
@@ -444,6 +608,9 @@ class ArchiveWriter:
         articles = [item for item in self._pending if not isinstance(item, _PendingRow)]
         counters = [item.row for item in self._pending if isinstance(item, _PendingCounter)]
         errors = [item.row for item in self._pending if isinstance(item, _PendingError)]
+        sources = [
+            r for item in self._pending if isinstance(item, _PendingSources) for r in item.rows
+        ]
         with _write_transaction(self.db):
             if articles:
                 _BatchOfArticles(self.db, articles).write(delta)
@@ -452,6 +619,8 @@ class ArchiveWriter:
                 delta.counters += len(counters)
             if errors:
                 self.db["crawl_errors"].insert_all(errors, batch_size=len(errors))
+            if sources:
+                self.db.conn.executemany(_UPSERT_SOURCE, sources)
         self._pending.clear()
         self._pending_urls.clear()
         self.stats.add(delta)

@@ -67,8 +67,15 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
         | {"articles_new", "articles_updated", "articles_unchanged", "counter_observations"}
         | {"stats", "requests", "responses_by_status", "articles_removed", "articles_restored"}
         | {"robots_obeyed", "options", "errors_by_kind"}
-        | {"extraction_failures", "articles_reextracted"},
+        | {"extraction_failures", "articles_reextracted"}
+        | {"limits_hit", "notices", "listed", "listed_archived", "sections_behind"}
+        | {"found_listing_only", "found_second_only", "found_both"},
         "crawl_errors": {"id", "crawl_id", "url", "kind", "detail", "at"},
+        "sections": {"id", "portal", "path", "name", "kind", "found_by", "found_in"}
+        | {"evidence", "first_found_at", "last_seen_at", "status", "status_detail"}
+        | {"reached_end_at", "complete", "last_crawl_id"},
+        "article_sources": {"portal", "url", "source", "via", "first_seen_at", "last_seen_at"}
+        | {"first_crawl_id", "last_crawl_id"},
     }
     for table, columns in expected.items():
         assert set(db[table].columns_dict) == columns, table
@@ -98,6 +105,7 @@ def test_open_archive_is_idempotent(db_path: Path) -> None:
         "0003_vietnamese_search",
         "0004_crawl_errors",
         "0005_provenance",
+        "0006_coverage",
     ]
     db.close()
 
