@@ -36,6 +36,9 @@ from portal_spider.extract.bylines import (
         ("Viết bởi Nguyễn Thành Nam", "Nguyễn Thành Nam", "Viết bởi"),
         ("Tác giả : Phòng Văn hóa và Thông tin", "Phòng Văn hóa và Thông tin", "Tác giả"),
         ("Bài và ảnh: Thanh Hoà", "Thanh Hoà", "Bài và ảnh"),  # old-style tone mark kept
+        # Metadata list items as generic extraction prints them.
+        ("- Viết bởi: Phòng Nội vụ", "Phòng Nội vụ", "Viết bởi"),
+        ("• Tác giả: Lê Minh", "Lê Minh", "Tác giả"),
     ],
 )
 def test_labelled_authors(line: str, name: str, label: str) -> None:

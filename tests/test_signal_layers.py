@@ -8,6 +8,7 @@ import pytest
 
 from portal_spider.extract import extract_page, parse_document
 from portal_spider.extract.choose import choose_dates, choose_title, valid_title
+from portal_spider.extract.fallback import poll_texts, postprocess
 from portal_spider.extract.signals import Candidate
 from portal_spider.extract.signals.lines import (
     date_candidates,
@@ -19,6 +20,7 @@ from portal_spider.extract.signals.lines import (
 )
 from portal_spider.extract.signals.main_text import densest_body
 from portal_spider.extract.signals.structured import structured_candidates
+from portal_spider.extract.text import fold_label
 
 URL = "https://xa-mau.example.gov.vn/tin-tuc/hoi-nghi-so-ket-123.html"
 CAPTURED = datetime(2025, 1, 1, tzinfo=UTC)
@@ -153,6 +155,63 @@ def test_densest_block_is_the_article_not_the_sidebar() -> None:
     assert body is not None
     assert body.element.get("class") == "k7"  # the paragraphs' box, not "Tin mới"
     assert PARAGRAPH.strip() in body.paragraphs
+
+
+def test_densest_block_is_not_split_by_wrapper_divs() -> None:
+    """Every paragraph in its own stack of bare divs (a page builder, a re-theme): the
+    paragraphs still score their common box, not one wrapper each."""
+    wrapped = "".join(
+        f"<div><div><p>{i}. {PARAGRAPH}</p></div></div>"
+        if i % 2
+        else f"<div><p>{PARAGRAPH}</p></div>"
+        for i in range(4)
+    )
+    html = (
+        f'<html><body><div class="side"><p>{PARAGRAPH[:90]} bên lề.</p></div>'
+        f'<div class="k9">{wrapped}</div></body></html>'
+    )
+    body = densest_body(parse_document(html, URL))
+    assert body is not None and body.element.get("class") == "k9"
+    assert len(body.paragraphs) == 4
+
+
+def test_one_cell_table_rows_are_not_wrappers() -> None:
+    """A layout table's rows stay separate blocks: the article's row wins, not the table
+    with the breadcrumb and the other-news rows."""
+    html = (
+        "<html><body><table>"
+        "<tr><td>Trang chủ » Tin tức - Sự kiện của xã Mẫu trong tháng này</td></tr>"
+        f'<tr><td class="k3"><span><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></span></td></tr>'
+        "<tr><td>Các tin khác: hội nghị tổng kết công tác dân vận năm 2024 của xã</td></tr>"
+        "</table></body></html>"
+    )
+    body = densest_body(parse_document(html, URL))
+    assert body is not None and body.element.tag != "table"
+    assert not any("Trang chủ" in p for p in body.paragraphs)
+
+
+_POLL = (
+    '<div class="q1"><div>Thăm dò ý kiến</div><p>Bạn đánh giá thế nào về dịch vụ công của xã?</p>'
+    '<input type="radio" name="v" value="1"> Hài lòng<br>'
+    '<input type="radio" name="v" value="2"> Chưa hài lòng<br><a href="#">Bình chọn</a></div>'
+)
+
+
+def test_poll_texts_are_found_by_their_choices() -> None:
+    doc = parse_document(f"<html><body>{_POLL}<p>{PARAGRAPH}</p></body></html>", URL)
+    found = poll_texts(doc.root)
+    assert fold_label("Bạn đánh giá thế nào về dịch vụ công của xã?") in found
+    assert fold_label("Hài lòng") in found
+    assert fold_label(PARAGRAPH) not in found  # the article next to it is not the widget
+
+
+def test_a_poll_read_with_the_text_leaves_it() -> None:
+    """A left column printed first puts the poll's question above the text, where generic
+    extraction may keep it (end to end: the SharePoint perturbation cases)."""
+    doc = parse_document(f"<html><body>{_POLL}<p>{PARAGRAPH}</p></body></html>", URL)
+    question = "Bạn đánh giá thế nào về dịch vụ công của xã?"
+    found = postprocess([question, PARAGRAPH.strip()], captions=poll_texts(doc.root), min_chars=40)
+    assert found is not None and found.paragraphs == [PARAGRAPH.strip()]
 
 
 # --- choose -------------------------------------------------------------------------------

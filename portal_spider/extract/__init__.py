@@ -176,7 +176,8 @@ def _cleaner_of(text: Body, dense: Body | None, doc: Document) -> Body:
     # What trafilatura has beyond the block must look like boxes, not prose: table rows
     # (cells joined by " | ") and short lines (headline, date line, link lists).
     kept = _fast_fold(" ".join(dense.paragraphs))
-    extras = [p for p in text.paragraphs if _fast_fold(p[:_PREFIX]) not in kept]
+    # trafilatura marks list items ("- Viết bởi X"): the same line as the block's, not extra.
+    extras = [p for p in text.paragraphs if _fast_fold(_LIST_MARK.sub("", p)[:_PREFIX]) not in kept]
     prose = sum(len(p) for p in extras if "|" not in p and len(p) >= _SHORT_LINE)
     tables = sum(len(p) for p in extras if "|" in p)
     boxes = len(extras) >= _MIN_BOX_LINES and all(len(p) < _SHORT_LINE for p in extras)
@@ -186,6 +187,7 @@ def _cleaner_of(text: Body, dense: Body | None, doc: Document) -> Body:
 
 
 _CLEANER_SHARE = 0.5
+_LIST_MARK = re.compile(r"^[-–•·*]\s+")
 _CONTAINED_SHARE = 0.8
 _SHORT_LINE = 80
 _EXTRA_PROSE_SHARE = 0.2

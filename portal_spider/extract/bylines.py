@@ -125,6 +125,7 @@ _BAD_NAME_CHARS = re.compile(r"[:：@_=<>{}]|https?://|www\.")
 _SYLLABLE = re.compile(r"[^\W\d_]+")
 _TRIM = " \t./\\-–—|;,:"
 _OPEN, _CLOSE = "([", ")]"
+_LIST_MARK = re.compile(r"^[-–•·*]\s+")
 
 
 def parse_bylines(line: str | None) -> list[Byline]:
@@ -230,6 +231,8 @@ def _prepare(line: str | None) -> str | None:
     text = clean_text(line)
     if text is None or len(text) > _MAX_LINE_CHARS:
         return None
+    # A metadata list item as generic extraction prints it: "- Viết bởi X", "• Tác giả: X".
+    text = _LIST_MARK.sub("", text)
     # A line wholly in brackets: "(Theo TTXVN)", "[Nguồn: Báo Nhân Dân]".
     while len(text) > 2 and text[0] in _OPEN and text[-1] == _CLOSE[_OPEN.index(text[0])]:
         inner = text[1:-1].strip()

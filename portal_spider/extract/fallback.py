@@ -161,6 +161,7 @@ def extract_main_text(
         return None
     captions = _unwrap_layout_tables(tree)
     captions.update(_captions(doc.root))
+    captions.update(poll_texts(doc.root))
     paragraphs = raw_paragraphs(tree, doc.url)
     if not lenient and _has_teaser_stamps(paragraphs):
         return None
@@ -515,6 +516,40 @@ def _captions(root: Element) -> set[str]:
 
 
 _CAPTION_CHARS = 200
+
+
+def poll_texts(root: Element) -> set[str]:
+    """The texts of polls and other choice widgets, folded: never article text.
+
+    By structure: the smallest box holding two or more radio buttons or checkboxes is a
+    widget ("Thăm dò ý kiến": heading, question, options), whatever its class names or
+    wherever a theme puts it (a left column comes before the article in the markup).
+    """
+    found: set[str] = set()
+    seen: set[int] = set()
+    for choice in root.iterfind(".//input"):
+        if (choice.get("type") or "").lower() not in ("radio", "checkbox"):
+            continue
+        box = choice.getparent()
+        while box is not None and box.tag not in ("body", "html"):
+            if len(box.xpath(".//input[@type='radio' or @type='checkbox']")) >= _POLL_CHOICES:
+                break
+            box = box.getparent()
+        if box is None or box.tag in ("body", "html") or id(box) in seen:
+            continue
+        seen.add(id(box))
+        if len(text_of(box)) > _POLL_BOX_CHARS:
+            continue  # a whole form (a search page, a survey): not a sidebar widget
+        for element in box.iter():
+            for piece in (element.text, element.tail) if element is not box else (element.text,):
+                text = clean_text(piece)
+                if text:
+                    found.add(fold_label(text))
+    return found
+
+
+_POLL_CHOICES = 2
+_POLL_BOX_CHARS = 800
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> set[str]:

@@ -146,6 +146,7 @@ _BLOCKISH = frozenset(
      "h1", "h2", "h3", "h4", "h5", "h6", "form", "dl", "header", "footer", "nav", "aside"}
 )  # fmt: skip
 _MIN_LEAF_CHARS = 40
+_WRAPPERS = frozenset({"div", "section", "article", "main", "span", "font", "center"})
 _NOT_CONTENT = frozenset({"nav", "header", "footer", "aside", "select", "a", "button"})
 
 
@@ -186,10 +187,10 @@ def densest_body(doc: Document) -> Body | None:
         size -= sum(len("".join(a.itertext())) for a in element.iter("a"))
         if size < _MIN_LEAF_CHARS:
             continue
-        parent = element.getparent()
+        parent = _lift(element)
         if parent is None:
             continue
-        for weight, target in ((1.0, parent), (0.5, parent.getparent())):
+        for weight, target in ((1.0, parent), (0.5, _lift(parent))):
             if target is None or target.tag in ("body", "html"):
                 continue
             key = id(target)
@@ -202,3 +203,20 @@ def densest_body(doc: Document) -> Body | None:
     if not paragraphs:
         return None
     return Body(paragraphs=paragraphs, layer=LAYER, element=best, images=images)
+
+
+def _lift(element: Element) -> Element | None:
+    """The element's container, climbing through bare wrappers (an element holding only the
+    one child and no text of its own): page builders and re-themes wrap every paragraph in
+    divs, which must not split the paragraphs' score between as many parents. Table rows
+    and cells are layout, not wrappers: a one-cell row stays its own block."""
+    parent = element.getparent()
+    while (
+        parent is not None
+        and len(parent) == 1
+        and parent.tag in _WRAPPERS
+        and not (parent.text or "").strip()
+        and not (element.tail or "").strip()
+    ):
+        element, parent = parent, parent.getparent()
+    return parent
