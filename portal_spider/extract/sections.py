@@ -1,54 +1,600 @@
-"""A portal's news sections, found from its home page menu (for `portal-archive add`/`detect`).
+"""A portal's sections found by evidence, not by name (issue 15).
 
-Menu wording is what portals share, not markup: "Tin tức", "Tin tức - Sự kiện", "Tin hoạt
-động", "Thông báo", "Chính trị", "Kinh tế - Xã hội"... Items that are not news ("Giới thiệu",
-"Văn bản", "Thủ tục hành chính", "Liên hệ", "Hỏi đáp") are left out.
+Two pure steps, used by `portal-archive detect`/`add` and by the crawl's discovery:
+
+1. `section_candidates(home)`: every same-site link a home page offers as a way into the site:
+   its menus (found by structure: `<nav>`, ARIA navigation roles, lists and rows of short
+   links, nested dropdowns and mega menus), its footer link blocks, and the headings and
+   "Xem thêm / Xem tiếp / Xem tất cả" links of its news blocks. No word list decides what is a
+   section and there is no cap on count or name length: a section named "Kinh tế - Nông
+   nghiệp" is as much a candidate as "Tin tức".
+2. `classify_target(candidate, listing, items)`: what the candidate's page *is*, from its
+   structure (issue 11's listing detection, already in the PageRecord) and from one or two of
+   its items read by extraction: a news section, an aggregate of other sections, a document
+   register, a schedule, Q&A, administrative procedures, or a plain page. The name only
+   breaks ties.
+
+One candidate per canonical path: a link found in several places keeps the strongest place
+(menu > submenu > footer > more_link) and the name given there (a "Xem thêm" link is named
+after its block's heading).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from lxml.etree import _Element as Element
+
+from ..urls import canonical_url
 from .document import Document
+from .listing import find_listing
+from .record import PageRecord
 from .text import clean_text, text_of
 
-# Folded (no diacritics, đ -> d, lower case) menu texts that name news sections.
-_NEWS = re.compile(
-    r"^(?:tin tuc|tin tuc\W+su kien|tin hoat dong|hoat dong|thong bao|tin moi|tin dia phuong|"
-    r"tin trong (?:tinh|thanh pho|huyen)|tin noi bat|su kien|chinh tri|kinh te|"
-    r"kinh te\W+xa hoi|van hoa\W+xa hoi|van hoa|xa hoi|quoc phong\W+an ninh|"
-    r"tin (?:chi dao|dieu hanh)|chi dao\W+dieu hanh|tin .{2,30})$"
+FOUND_IN = ("menu", "submenu", "footer", "more_link")
+KINDS = (
+    "news",
+    "aggregate",
+    "documents",
+    "schedule",
+    "qa",
+    "procedures",
+    "page",
+    "other_host",
+    "unreachable",
 )
-_NOT_NEWS = re.compile(
-    r"van ban|thu tuc|gioi thieu|lien he|hoi dap|so do|dang nhap|tim kiem|english|"
-    r"tin xem nhieu|tin moi nhat|trang chu"
-)
-_MAX_SECTIONS = 12
+
+_D = str.maketrans("đĐ", "dD")
 
 
 def fold(text: str) -> str:
     """Lower case without diacritics, đ -> d: "Tin tức - Sự kiện" -> "tin tuc - su kien"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+    decomposed = unicodedata.normalize("NFD", text.translate(_D))
+    return decomposed.encode("ascii", "ignore").decode("ascii").lower().strip()
 
 
-def find_sections(doc: Document) -> list[tuple[str, str]]:
-    """(absolute URL, menu text) of the news sections linked from this page, in page order."""
-    host = urlsplit(doc.url).hostname
-    found: dict[str, str] = {}
+@dataclass(frozen=True, slots=True)
+class SectionCandidate:
+    """A link of the home page that may lead to a section."""
+
+    url: str  # absolute, canonical_url'd
+    path: str  # path + "?query": the key sections are stored under
+    name: str  # NFC, whitespace collapsed, any length
+    found_in: str  # "menu" | "submenu" | "footer" | "more_link"
+    other_host: bool  # a subdomain of the portal (english.x.gov.vn): reported, not fetched
+
+
+# --- candidates -----------------------------------------------------------------------------
+
+# "Xem thêm", "Xem tiếp", "Xem tất cả", "Chi tiết", "Tất cả", "more", "»" (folded, trimmed).
+_MORE = re.compile(
+    r"(?:xem (?:them|tiep|tat ca|het|toan bo|chi tiet|cac tin khac|them tin)|tat ca|chi tiet|"
+    r"tin khac|read more|more|view (?:all|more)|see (?:all|more)|[»>›]+)"
+)
+_FILE = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|odt|rtf|zip|rar|7z|jpe?g|png|gif|webp|svg|mp[34]|avi|"
+    r"xml|rss|apk|exe)$",
+    re.I,
+)
+# Login, registration and search targets are never sections.
+_SKIP_PATH = re.compile(
+    r"(?:^|[/_.=?&-])(?:dang-?nhap|dang-?ky|dang-?xuat|login|logout|signin|sign-in|"
+    r"register|tim-?kiem|search|timkiem)(?:$|[/_.=?&-])",
+    re.I,
+)
+_SKIP_NAME = re.compile(r"^(?:dang nhap|dang ky|dang xuat|tim kiem|login|log in|search)$")
+# Home pages under their many names: "/", "/index.php", "/trang-chu.html", "/vi/", "/portal".
+_HOME = re.compile(
+    r"/?|(?:/[^/]+){0,2}/(?:default|index|home|trang-?chu|trangchu)(?:\.\w{2,5})?/?"
+    r"|/(?:vi|vn|portal|web|web/guest|portal/pages/default\.aspx)/?",
+    re.I,
+)
+_DATE = re.compile(r"\d ?[/.-] ?\d{1,2} ?[/.-] ?\d\d|\d\d\d\d-\d\d-\d\d")
+_ARTICLE_ID = re.compile(r"\d{3}")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_NAV_ROLES = ("navigation", "menubar", "menu")
+_FOOTER_TOKENS = re.compile(r"(?:^|[\s_-])(?:footer|foot|ft|bottom)(?:$|[\s_-])", re.I)
+# Menu labels are short; an article title in a news list is a sentence.
+_SHORT_LABEL_CHARS = 60
+_SHORT_LABEL_WORDS = 10
+_MENU_SHARE = 0.7
+_MIN_MENU_LINKS = 3
+_ORDER = {name: rank for rank, name in enumerate(FOUND_IN)}
+
+
+def section_candidates(doc: Document) -> list[SectionCandidate]:
+    """Every candidate section link of a home page, in page order, one per canonical path."""
+    port = _port(doc.url)
+    site = _site(doc.url)
+    own = _path_of(canonical_url(doc.url))
+    menus, footers = _regions(doc.root)
+    found: dict[str, SectionCandidate] = {}
+    order: list[str] = []
     for anchor in doc.root.iter("a"):
-        name = clean_text(text_of(anchor))
+        place = _place(anchor, menus, footers)
+        if place is None:
+            continue
         url = doc.absolute(anchor.get("href"))
-        if not name or not url or len(name) > 40 or urlsplit(url).hostname != host:
+        if url is None:
             continue
-        folded = fold(name)
-        if _NOT_NEWS.search(folded) or not _NEWS.match(folded):
+        url = canonical_url(url)
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+        if _port_of(parts) != port:
             continue
-        if urlsplit(url).path in ("", "/") or url in found:
+        other_host = host != site
+        if other_host and not host.endswith("." + site):
+            continue  # another site altogether: not the portal's
+        path = _path_of(url)
+        name = _name(anchor, place)
+        if _skipped(path, name) or (not other_host and (path == own or _is_home(parts))):
             continue
-        found[url] = name
-        if len(found) >= _MAX_SECTIONS:
+        key = f"{parts.hostname}{path}" if other_host else path
+        candidate = SectionCandidate(url, path, name, place, other_host)
+        old = found.get(key)
+        if old is None:
+            found[key] = candidate
+            order.append(key)
+        elif _better(candidate, old):
+            found[key] = candidate
+    return [found[key] for key in order]
+
+
+def _regions(root: Element) -> tuple[set[Element], set[Element]]:
+    """Menu roots (nav, navigation roles, lists and rows of short links) and footer roots."""
+    menus: set[Element] = set()
+    footers: set[Element] = set()
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        role = (element.get("role") or "").lower()
+        if tag == "footer" or role == "contentinfo" or _footer_marked(element):
+            footers.add(element)
+        elif _menu_root(element, tag, role):
+            menus.add(element)
+    return menus, footers
+
+
+def _menu_root(element: Element, tag: str, role: str) -> bool:
+    if tag == "nav" or role in _NAV_ROLES:
+        return True
+    if tag in ("ul", "ol"):
+        return _short_link_list(element)
+    return tag in ("div", "p", "span", "td") and _short_link_row(element)
+
+
+def _footer_marked(element: Element) -> bool:
+    marks = f"{element.get('id') or ''} {element.get('class') or ''}"
+    return bool(marks.strip()) and _FOOTER_TOKENS.search(marks) is not None
+
+
+def _label(item: Element) -> Element | None:
+    return next(item.iter("a"), None)
+
+
+def _short(anchor: Element) -> bool:
+    text = clean_text(text_of(anchor)) or clean_text(anchor.get("title")) or ""
+    return 0 < len(text) <= _SHORT_LABEL_CHARS and len(text.split()) <= _SHORT_LABEL_WORDS
+
+
+def _short_link_list(element: Element) -> bool:
+    """A list whose items are mostly one short link each, undated: a menu, not a news list."""
+    items = [child for child in element if child.tag == "li"]
+    if len(items) < _MIN_MENU_LINKS:
+        return False
+    short = dated = articles = 0
+    for item in items:
+        label = _label(item)
+        if label is None:
+            continue
+        short += _short(label)
+        articles += _ARTICLE_ID.search(label.get("href") or "") is not None
+        if not any(child.tag in ("ul", "ol", "div") for child in item.iter()):
+            dated += _DATE.search(text_of(item)) is not None
+    return (
+        short >= _MENU_SHARE * len(items)
+        and dated < 0.3 * len(items)
+        and articles < 0.5 * len(items)
+    )
+
+
+def _short_link_row(element: Element) -> bool:
+    """Links side by side in one element ("Sơ đồ cổng | Hỏi đáp | Liên hệ"), all short."""
+    links = [child for child in element if child.tag == "a"]
+    return len(links) >= _MIN_MENU_LINKS + 1 and sum(map(_short, links)) == len(links)
+
+
+def _place(anchor: Element, menus: set[Element], footers: set[Element]) -> str | None:
+    """Where a link sits: footer, menu, submenu, more_link (news block), or None."""
+    outer: Element | None = None
+    items = items_at_outer = 0
+    node = anchor.getparent()
+    while node is not None:
+        if node in footers:
+            return "footer"
+        if node in menus:
+            outer = node
+            items_at_outer = items
+        if node.tag == "li":
+            items += 1
+        node = node.getparent()
+    if outer is not None:
+        if items_at_outer == 0:
+            return "menu"
+        parent = anchor.getparent()
+        while parent is not None and parent.tag != "li":
+            parent = parent.getparent()
+        first = items_at_outer == 1 and parent is not None and _label(parent) is anchor
+        return "menu" if first else "submenu"
+    if _is_more(anchor) or _is_block_heading(anchor):
+        return "more_link"
+    return None
+
+
+def _is_more(anchor: Element) -> bool:
+    text = fold(clean_text(text_of(anchor)) or anchor.get("title") or "")
+    text = text.strip(" .:…«»>›-–+").strip() or text.strip()
+    return bool(text) and _MORE.fullmatch(text) is not None
+
+
+def _is_block_heading(anchor: Element) -> bool:
+    """The short title link of a home-page news block (`<h2><a>Chính trị</a></h2>` + list)."""
+    heading = anchor.getparent()
+    for _ in range(2):
+        if heading is None or heading.tag in _HEADINGS:
             break
-    return list(found.items())
+        heading = heading.getparent()
+    if heading is None or heading.tag not in _HEADINGS or not _short(anchor):
+        return False
+    if _ARTICLE_ID.search(anchor.get("href") or ""):
+        return False
+    block = heading.getparent()
+    return block is not None and sum(1 for _ in block.iter("a")) >= _MIN_MENU_LINKS + 1
+
+
+def _name(anchor: Element, place: str) -> str:
+    text = clean_text(text_of(anchor)) or ""
+    if place == "more_link" and _is_more(anchor):
+        text = _block_heading(anchor) or text
+    if not text:
+        for attribute in ("title", "aria-label"):
+            text = clean_text(anchor.get(attribute)) or ""
+            if text:
+                break
+    if not text:
+        image = next(anchor.iter("img"), None)
+        text = clean_text(image.get("alt")) if image is not None else ""
+    return text or ""
+
+
+def _block_heading(anchor: Element) -> str | None:
+    """The heading of the block a "Xem thêm" link closes, up to five levels up."""
+    node = anchor.getparent()
+    for _ in range(5):
+        if node is None:
+            return None
+        for heading in node.iter(*_HEADINGS):
+            text = clean_text(text_of(heading))
+            if text and not _MORE.fullmatch(fold(text)):
+                return text
+        node = node.getparent()
+    return None
+
+
+def _better(new: SectionCandidate, old: SectionCandidate) -> bool:
+    if _ORDER[new.found_in] != _ORDER[old.found_in]:
+        return _ORDER[new.found_in] < _ORDER[old.found_in]
+    return bool(new.name) and not old.name
+
+
+def _skipped(path: str, name: str) -> bool:
+    bare = path.split("?", 1)[0]
+    return bool(_FILE.search(bare) or _SKIP_PATH.search(path) or _SKIP_NAME.fullmatch(fold(name)))
+
+
+def _is_home(parts) -> bool:
+    return not parts.query and _HOME.fullmatch(parts.path) is not None
+
+
+def _path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _site(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def _port(url: str) -> int | None:
+    return _port_of(urlsplit(url))
+
+
+def _port_of(parts) -> int | None:
+    try:
+        port = parts.port
+    except ValueError:
+        return -1
+    return port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+# --- classification -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionVerdict:
+    """What a candidate's page is, and a short sentence with the numbers that say so."""
+
+    kind: str  # one of KINDS
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageCues:
+    """Structure and wording cues of one fetched page, outside its menus and footer."""
+
+    items: int  # repeated item blocks of its own list (find_listing)
+    dated_items: int  # ... of which carry a date or a thumbnail
+    document: tuple[str, ...]  # document-register labels: "so ky hieu", "ngay ban hanh"...
+    schedule: tuple[str, ...]  # weekday names and clock times of a work schedule
+    qa: tuple[str, ...]  # question/answer labels
+    procedures: tuple[str, ...]  # administrative-procedure labels
+
+
+# Folded labels; each cue family counts distinct labels found.
+_DOCUMENT = re.compile(
+    r"so ky hieu|ngay ban hanh|trich yeu|co quan ban hanh|nguoi ky|loai van ban|"
+    r"ngay hieu luc|so hieu van ban|linh vuc van ban"
+)
+# A schedule's rows open with the day: "Thứ Hai (05/6)", "THỨ 3", "Chủ nhật".
+_WEEKDAY = re.compile(r"(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)\b")
+_CLOCK = re.compile(r"\b\d{1,2} ?(?:h|gio) ?\d{0,2}\b|\b\d{1,2}:\d\d\b")
+_SCHEDULE_TITLE = re.compile(r"lich (?:cong tac|lam viec|tiep cong dan)")
+_QA = re.compile(
+    r"nguoi hoi|cau hoi ?:|noi dung (?:cau )?hoi|tra loi ?:|ngay hoi|ngay tra loi|"
+    r"(?:^|\s)hoi ?:|(?:^|\s)dap ?:|co quan tra loi"
+)
+_PROCEDURES = re.compile(
+    r"trinh tu thuc hien|cach thuc thuc hien|thanh phan(?:,| va) so luong ho so|"
+    r"thanh phan ho so|thoi han giai quyet|doi tuong thuc hien|co quan thuc hien|"
+    r"ket qua thuc hien|yeu cau,? dieu kien|can cu phap ly"
+)
+# Names that break ties: "Văn bản", "Lịch công tác", "Hỏi đáp", "Thủ tục", "Tin mới".
+_NAME_KINDS = (
+    ("documents", re.compile(r"van ban|cong van|quyet dinh")),
+    ("schedule", re.compile(r"lich (?:cong tac|lam viec)")),
+    ("qa", re.compile(r"hoi dap|hoi - dap|giai dap")),
+    ("procedures", re.compile(r"thu tuc")),
+    ("aggregate", re.compile(r"^(?:tin moi|tin moi nhat|moi cap nhat|tin tong hop|tat ca tin)$")),
+)
+_MIN_DOCUMENT_LABELS = 3
+_MIN_SCHEDULE_DAYS = 3
+_MIN_SCHEDULE_TIMES = 3
+_MIN_QA_LABELS = 2
+_MIN_PROCEDURE_LABELS = 3
+# "A body that is only a file": an attachment and hardly any text of its own.
+_FILE_ONLY_BODY = 300
+_SKIPPED_REGIONS = ("nav", "header", "footer")
+_SHOWN_URL = 40
+_LABEL_TAGS = frozenset(("th", "td", "dt", "dd", "label", "strong", "b", "span", "div", "p", "li"))
+_LABEL_LINE = 120
+
+
+def page_cues(doc: Document, record: PageRecord | None = None) -> PageCues:
+    """Cues of a fetched page. Wording is read from the page's own text as extraction found
+    it (`record`'s title and body: a "Lịch công tác" box in every page's sidebar is not the
+    page), plus label cells anywhere outside nav/header/footer (a register's "Số ký hiệu"
+    column header, a "Ngày ban hành:" label)."""
+    listing = find_listing(doc)
+    own = f"{record.title or ''}\n{record.body_text or ''}" if record is not None else ""
+    lines = [fold(line) for line in own.splitlines() if line.strip()]
+    text = " ".join(lines)
+    clocks = len(_CLOCK.findall(text))
+    days = {m.group() for line in lines if (m := _WEEKDAY.match(line.lstrip(" -:|(")))}
+    schedule: tuple[str, ...] = ()
+    titled = _SCHEDULE_TITLE.search(text[:300])
+    if clocks >= _MIN_SCHEDULE_TIMES and (
+        len(days) >= _MIN_SCHEDULE_DAYS or (titled and len(days) >= 2)
+    ):
+        schedule = (*sorted(days), f"{clocks} times")
+    return PageCues(
+        items=listing.items,
+        dated_items=listing.dated_items,
+        document=tuple(sorted(set(_DOCUMENT.findall(text)) | _label_cells(doc.root))),
+        schedule=schedule,
+        qa=tuple(sorted({m.strip(" :") for m in _QA.findall(text)})),
+        procedures=tuple(sorted(set(_PROCEDURES.findall(text)))),
+    )
+
+
+def _label_cells(root: Element) -> set[str]:
+    """Document-register labels that stand as their own cell or open a "Label: value" line."""
+    found: set[str] = set()
+    for element in _content_elements(root):
+        if element.tag not in _LABEL_TAGS:
+            continue
+        text = fold(clean_text(text_of(element)) or "")
+        if not text or len(text) > _LABEL_LINE:
+            continue
+        match = _DOCUMENT.match(text)
+        if match and (match.end() == len(text) or text[match.end() :].lstrip().startswith(":")):
+            found.add(match.group())
+    return found
+
+
+def _content_elements(root: Element) -> list[Element]:
+    """Elements outside nav, header and footer."""
+    elements: list[Element] = []
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        elements.append(element)
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIPPED_REGIONS:
+                continue
+            if (child.get("role") or "").lower() in _NAV_ROLES:
+                continue
+            stack.append(child)
+    return elements
+
+
+def _cue_kind(cues: PageCues | None) -> tuple[str, str] | None:
+    """The non-news kind a page's own wording shows, with its evidence."""
+    if cues is None:
+        return None
+    if len(cues.document) >= _MIN_DOCUMENT_LABELS:
+        return "documents", "document labels (" + ", ".join(cues.document) + ")"
+    if cues.schedule:
+        return "schedule", "schedule cues (" + ", ".join(cues.schedule) + ")"
+    if len(cues.qa) >= _MIN_QA_LABELS:
+        return "qa", "question/answer labels (" + ", ".join(cues.qa) + ")"
+    if len(cues.procedures) >= _MIN_PROCEDURE_LABELS:
+        return "procedures", "procedure labels (" + ", ".join(cues.procedures) + ")"
+    return None
+
+
+def read_item(record: PageRecord, cues: PageCues | None = None) -> str:
+    """How one fetched item reads: "article", "documents", "schedule", "qa", "procedures",
+    or "other" (not readable as an article)."""
+    cue = _cue_kind(cues)
+    if cue is not None:
+        return cue[0]
+    body = record.body_text or ""
+    if record.attachments and len(body) < _FILE_ONLY_BODY:
+        return "documents"  # the item is a file with a caption
+    if record.kind == "article" and not record.extraction_failed and body:
+        return "article"
+    return "other"
+
+
+def name_kind(name: str) -> str | None:
+    """The kind a menu name suggests; used only to break ties."""
+    folded = fold(name)
+    return next((kind for kind, pattern in _NAME_KINDS if pattern.search(folded)), None)
+
+
+def classify_target(
+    candidate: SectionCandidate,
+    listing: PageRecord,
+    items: list[PageRecord],
+    *,
+    listing_cues: PageCues | None = None,
+    item_cues: Sequence[PageCues | None] = (),
+    sections: Collection[str] = (),
+) -> SectionVerdict:
+    """What the candidate's page is, decided by structure and by its items.
+
+    `listing`: extract_page of the candidate's page (no `expect`); `items`: extract_page
+    (`expect="article"`) of one or two of its links; the cues are `page_cues` of the same
+    pages; `sections`: the paths of the other candidates and known sections, to tell an
+    aggregate ("Tin mới") whose items sit under other sections.
+    """
+    if candidate.other_host:
+        host = urlsplit(candidate.url).hostname
+        return SectionVerdict("other_host", f"on {host}, another host than the portal's")
+    links = listing.links if listing.kind == "listing" else []
+    own_cue = _cue_kind(listing_cues)
+    if links and own_cue is not None and own_cue[0] != "documents":
+        own_cue = None  # a listing's teasers can read like a schedule; only register headers count
+    if not links:
+        if own_cue is not None:
+            return SectionVerdict(own_cue[0], f"no listing; page shows {own_cue[1]}")
+        size = len(listing.body_text or "")
+        return SectionVerdict(
+            "page", f"no listing structure (reads as {listing.kind}, {size} chars of text)"
+        )
+    shape = _listing_evidence(listing, listing_cues)
+    reads = [read_item(r, c) for r, c in zip(items, _padded(item_cues, len(items)), strict=True)]
+    if not reads:
+        if own_cue is not None:
+            return SectionVerdict(own_cue[0], f"{shape}; page shows {own_cue[1]}; items not read")
+        kind = "aggregate" if name_kind(candidate.name) == "aggregate" else "news"
+        return _news_or_aggregate(candidate, links, sections, f"{shape}; items not read", kind)
+    counts = Counter(reads)
+    ranked = counts.most_common()
+    top, votes = ranked[0]
+    if len(ranked) > 1 and ranked[1][1] == votes:  # a tie: the listing's cues, then the name
+        tied = {kind for kind, n in ranked if n == votes}
+        hint = own_cue[0] if own_cue else None
+        named = name_kind(candidate.name)
+        named = "documents" if named is None and "article" not in tied else named
+        top = next((k for k in (hint, named) if k in tied), "article" if "article" in tied else top)
+        votes = counts[top]
+    label = {"article": "articles", "other": "not articles"}.get(top, top)
+    read = f"items read as {label} ({votes}/{len(reads)})"
+    if top == "article":
+        return _news_or_aggregate(candidate, links, sections, f"{shape}; {read}", "news")
+    if top == "other":
+        if own_cue is not None:
+            return SectionVerdict(own_cue[0], f"{shape}; {read}; page shows {own_cue[1]}")
+        return SectionVerdict("page", f"{shape}; {read}")
+    return SectionVerdict(top, f"{shape}; {read}")
+
+
+def _padded(cues: Sequence[PageCues | None], n: int) -> list[PageCues | None]:
+    return [*cues[:n], *([None] * (n - len(cues[:n])))]
+
+
+def _listing_evidence(listing: PageRecord, cues: PageCues | None) -> str:
+    n = len(listing.links)
+    dated = f" ({cues.dated_items} dated)" if cues is not None else ""
+    if listing.next_page:
+        parts = urlsplit(listing.next_page)
+        own = urlsplit(listing.url)
+        shown = f"?{parts.query}" if parts.path == own.path and parts.query else parts.path
+        if parts.query and parts.path != own.path:
+            shown += f"?{parts.query}"
+        if len(shown) > _SHOWN_URL:
+            shown = f"{shown[: _SHOWN_URL // 2]}…{shown[-_SHOWN_URL // 2 :]}"
+        following = f"next page {shown}"
+    else:
+        following = "no next page"
+    return f"listing: {n} article links{dated}, {following}"
+
+
+def _news_or_aggregate(
+    candidate: SectionCandidate,
+    links: list[str],
+    sections: Collection[str],
+    evidence: str,
+    default: str,
+) -> SectionVerdict:
+    """An aggregate when most listed items sit under other sections' paths."""
+    own = _path_key(candidate.path)
+    others = [p for p in {_path_key(s) for s in sections} if p and p != own]
+    elsewhere: Counter[str] = Counter()
+    mine = 0
+    for link in links:
+        path = urlsplit(link).path
+        best = max((p for p in [*others, own] if p and _under(path, p)), key=len, default=None)
+        if best == own and best is not None:
+            mine += 1
+        elif best is not None:
+            elsewhere[best] += 1
+        # unattributed links (ids only) say nothing either way
+    spread = sum(elsewhere.values())
+    if spread >= 2 and spread > mine and spread * 2 >= len(links):
+        shown = ", ".join(p for p, _ in elsewhere.most_common(3))
+        return SectionVerdict(
+            "aggregate", f"{evidence}; {spread}/{len(links)} items under other sections ({shown})"
+        )
+    if default == "aggregate" and not mine:
+        return SectionVerdict("aggregate", f"{evidence}; named like an aggregate")
+    return SectionVerdict("news", evidence)
+
+
+def _path_key(path: str) -> str:
+    """A section path as a prefix of its items' paths: no query, no extension, no slash."""
+    bare = path.split("?", 1)[0]
+    bare = re.sub(r"\.(?:html?|aspx?|php|jsp)$", "", bare, flags=re.I)
+    return bare.rstrip("/")
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path.startswith(prefix + "/") or path.startswith(prefix + "-/")
