@@ -37,10 +37,15 @@ def free_port() -> int:
 
 
 def start_demo_portal(*args: str) -> tuple[subprocess.Popen[str], str]:
-    """Start `python -m portal_spider.demo_portal --port 0 ...`; return (process, URL)."""
+    """Start `python -m portal_spider.demo_portal --port 0 ...`; return (process, URL).
+
+    Without "--extras" in ``args`` the portal is served with --no-extras: the four menu
+    sections only, which the counts of the older tests rely on.
+    """
     port_args = [] if "--port" in args else ["--port", "0"]
+    extras_args = [] if "--extras" in args or "--no-extras" in args else ["--no-extras"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "portal_spider.demo_portal", *port_args, *args],
+        [sys.executable, "-m", "portal_spider.demo_portal", *port_args, *extras_args, *args],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -310,7 +310,7 @@ def _without_counter(page: str) -> str:
 def test_day0_is_the_portal_without_day(day0: tuple[Client, DemoPortal]) -> None:
     """`--day 0` and no --day serve the same bytes (apart from the counter)."""
     client, portal = day0
-    proc = _run_module("--port", "0", "--articles", str(ARTICLES))
+    proc = _run_module("--port", "0", "--articles", str(ARTICLES), "--no-extras")
     try:
         assert proc.stdout is not None
         url = proc.stdout.readline().split(": ", 1)[1].strip()

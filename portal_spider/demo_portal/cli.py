@@ -61,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long a 'slow' page makes the crawler wait; above its download timeout"
         f" (default {DEFAULT_SLOW_SECONDS:g})",
     )
+    parser.add_argument(
+        "--extras",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also publish what real portals publish (default): sections reached only by a"
+        " dropdown, the footer or from day 2, a document register, a work schedule, a sitemap"
+        " index with gzip children, an RSS feed; --no-extras serves the four menu sections only",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
 
@@ -110,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             day=args.day,
             crawl_delay=args.crawl_delay,
             faults=faults,
+            extras=args.extras,
         )
     except OSError as exc:
         parser.error(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")

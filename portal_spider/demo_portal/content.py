@@ -12,14 +12,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from . import days as dd
 from .days import DayChanges, Edit, EditedArticle, Listings, RemovedArticle
+from .extras import EXTRA_ID_BASE, EXTRA_SPECS, ExtraArticle, Extras
 from .rng import TAG_DATE_ONLY, TAG_EDIT, TAG_REMOVE, TAG_VIEWS, mix
 from .seed import SeedArticle, load_seed
 from .timeline import SECTIONS, Timeline
 from .vntext import article_date, slugify
 from .writer import Attachment, Body, Figure, Headline, write_body, write_headline
+
+if TYPE_CHECKING:
+    from .truth import PortalTruth
 
 MAX_ARTICLES = 1_000_000
 PAGE_SIZE = 10
@@ -86,9 +91,15 @@ class DemoPortal:
     `day` > 0 is the portal as it is that many days after the initial state (see days.py):
     `articles` stays the day-0 count, `total_articles` counts every article published so far
     (removed ones included) and indexes run over those, 0 = newest.
+
+    `extras`: also serve the extra content of extras.py (more sections, sitemaps, a feed,
+    a document register...). `sections` and `iter_articles` stay the four main sections and
+    their articles; `extra_sections` and `truth.py` cover the rest.
     """
 
-    def __init__(self, articles: int = 240, seed: int = 1, day: int = 0) -> None:
+    def __init__(
+        self, articles: int = 240, seed: int = 1, day: int = 0, extras: bool = False
+    ) -> None:
         if not 1 <= articles <= MAX_ARTICLES:
             raise ValueError(f"articles must be between 1 and {MAX_ARTICLES:,}, got {articles}")
         if not 0 <= day <= dd.MAX_DAYS:
@@ -100,6 +111,13 @@ class DemoPortal:
         self.timeline = Timeline(articles, seed)
         self.sections = tuple(Section(i, slug, name) for i, (slug, name) in enumerate(SECTIONS))
         self._by_slug = {s.slug: s for s in self.sections}
+        self.extras = Extras(seed, day) if extras else None
+        self.extra_sections = tuple(
+            Section(len(SECTIONS) + EXTRA_SPECS.index(spec), spec.slug, spec.name)
+            for spec in (self.extras.specs if self.extras else ())
+        )
+        self._by_slug.update((s.slug, s) for s in self.extra_sections)
+        self._extra_metas: dict[int, ArticleMeta] = {}
         self.article = lru_cache(maxsize=16_384)(self._article)
         self.body = lru_cache(maxsize=256)(self._body)
         self._listings = Listings(self.timeline)
@@ -170,7 +188,38 @@ class DemoPortal:
             modified=edit.at if edit else None,
         )
 
+    def _extra_meta(self, article: ExtraArticle) -> ArticleMeta:
+        meta = self._extra_metas.get(article.id)
+        if meta is None:
+            assert self.extras is not None
+            section = self._by_slug[article.spec.slug]
+            listed = self.extras.listed_ids(section.slug)
+            headline = article.headline
+            meta = ArticleMeta(
+                index=listed.index(article.id) if not article.sitemap_only else -1,
+                id=article.id,
+                section=section,
+                title=headline.title,
+                slug=slugify(headline.title),
+                published=article.published,
+                has_time=article.has_time,
+                sapo=headline.sapo,
+                images=headline.images,
+                views=article.views,
+                is_seed=False,
+                headline=headline,
+            )
+            self._extra_metas[article.id] = meta
+        return meta
+
+    def is_extra(self, section: Section) -> bool:
+        return section.index >= len(self.sections)
+
     def _base_body(self, meta: ArticleMeta) -> Body:
+        if meta.id >= EXTRA_ID_BASE and self.extras is not None:
+            article = self.extras.get(meta.id)
+            assert article is not None
+            return self.extras.body(article)
         if meta.is_seed:
             return _seed_body(load_seed())
         return write_body(
@@ -187,6 +236,9 @@ class DemoPortal:
 
     def article_by_id(self, article_id: int) -> ArticleMeta | None:
         """Any article published so far, removed ones included (see `removal`)."""
+        if article_id >= EXTRA_ID_BASE:
+            article = self.extras.get(article_id) if self.extras else None
+            return self._extra_meta(article) if article else None
         serial = article_id - FIRST_ID
         if not 0 <= serial < self.total_articles:
             return None
@@ -248,6 +300,9 @@ class DemoPortal:
         return self._by_slug.get(slug)
 
     def section_size(self, section: Section) -> int:
+        if self.is_extra(section):
+            assert self.extras is not None
+            return len(self.extras.listed_ids(section.slug))
         return self._listings.size(section.index)
 
     def page_count(self, section: Section) -> int:
@@ -257,6 +312,10 @@ class DemoPortal:
     def section_articles(self, section: Section, start: int, count: int) -> list[ArticleMeta]:
         """Articles at positions start..start+count-1 of a section, newest first."""
         stop = min(start + count, self.section_size(section))
+        if self.is_extra(section):
+            assert self.extras is not None
+            ids = self.extras.listed_ids(section.slug)[start:stop]
+            return [self._extra_meta(a) for i in ids if (a := self.extras.get(i))]
         at = self._listings.serial_at
         return [self._by_serial(at(section.index, p)) for p in range(start, stop)]
 
@@ -265,6 +324,9 @@ class DemoPortal:
         return self.section_articles(section, (page - 1) * PAGE_SIZE, PAGE_SIZE)
 
     def position_in_section(self, meta: ArticleMeta) -> int:
+        """0 = newest of its section; -1 for an article that no listing shows."""
+        if self.is_extra(meta.section):
+            return meta.index
         return self._listings.position_of(meta.id - FIRST_ID)
 
     def listing_page_of(self, meta: ArticleMeta) -> int:
@@ -273,19 +335,35 @@ class DemoPortal:
     # -- "Các bài viết khác" ------------------------------------------------------------------
 
     def other_page_count(self, meta: ArticleMeta) -> int:
-        return max(1, -(-(self.section_size(meta.section) - 1) // PAGE_SIZE))
+        others = self.section_size(meta.section) - (
+            meta.index >= 0 or not self.is_extra(meta.section)
+        )
+        return max(1, -(-others // PAGE_SIZE))
 
     def other_articles(self, meta: ArticleMeta, page: int = 1) -> list[ArticleMeta]:
         """Older articles of the same section after this one, wrapping to the newest."""
         size = self.section_size(meta.section)
         own = self.position_in_section(meta)
         first = (page - 1) * PAGE_SIZE
+        if own < 0:  # not listed: the section's newest articles
+            return self.section_articles(meta.section, first, PAGE_SIZE)
         count = min(PAGE_SIZE, size - 1 - first)
+        if self.is_extra(meta.section):
+            return [
+                self.section_articles(meta.section, (own + 1 + first + i) % size, 1)[0]
+                for i in range(max(0, count))
+            ]
         at = self._listings.serial_at
         return [
             self._by_serial(at(meta.section.index, (own + 1 + first + i) % size))
             for i in range(max(0, count))
         ]
+
+    def truth(self) -> PortalTruth:
+        """What the portal publishes today: article URLs and their sources, sections, targets."""
+        from .truth import portal_truth  # truth.py renders sitemaps, which import this module
+
+        return portal_truth(self)
 
     # -- days ---------------------------------------------------------------------------------
 
@@ -339,7 +417,9 @@ class DemoPortal:
             raise ValueError(f"day must be between 0 and {dd.MAX_DAYS}, got {day}")
         if day > self.day:
             if day not in self._other_days:
-                self._other_days[day] = DemoPortal(self.articles, self.seed, day)
+                self._other_days[day] = DemoPortal(
+                    self.articles, self.seed, day, extras=self.extras is not None
+                )
             return self._other_days[day].changes(day)
         if day == 0:
             return DayChanges(0, (), (), ())

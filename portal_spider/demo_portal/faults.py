@@ -57,7 +57,7 @@ from . import assets
 from .content import ArticleMeta, DemoPortal, Section
 from .counter import counter_html
 from .render import Page
-from .routes import _ARTICLE, _LISTING, HTML, Response, Router, _positive
+from .routes import _ARTICLE, _LISTING, DEFAULT_BASE, HTML, Response, Router, _positive
 
 if TYPE_CHECKING:
     from .server import DemoPortalHandler
@@ -189,7 +189,7 @@ class FaultInjector:
         if "gzip_bomb" in plan.kinds:
             gzip_bomb()  # built (or read from its cache file) before the first request
 
-    def route(self, target: str) -> Response:
+    def route(self, target: str, base: str = DEFAULT_BASE) -> Response:
         raw = target
         if "dup_params" in self.plan.kinds:
             target = _undup(target)
@@ -197,7 +197,7 @@ class FaultInjector:
         path = unquote(parts.path)
         query = parse_qs(parts.query, keep_blank_values=True)
         if match := _ARTICLE.fullmatch(path):
-            response = self.router.route(target)
+            response = self.router.route(target, base)
             meta = self.portal.article_by_id(int(match[3]))
             if response.status != 200 or response.page is None or meta is None:
                 return response
@@ -206,8 +206,8 @@ class FaultInjector:
             section = self.portal.section(match[1])
             number = _positive(query.get("page"))
             if section is not None and number is not None:
-                return self._listing(raw, target, section, number)
-        return self.router.route(target)
+                return self._listing(raw, target, section, number, base)
+        return self.router.route(target, base)
 
     def _article(
         self, raw: str, meta: ArticleMeta, response: Response, query: dict[str, list[str]]
@@ -230,13 +230,13 @@ class FaultInjector:
             return path if step_number else f"{path}?vong=1"
         return f"{path}?vong={step_number + 1}"  # a chain that never ends
 
-    def _listing(self, raw: str, target: str, section: Section, number: int) -> Response:
+    def _listing(self, raw: str, target: str, section: Section, number: int, base: str) -> Response:
         last = self.portal.page_count(section)
         if number > last:
             if "calendar_trap" not in self.plan.kinds:
-                return self.router.route(target)
+                return self.router.route(target, base)
             return Response(200, HTML, page=self._trap_page(section, number, last))
-        response = self.router.route(target)
+        response = self.router.route(target, base)
         page = response.page
         if response.status != 200 or page is None:
             return response

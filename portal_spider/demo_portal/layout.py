@@ -11,6 +11,7 @@ from html import escape
 
 from . import phrases as ph
 from .content import ArticleMeta, DemoPortal
+from .extras_chrome import extra_footer_block, extra_menu, menu_href
 from .rng import rng_for
 from .timeline import END_OF_TIMELINE
 from .vntext import WEEKDAYS, clock_text, dmy
@@ -98,14 +99,22 @@ def head(title: str, extra: str = "") -> str:
 
 def header(portal: DemoPortal) -> str:
     """Banner, decoy clock (the portal's date, not an article date) and main menu."""
+    extras = portal.extras is not None
     menu = ['<li><a href="/">Trang chủ</a></li>']
     menu += [f'<li><a href="{s.path}">{escape(s.name)}</a></li>' for s in portal.sections]
+    if extras:
+        menu += extra_menu(portal)
     for label, items in _NON_NEWS_MENU:
-        sub = "".join(f'<li><a href="#">{escape(item)}</a></li>' for item in items)
+        sub = "".join(
+            f'<li><a href="{menu_href(item, extras)}">{escape(item)}</a></li>' for item in items
+        )
         menu.append(
-            f'<li class="has-sub"><a href="#">{escape(label)}</a>'
+            f'<li class="has-sub"><a href="{menu_href(label, extras)}">{escape(label)}</a>'
             f'<ul class="sub-menu">{sub}</ul></li>'
         )
+    if extras:
+        menu.append('<li><a href="/lich-cong-tac/">Lịch công tác</a></li>')
+        menu.append('<li><a href="/lien-he/">Liên hệ</a></li>')
     return (
         '<div id="header" class="header">\n'
         '<div class="topbar"><div class="container">'
@@ -234,6 +243,7 @@ def footer(portal: DemoPortal) -> str:
     return (
         "\n</div></div>\n"
         f'<div id="footer" class="footer"><div class="container">{_sitemap(portal)}'
+        f"{extra_footer_block(portal) if portal.extras is not None else ''}"
         "<p><strong>Cơ quan chủ quản: Ủy ban nhân dân thành phố Trà Vinh</strong></p>"
         "<p>Địa chỉ: số 1 đường Minh Họa, Phường 1, thành phố Trà Vinh, tỉnh Trà Vinh</p>"
         "<p>Điện thoại: 0294.3 000 000 - Fax: 0294.3 000 001"

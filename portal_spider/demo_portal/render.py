@@ -12,11 +12,16 @@ from html import escape
 
 from .content import ArticleMeta, Body, DemoPortal, Figure, Section
 from .days import SOFT_404_TEXT
+from .extras_chrome import home_blocks
 from .layout import Chrome
 from .vntext import article_date, dmy, list_date
 
 _CRUMB_HOME = '<div class="breadcrumb"><a href="/">Trang chủ</a> <span class="sep">›</span> '
 OTHER_NEWS_WINDOW = 5
+FEED_LINK = (
+    '<link rel="alternate" type="application/rss+xml"'
+    ' title="Tin mới - Cổng thông tin điện tử Thành phố Trà Vinh" href="/rss/">'
+)
 
 
 _LOCAL_OFFSET = timedelta(hours=7)  # article times are Vietnam local time (+07:00)
@@ -150,7 +155,10 @@ class Renderer:
                 f'<a href="{section.path}">{escape(section.name)}</a></h2>'
                 f'<ul class="home-news">{items}</ul></div>\n'
             )
-        return self._page("Trang chủ", "".join(parts))
+        if portal.extras is None:
+            return self._page("Trang chủ", "".join(parts))
+        parts.append(home_blocks(portal, _dated_link))
+        return self._page("Trang chủ", "".join(parts), extra_head=FEED_LINK)
 
     def listing(self, section: Section, page: int) -> Page | None:
         """A section listing page, or None past the last page."""

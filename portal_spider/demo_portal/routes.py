@@ -6,6 +6,17 @@ URL scheme (the extractor relies on it):
   /<section>/<slug>-<id>.html[?trang-khac=N] article, with "other articles" page N
       (a removed article answers 404, a 302 to /, or a 200 "soft 404" page; see days.py)
   /images/<id>-<n>.png   /files/<id>/<name>.pdf   /static/site.css   /robots.txt
+With the extras on (extras.py, the CLI default), also:
+  /nong-thon-moi/ /guong-sang-co-so/ /cau-chuyen-khom-ap/   more news sections, same URL shapes
+  /do-thi-van-minh/                         a section created on day 2 (404 before)
+  /van-ban/[?page=N]  /van-ban/<slug>-<n>.html  /uploads/van-ban/<slug>-<n>.pdf
+                                            document register, document pages, their PDFs
+  /lich-cong-tac/[?page=N]                  weekly work schedule (page 1 = this week)
+  /gioi-thieu/  /lien-he/                   static pages
+  /sitemap.xml  /sitemaps/tin-bai-<n>.xml.gz  /sitemaps/chuyen-muc.xml  /sitemaps/trang.xml
+                                            sitemap index and children (sources.py)
+  /rss/                                     RSS 2.0, the newest articles
+  robots.txt gains a `Sitemap:` line; sitemap and feed URLs are built from the Host header.
 Anything else is the 404 page, which is a full HTML page with the counter.
 """
 
@@ -15,8 +26,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import assets
+from . import assets, sources
 from .content import DemoPortal
+from .extras_pages import ExtraPages
 from .render import Page, Renderer
 
 HTML = "text/html; charset=utf-8"
@@ -24,6 +36,11 @@ _ARTICLE = re.compile(r"/([a-z-]+)/([a-z0-9-]+)-(\d{1,9})\.html")
 _LISTING = re.compile(r"/([a-z-]+)(/?)")
 _IMAGE = re.compile(r"/images/(\d{1,9})-(\d)\.png")
 _FILE = re.compile(r"/files/(\d{1,9})/([a-z0-9-]+)\.pdf")
+_DOCUMENT = re.compile(r"/van-ban/([a-z0-9-]+)-(\d{1,4})\.html")
+_DOCUMENT_PDF = re.compile(r"/uploads/van-ban/([a-z0-9-]+)-(\d{1,4})\.pdf")
+_CHUNK = re.compile(r"/sitemaps/tin-bai-(\d{1,4})\.xml\.gz")
+XML = "application/xml; charset=utf-8"
+DEFAULT_BASE = "http://127.0.0.1"
 
 
 @dataclass(frozen=True)
@@ -55,19 +72,24 @@ class Router:
         self._not_found = self.renderer.not_found()
         self._soft_not_found = self.renderer.soft_not_found()
         self._css = assets.site_css()
+        self.extra_pages = ExtraPages(self.renderer) if portal.extras is not None else None
 
     def _html(self, page: Page | None) -> Response:
         page = page or self._not_found
         return Response(page.status, HTML, page=page)
 
-    def route(self, target: str) -> Response:
+    def route(self, target: str, base: str = DEFAULT_BASE) -> Response:
+        """`base`: scheme and host the request came to ("http://host:port"), for absolute URLs."""
         parts = urlsplit(target)
         path = unquote(parts.path)
         query = parse_qs(parts.query, keep_blank_values=True)
         if path == "/":
             return self._html(self._home)
         if path == "/robots.txt":
-            return Response(200, "text/plain; charset=utf-8", self._robots)
+            robots = self._robots + (sources.robots_lines(base) if self.extra_pages else b"")
+            return Response(200, "text/plain; charset=utf-8", robots)
+        if self.extra_pages is not None and (extra := self._extra(path, query, base)):
+            return extra
         if path == "/static/site.css":
             return Response(200, "text/css; charset=utf-8", self._css)
         if path == "/favicon.ico":
@@ -81,6 +103,36 @@ class Router:
         if match := _FILE.fullmatch(path):
             return self._file(int(match[1]), match[2])
         return self._html(None)
+
+    def _extra(self, path: str, query: dict[str, list[str]], base: str) -> Response | None:
+        """The extras' own URLs (None: not one of them)."""
+        pages = self.extra_pages
+        assert pages is not None
+        portal = self.portal
+        if path == "/sitemap.xml":
+            return Response(200, XML, sources.sitemap_index(portal, base))
+        if match := _CHUNK.fullmatch(path):
+            body = sources.article_chunk(portal, base, int(match[1]))
+            return Response(200, "application/x-gzip", body) if body else self._html(None)
+        if path == "/sitemaps/chuyen-muc.xml":
+            return Response(200, XML, sources.sections_child(portal, base))
+        if path == "/sitemaps/trang.xml":
+            return Response(200, XML, sources.pages_child(portal, base))
+        if path in ("/rss/", "/rss"):
+            return Response(200, "application/rss+xml; charset=utf-8", sources.rss(portal, base))
+        if path in ("/gioi-thieu/", "/lien-he/"):
+            return self._html(pages.about if path == "/gioi-thieu/" else pages.contact)
+        if path in ("/van-ban/", "/lich-cong-tac/"):
+            page = _positive(query.get("page"))
+            render = pages.register if path == "/van-ban/" else pages.schedule
+            return self._html(render(page) if page else None)
+        if path in ("/van-ban", "/lich-cong-tac", "/gioi-thieu", "/lien-he"):
+            return Response(301, HTML, location=path + "/")
+        if match := _DOCUMENT.fullmatch(path):
+            return self._html(pages.document(int(match[2]), match[1]))
+        if (match := _DOCUMENT_PDF.fullmatch(path)) and pages.has_document(int(match[2]), match[1]):
+            return Response(200, "application/pdf", assets.pdf_document(match[1]))
+        return None
 
     def _article(self, match: re.Match[str], query: dict[str, list[str]]) -> Response:
         meta = self.portal.article_by_id(int(match[3]))

@@ -16,6 +16,7 @@ lets it misbehave (errors, resets, truncated or huge bodies...) instead of sendi
 
 from __future__ import annotations
 
+import re
 import socketserver
 import sys
 import threading
@@ -29,6 +30,9 @@ from .counter import VisitorCounter, counter_html
 from .faults import FaultInjector, FaultPlan
 from .render import Page
 from .routes import Response, Router
+
+# A Host header we are willing to echo into sitemap and feed URLs: a name or address, a port.
+_HOST = re.compile(r"(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?")
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -66,6 +70,13 @@ class DemoPortalHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._serve(send_body=False)
 
+    def _base(self) -> str:
+        """Scheme and host of the request, so absolute URLs work on any port or name."""
+        host = (self.headers.get("Host") or "").strip()
+        if not _HOST.fullmatch(host):
+            host = f"{self.server.server_name}:{self.server.server_port}"
+        return f"http://{host}"
+
     def _not_modified(self, page: Page) -> bool:
         if page.status != 200 or page.etag is None or page.last_modified is None:
             return False
@@ -76,7 +87,7 @@ class DemoPortalHandler(BaseHTTPRequestHandler):
         return since is not None and _not_modified_since(since, page.last_modified)
 
     def _serve(self, send_body: bool) -> None:
-        response = self.server.router.route(self.path)
+        response = self.server.router.route(self.path, self._base())
         page = response.page
         if page is None:
             self._send(response, response.body, send_body)
@@ -173,12 +184,14 @@ def make_server(
     day: int = 0,
     crawl_delay: float | None = None,
     faults: FaultPlan | None = None,
+    extras: bool = False,
 ) -> DemoPortalServer:
     """Build the portal as on `day` and bind the server (port 0 = any free port).
 
-    `faults`: misbehave as planned (faults.py). Raises OSError, ValueError.
+    `faults`: misbehave as planned (faults.py). `extras`: serve extras.py's content too.
+    Raises OSError, ValueError.
     """
-    portal = DemoPortal(articles, seed, day)
+    portal = DemoPortal(articles, seed, day, extras=extras)
     return DemoPortalServer(
         (host, port), portal, verbose=verbose, crawl_delay=crawl_delay, faults=faults
     )
@@ -195,9 +208,10 @@ def start_in_thread(
     seed: int = 1,
     day: int = 0,
     faults: FaultPlan | None = None,
+    extras: bool = False,
 ) -> tuple[DemoPortalServer, str]:
     """Serve from a daemon thread; the caller calls server.shutdown() and server.server_close()."""
-    server = make_server(host, port, articles, seed, day=day, faults=faults)
+    server = make_server(host, port, articles, seed, day=day, faults=faults, extras=extras)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="demo-portal", daemon=True
     )
