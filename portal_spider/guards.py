@@ -11,6 +11,9 @@ from scrapy.http import Request, Response
 from .failures import NotHtmlError, RedirectLoopError
 from .pages import binary_kind
 
+#: Request meta flag: a gzip body is expected here (a .xml.gz sitemap, see second_sources).
+GZIP_ALLOWED = "gzip_body_allowed"
+
 
 class BinaryBodyMiddleware:
     """Refuse a PDF, image or other binary body served where a page was expected.
@@ -23,6 +26,8 @@ class BinaryBodyMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if 200 <= response.status < 300:
             kind = binary_kind(response.body)
+            if kind == "gzip" and request.meta.get(GZIP_ALLOWED):
+                return response
             if kind is not None:
                 content_type = response.headers.get("Content-Type", b"").decode("latin-1")
                 raise NotHtmlError(f"{kind} served as {content_type or 'no content type'}")

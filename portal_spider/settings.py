@@ -52,6 +52,21 @@ REDIRECT_MAX_TIMES = 10
 # (a listing page whose links were all listed before in the section also ends it).
 PORTAL_MAX_PAGES_PER_SECTION = 1000
 
+# --- Sitemaps and feeds as second sources (portal_spider/second_sources, docs/coverage.md) ---
+# A sitemap file may hold 50,000 URLs in 50 MB uncompressed (sitemaps.org): sitemap requests
+# may download, and gunzip, up to this size (pages keep DOWNLOAD_MAXSIZE).
+PORTAL_SITEMAP_MAXSIZE = 64 * 1024 * 1024
+# URLs listed by sitemaps and feeds are handed to the scheduler this many at a time, once the
+# listings are done, so 500,000 sitemap URLs never sit in the scheduler at once.
+PORTAL_SITEMAP_BATCH_SIZE = 500
+# At most this many sitemap/feed URLs queued per crawl (0 = no limit); URLs past it make the
+# crawl partial (SecondSources.cut_short).
+PORTAL_MAX_SITEMAP_URLS = 0
+# At most this many sitemap files (indexes and children) read per crawl, against indexes that
+# generate indexes; a real portal has tens to hundreds. Files past it make the crawl partial.
+PORTAL_MAX_SITEMAP_FILES = 5000
+# --- end of second sources ---
+
 # Where the archive goes; `portal-archive crawl --db` and `-s ARCHIVE_DB_PATH=` override it.
 ARCHIVE_DB_PATH = "data/archive.db"
 ARCHIVE_BATCH_SIZE = 100
