@@ -180,7 +180,8 @@ def _batch_lines(batch: Path) -> Iterator[tuple[int, Path, str, str | None]]:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--url", required=True, help="The URL the page was fetched from.")
 def detect_command(file: Path, url: str) -> None:
-    """Detect platform, news sections and visitor counter on a saved (home) page."""
+    """Detect platform, candidate sections and visitor counter on a saved home page (offline:
+    candidates are listed with where they were found, "not fetched")."""
     from .onboard import detect
 
     _check_page_url(url)
@@ -194,16 +195,35 @@ def detect_command(file: Path, url: str) -> None:
               default="portals.local.toml", show_default=True,
               help="Registry file to append the new portal to.")  # fmt: skip
 @click.option("--slug", help="Registry slug (default: derived from the host name).")
-def add_command(url: str, config: Path, slug: str | None) -> None:
-    """Fetch a portal's home page, detect it, and add it to a registry file."""
+@click.option(
+    "--dry-run", is_flag=True, help="Print every candidate and its verdict; write nothing."
+)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the candidates and verdicts as JSON.")  # fmt: skip
+@click.option("--budget", type=click.IntRange(1), default=150, show_default=True,
+              help="At most this many requests for candidates and their items.")  # fmt: skip
+def add_command(
+    url: str, config: Path, slug: str | None, dry_run: bool, as_json: bool, budget: int
+) -> None:
+    """Fetch a portal's home page and its candidate sections, classify each by its page, and
+    add the portal with its news sections to a registry file."""
     from .onboard import detect, slug_for, write_entry
-    from .run import fetch_page
+    from .run import discover_portal
 
     try:
         if problem := _url_problem(url):
             raise UsageError(problem)
-        response = fetch_page(url)
-        found = detect(response.body, response.url, response.encoding)
+        if not dry_run and config.exists():
+            load_registry([config])  # a broken file is refused before minutes of fetching
+        progress = _progress_line if sys.stderr.isatty() else None
+        response, findings = discover_portal(url, budget=budget, progress=progress)
+        found = detect(response.body, response.url, response.encoding, findings=findings)
+        if as_json:
+            click.echo(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
+        else:
+            _print_findings(findings)
+        if dry_run:
+            return
         chosen = slug or slug_for(response.url)
         try:
             write_entry(config, chosen, found)
@@ -216,9 +236,22 @@ def add_command(url: str, config: Path, slug: str | None) -> None:
         raise UsageError(f"{where}{exc.strerror or exc}") from exc
     click.echo(
         f"added portals.{chosen} to {config}: platform {found.platform}, "
-        f"{len(found.sections)} sections, counter {'yes' if found.visitor_counter else 'no'}"
+        f"{len(found.sections)} sections, counter {'yes' if found.visitor_counter else 'no'}",
+        err=as_json,
     )
-    click.echo(f"crawl it with: portal-archive crawl {chosen} --config {config}")
+    click.echo(f"crawl it with: portal-archive crawl {chosen} --config {config}", err=as_json)
+
+
+def _progress_line(line: str) -> None:
+    click.echo(f"portal-archive: add: {line}", err=True)
+
+
+def _print_findings(findings: list[Any]) -> None:
+    """One line per candidate: verdict, where found, path, name; the evidence indented."""
+    for finding in findings:
+        row = finding.to_json()
+        click.echo(f"{row['verdict']:<12} {row['found_in']:<9} {row['path']}  {row['name']}")
+        click.echo(f"{'':<12} {row['evidence']}")
 
 
 @main.command("crawl")

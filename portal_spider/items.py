@@ -66,3 +66,25 @@ class ErrorItem:
     detail: str | None
     #: ISO 8601 UTC time of the failure.
     at: str
+
+
+@dataclass(slots=True, kw_only=True)
+class SectionItem:
+    """A candidate section found by discovery and what its page turned out to be."""
+
+    portal: str
+    #: Path + "?query" of the section (its key: names collide and change).
+    path: str
+    #: Name as the menu or block heading shows it (NFC).
+    name: str
+    #: news, aggregate, documents, schedule, qa, procedures, page, other_host, unreachable;
+    #: None when the target was not fetched (over budget, already known).
+    kind: str | None
+    #: menu, submenu, footer or more_link (sitemap and by hand are the storage side's).
+    found_in: str
+    #: A short sentence with the numbers behind the kind.
+    evidence: str
+    #: fetched, failed, over_budget, known, not_fetched, no_answer.
+    status: str
+    #: ISO 8601 UTC time of the decision.
+    at: str

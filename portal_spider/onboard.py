@@ -1,5 +1,13 @@
 """Onboarding a portal we have never seen: detect its platform, sections and counter, and
-write a registry entry (`portal-archive detect` and `portal-archive add`)."""
+write a registry entry (`portal-archive detect` and `portal-archive add`).
+
+Sections come from discovery (`portal_spider/discovery.py`): every candidate link of the home
+page, classified by what its page is. The entry `add` writes holds the *news* sections; an
+aggregate ("Tin mới", a parent whose items belong to other sections) is written only when no
+news section was found, because crawling it as well would fetch every article twice and file
+it under the aggregate's name. Everything else (documents, schedules, Q&A, procedures, plain
+pages, other hosts) is printed with its evidence, not crawled.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .discovery import SectionFinding, offline_findings
 from .extract import extract_page, parse_document
 from .extract.platforms import detect_platform
-from .extract.sections import find_sections
+from .extract.sections import section_candidates
 from .registry import RegistryError, load_registry
 
 # Portal names in <title> usually carry the page name before a dash: "Trang chủ - Cổng …".
@@ -22,33 +31,55 @@ _TITLE_PREFIX = re.compile(r"^\s*(?:trang chủ|home)\s*[-|–:]\s*", re.IGNOREC
 
 @dataclass(frozen=True, slots=True)
 class Detection:
-    """What we can tell about a portal from one of its pages."""
+    """What we can tell about a portal from its home page (and, online, its candidates)."""
 
     url: str
     platform: str
     name: str | None
-    sections: list[tuple[str, str]]
+    findings: list[SectionFinding]
     visitor_counter: bool
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """(path, name) of the sections `add` writes: news, else aggregates (see above)."""
+        for kinds in (("news",), ("aggregate",)):
+            chosen = [
+                (f.candidate.path, f.candidate.name or f.candidate.path)
+                for f in self.findings
+                if f.verdict and f.verdict.kind in kinds and not f.candidate.other_host
+            ]
+            if chosen:
+                return chosen
+        return []
 
     def to_json(self) -> dict[str, object]:
         return {
             "platform": self.platform,
-            "sections": [url for url, _ in self.sections],
+            "name": self.name,
             "visitor_counter": self.visitor_counter,
+            "candidates": [finding.to_json() for finding in self.findings],
         }
 
 
-def detect(html: bytes, url: str, encoding: str | None = None) -> Detection:
-    """Platform, news sections and counter presence of a (home) page. Pure."""
+def detect(
+    html: bytes,
+    url: str,
+    encoding: str | None = None,
+    findings: list[SectionFinding] | None = None,
+) -> Detection:
+    """Platform, candidate sections and counter presence of a (home) page. Pure: without
+    `findings` (what discovery fetched), every candidate is reported "not fetched"."""
     doc = parse_document(html, url, encoding)
     record = extract_page(html, url, encoding)
     title = doc.page_title()
     name = _TITLE_PREFIX.sub("", title) if title else None
+    if findings is None:
+        findings = offline_findings(section_candidates(doc))
     return Detection(
         url=url,
         platform=detect_platform(doc).name,
         name=name,
-        sections=find_sections(doc),
+        findings=findings,
         visitor_counter=record.visitor_counter is not None,
     )
 
@@ -64,14 +95,17 @@ def slug_for(url: str) -> str:
 def write_entry(config: Path, slug: str, found: Detection) -> None:
     """Append a [portals.<slug>] table to a user config file; refuse to overwrite a slug."""
     if not found.sections:
-        raise RegistryError(f"{found.url}: no news sections found on this page")
+        raise RegistryError(
+            f"{found.url}: no news sections found among {len(found.findings)} candidate links "
+            "(see 'portal-archive add --dry-run' for each one's verdict)"
+        )
     if config.exists():
         load_registry([config])  # refuse to append to a file that is already broken
         if slug in _slugs_in(config):
             raise RegistryError(f"{config}: portals.{slug}: already present (choose --slug)")
     parts = urlsplit(found.url)
     origin = f"{parts.scheme}://{parts.netloc}/"
-    sections = [(_path_of(url), name) for url, name in found.sections]
+    sections = found.sections
     lines = [
         "",
         f"[portals.{slug}]",
@@ -108,12 +142,6 @@ def _replace_file(config: Path, text: str) -> None:
         os.replace(temporary, config)
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def _path_of(url: str) -> str:
-    """Sections are stored as paths, so `--base-url` can move a portal (the demo's port)."""
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _slugs_in(config: Path) -> set[str]:

@@ -1,7 +1,9 @@
-"""Run crawls in this process with Scrapy's CrawlerProcess (used by `portal-archive crawl`)."""
+"""Run crawls in this process with Scrapy's CrawlerProcess (`portal-archive crawl`), and the
+probes of `portal-archive add` (one page, or a home page and its candidate sections)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.http import Response
 from scrapy.settings import Settings
 
+from .discovery import DEFAULT_BUDGET, SectionFinding
 from .registry import Portal
 from .spiders.portal import PortalSpider
 from .spiders.probe import ProbeSpider
@@ -76,13 +79,27 @@ class FetchError(OSError):
 
 def fetch_page(url: str) -> Response:
     """Fetch one page through Scrapy (robots.txt obeyed, retries, our User-Agent)."""
+    return _probe(url)[0]
+
+
+def discover_portal(
+    url: str, *, budget: int = DEFAULT_BUDGET, progress: Callable[[str], None] | None = None
+) -> tuple[Response, list[SectionFinding]]:
+    """Fetch a home page and classify its candidate sections, in one crawler run (polite:
+    robots.txt, delays, retries); return the home response and one finding per candidate."""
+    response, spider = _probe(url, discover=True, budget=budget, progress=progress)
+    assert spider.discovery is not None
+    return response, spider.discovery.results()
+
+
+def _probe(url: str, **kwargs: object) -> tuple[Response, ProbeSpider]:
     settings = crawl_settings(Path("unused.db"))
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
     settings.set("PORTAL_PROGRESS_INTERVAL", 0, priority="cmdline")
     settings.set("LOG_ENABLED", False, priority="cmdline")  # a failure is FetchError's one line
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(ProbeSpider)
-    process.crawl(crawler, url=url)
+    process.crawl(crawler, url=url, **kwargs)
     process.start()
     spider = crawler.spider
     assert isinstance(spider, ProbeSpider)
@@ -91,4 +108,4 @@ def fetch_page(url: str) -> Response:
         raise FetchError(f"{url}: could not fetch: {reason}")
     if spider.response.status >= 400:
         raise FetchError(f"{url}: HTTP {spider.response.status}")
-    return spider.response
+    return spider.response, spider

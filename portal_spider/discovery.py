@@ -1,0 +1,329 @@
+"""Finding a portal's sections by evidence, inside a Scrapy crawl (issue 15).
+
+`SectionDiscovery` is a collaborator, not a spider: the probe spider (`portal-archive add`)
+and the crawl spider both hold one. It requests the home page, takes every candidate link
+(`extract.sections.section_candidates`), requests each candidate's page and one or two of its
+items, and classifies the target (`classify_target`). All requests go through Scrapy (robots.txt,
+delays, retries), each has an errback, and a request budget bounds them; candidates left over
+when the budget is spent are reported as such, never dropped silently.
+
+Every request is `dont_filter=True`: the dupefilter would drop a request the crawl already
+made (a section listing, an article an aggregate also lists) without calling any callback, and
+the candidate would never be decided. The budget is what bounds them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+
+from .extract import extract_page, parse_document
+from .extract.record import PageRecord
+from .extract.sections import (
+    PageCues,
+    SectionCandidate,
+    SectionVerdict,
+    classify_target,
+    page_cues,
+    section_candidates,
+)
+from .items import SectionItem
+from .pages import declared_encoding
+from .urls import canonical_url
+
+#: Items fetched per listing to tell news from documents, schedules, Q&A.
+ITEMS_PER_LISTING = 2
+#: Default request budget of one discovery (home page not counted).
+DEFAULT_BUDGET = 150
+
+# SectionFinding.status values.
+FETCHED = "fetched"  # the target answered; the verdict is from its page
+FAILED = "failed"  # the target did not answer (verdict "unreachable")
+NOT_FETCHED = "not_fetched"  # offline (`detect`): the home page alone
+OVER_BUDGET = "over_budget"  # the request budget was spent before this candidate
+KNOWN = "known"  # already a section of the registry entry: not fetched again
+NO_ANSWER = "no_answer"  # Scrapy dropped the request without calling back (should not happen)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionFinding:
+    """One candidate and what became of it."""
+
+    candidate: SectionCandidate
+    verdict: SectionVerdict | None  # None when the target was not fetched
+    listing_url: str | None  # where the target answered (after redirects)
+    status: str
+
+    def to_json(self) -> dict[str, str]:
+        """The shape printed by `add --dry-run --json` (and checked by the fixture tests)."""
+        return {
+            "path": self.candidate.path,
+            "name": self.candidate.name,
+            "found_in": self.candidate.found_in,
+            "verdict": self.verdict.kind if self.verdict else self.status.replace("_", " "),
+            "evidence": self.verdict.evidence if self.verdict else _UNFETCHED[self.status],
+            "url": self.candidate.url,
+        }
+
+    def to_item(self, portal: str, at: str | None = None) -> SectionItem:
+        """The archive's record of this finding."""
+        return SectionItem(
+            portal=portal,
+            path=self.candidate.path,
+            name=self.candidate.name,
+            kind=self.verdict.kind if self.verdict else None,
+            found_in=self.candidate.found_in,
+            evidence=self.to_json()["evidence"],
+            status=self.status,
+            at=at or datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+
+
+_UNFETCHED = {
+    NOT_FETCHED: "not fetched (offline: the home page alone)",
+    OVER_BUDGET: "not fetched: the request budget was spent",
+    KNOWN: "already a section of this portal",
+    NO_ANSWER: "not fetched: the request got no answer",
+}
+
+
+def offline_findings(candidates: Iterable[SectionCandidate]) -> list[SectionFinding]:
+    """Findings for `detect`: every candidate, nothing fetched."""
+    return [SectionFinding(c, None, None, NOT_FETCHED) for c in candidates]
+
+
+@dataclass(slots=True)
+class _Target:
+    """A candidate whose page answered, waiting for its items."""
+
+    candidate: SectionCandidate
+    listing: PageRecord
+    cues: PageCues
+    url: str
+    waiting: int = 0
+    items: list[tuple[PageRecord, PageCues]] = field(default_factory=list)
+
+
+class SectionDiscovery:
+    """Requests the home page, then candidates and their items; collects `findings`.
+
+    `known_paths`: sections already in the registry (not fetched again, reported "known").
+    `on_verdict`: called with each finding as it is decided; the requests it returns are
+    yielded from the callback (the crawl spider starts crawling a new news section that way).
+    `progress`: called with a short line now and then (the CLI prints it on stderr).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        budget: int = DEFAULT_BUDGET,
+        known_paths: set[str] | None = None,
+        logger: logging.Logger | logging.LoggerAdapter | None = None,
+        on_verdict: Callable[[SectionFinding], Iterable[scrapy.Request]] | None = None,
+        progress: Callable[[str], None] | None = None,
+        items_per_listing: int = ITEMS_PER_LISTING,
+    ) -> None:
+        self.base_url = base_url
+        self.budget = budget
+        self.known_paths = set(known_paths or ())
+        self.logger = logger or logging.getLogger(__name__)
+        self.on_verdict = on_verdict
+        self.progress = progress
+        self.items_per_listing = items_per_listing
+        self.home: Response | None = None
+        self.home_failure: str | None = None
+        self.candidates: list[SectionCandidate] = []
+        self.findings: list[SectionFinding] = []
+        self.requests_made = 0
+        self._targets: dict[str, _Target] = {}
+        self._decided: set[str] = set()
+        self._paths: list[str] = []
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def home_request(self) -> scrapy.Request:
+        """The home page request; its callback yields the candidates' requests."""
+        return scrapy.Request(
+            self.base_url,
+            callback=self.parse_home,
+            errback=self.home_failed,
+            dont_filter=True,
+            priority=10,
+        )
+
+    def _request(self, url: str, callback: Any, errback: Any, **kwargs: Any) -> scrapy.Request:
+        self.requests_made += 1
+        return scrapy.Request(
+            url, callback=callback, errback=errback, dont_filter=True, cb_kwargs=kwargs
+        )
+
+    def _spend(self) -> bool:
+        return self.requests_made < self.budget
+
+    # -- callbacks ---------------------------------------------------------------------------
+
+    def parse_home(self, response: Response) -> Iterator[Any]:
+        """Candidates of the home page; a request for each (within the budget)."""
+        self.home = response
+        if response.status >= 400:
+            self.home_failure = f"HTTP {response.status}"
+            return
+        doc = parse_document(response.body, response.url, _encoding(response))
+        self.candidates = section_candidates(doc)
+        self._paths = [c.path for c in self.candidates if not c.other_host] + sorted(
+            self.known_paths
+        )
+        self._say(f"home page: {len(self.candidates)} candidate links")
+        for candidate in self.candidates:
+            if candidate.other_host:
+                verdict = classify_target(candidate, PageRecord(url=candidate.url), [])
+                yield from self._decide(SectionFinding(candidate, verdict, None, FETCHED))
+            elif candidate.path in self.known_paths:
+                yield from self._decide(SectionFinding(candidate, None, None, KNOWN))
+            elif not self._spend():
+                yield from self._decide(SectionFinding(candidate, None, None, OVER_BUDGET))
+            else:
+                yield self._request(
+                    candidate.url, self.parse_target, self.target_failed, candidate=candidate
+                )
+
+    def home_failed(self, failure: Any) -> None:
+        self.home_failure = _reason(failure)
+        self.logger.warning("home page %s: %s", self.base_url, self.home_failure)
+
+    def parse_target(self, response: Response, candidate: SectionCandidate) -> Iterator[Any]:
+        """A candidate's page: classify it, or first fetch one or two of its items."""
+        if response.status >= 400:
+            yield from self._unreachable(candidate, f"HTTP {response.status}")
+            return
+        landed = canonical_url(response.url)
+        if landed != candidate.url and _site_of(landed) != _site_of(candidate.url):
+            yield from self._unreachable(candidate, f"redirects off the portal to {landed}")
+            return
+        if landed != candidate.url and _is_home(landed, self.base_url):
+            yield from self._unreachable(candidate, "redirects to the home page")
+            return
+        body, encoding = response.body, _encoding(response)
+        listing = extract_page(body, response.url, encoding)
+        target = _Target(
+            candidate,
+            listing,
+            page_cues(parse_document(body, response.url, encoding), listing),
+            response.url,
+        )
+        self._targets[candidate.path] = target
+        links = [u for u in listing.links if _site_of(u) == _site_of(response.url)]
+        if listing.kind == "listing":
+            for url in links[: self.items_per_listing]:
+                if not self._spend():
+                    break
+                target.waiting += 1
+                yield self._request(url, self.parse_item, self.item_failed, path=candidate.path)
+        if target.waiting == 0:
+            yield from self._classify(target)
+
+    def target_failed(self, failure: Any) -> Iterator[Any]:
+        candidate = failure.request.cb_kwargs["candidate"]
+        yield from self._unreachable(candidate, _reason(failure))
+
+    def parse_item(self, response: Response, path: str) -> Iterator[Any]:
+        target = self._targets[path]
+        if response.status < 400:
+            body, encoding = response.body, _encoding(response)
+            record = extract_page(body, response.url, encoding, expect="article")
+            cues = page_cues(parse_document(body, response.url, encoding), record)
+            target.items.append((record, cues))
+        yield from self._item_done(target)
+
+    def item_failed(self, failure: Any) -> Iterator[Any]:
+        target = self._targets[failure.request.cb_kwargs["path"]]
+        self.logger.info("item %s: %s", failure.request.url, _reason(failure))
+        yield from self._item_done(target)
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def _item_done(self, target: _Target) -> Iterator[Any]:
+        target.waiting -= 1
+        if target.waiting == 0:
+            yield from self._classify(target)
+
+    def _classify(self, target: _Target) -> Iterator[Any]:
+        verdict = classify_target(
+            target.candidate,
+            target.listing,
+            [record for record, _ in target.items],
+            listing_cues=target.cues,
+            item_cues=[cues for _, cues in target.items],
+            sections=self._paths,
+        )
+        yield from self._decide(SectionFinding(target.candidate, verdict, target.url, FETCHED))
+
+    def _unreachable(self, candidate: SectionCandidate, reason: str) -> Iterator[Any]:
+        verdict = SectionVerdict("unreachable", reason)
+        yield from self._decide(SectionFinding(candidate, verdict, None, FAILED))
+
+    def _decide(self, finding: SectionFinding) -> Iterator[Any]:
+        key = _key(finding.candidate)
+        if key in self._decided:
+            return
+        self._decided.add(key)
+        self.findings.append(finding)
+        if finding.status in (FETCHED, FAILED):
+            done = sum(1 for f in self.findings if f.status in (FETCHED, FAILED))
+            self._say(f"{done}/{len(self.candidates)} {finding.candidate.path}: " + _kind(finding))
+        if self.on_verdict is not None:
+            yield from self.on_verdict(finding)
+
+    def results(self) -> list[SectionFinding]:
+        """Every candidate's finding in home-page order (undecided ones as "no answer")."""
+        by_key = {_key(f.candidate): f for f in self.findings}
+        return [
+            by_key.get(_key(c)) or SectionFinding(c, None, None, NO_ANSWER) for c in self.candidates
+        ]
+
+    def _say(self, line: str) -> None:
+        self.logger.info("discovery: %s", line)
+        if self.progress is not None:
+            self.progress(line)
+
+
+def _key(candidate: SectionCandidate) -> str:
+    return candidate.url if candidate.other_host else candidate.path
+
+
+def _kind(finding: SectionFinding) -> str:
+    return finding.verdict.kind if finding.verdict else finding.status
+
+
+def _encoding(response: Response) -> str | None:
+    """The declared charset only, as the crawl spider does (Scrapy's own would be a guess)."""
+    return declared_encoding(response.headers.get("Content-Type"), response.body)
+
+
+def _site_of(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    return (parts.hostname or "").removeprefix("www."), parts.port
+
+
+def _is_home(url: str, base_url: str) -> bool:
+    path = urlsplit(url).path.rstrip("/")
+    return _site_of(url) == _site_of(base_url) and path in ("", urlsplit(base_url).path.rstrip("/"))
+
+
+def _reason(failure: Any) -> str:
+    value = failure.value
+    response = getattr(value, "response", None)
+    if response is not None and getattr(response, "status", None):
+        return f"HTTP {response.status}"
+    name = type(value).__name__
+    if name == "IgnoreRequest":
+        return f"not fetched: {value or 'forbidden by robots.txt'}"
+    return failure.getErrorMessage() or name
