@@ -48,3 +48,15 @@ def expected_fields(model: DemoPortal, meta: ArticleMeta, base_url: str) -> dict
             for a in body.attachments
         ],
     }
+
+
+def published_urls(model: DemoPortal, base_url: str) -> dict[str, frozenset[str]]:
+    """Every article URL the portal publishes that day (absolute, on ``base_url``) and the
+    sources that list it: a subset of {"listing", "sitemap", "feed"} (``DemoPortal.truth``)."""
+    base = base_url.rstrip("/")
+    return {base + path: sources for path, sources in model.truth().articles.items()}
+
+
+def listed_by(model: DemoPortal, base_url: str, source: str) -> set[str]:
+    """The article URLs that ``source`` ("listing", "sitemap" or "feed") lists."""
+    return {url for url, sources in published_urls(model, base_url).items() if source in sources}
