@@ -29,15 +29,7 @@ def test_there_are_fixture_pages() -> None:
 
 # Structured-metadata cases the cascade does not read exactly yet (issue 11 stays open):
 # strict xfails, so a fix is reported and the entry must go.
-KNOWN_FAILURES = frozenset(
-    {
-        "structured/article_jsonld_graph_byline",
-        "structured/article_jsonld_newsarticle",
-        "structured/article_meta_date_visible_time",
-        "structured/article_microdata",
-        "structured/article_og_php_malformed_time",
-    }
-)
+KNOWN_FAILURES: frozenset[str] = frozenset()
 _XFAIL = pytest.mark.xfail(strict=True, reason="issue 11: not read exactly yet")
 
 

@@ -127,10 +127,28 @@ def _is_figure_like(element: Element) -> bool:
     captioned image box (WordPress classic editor: `div.wp-caption` > img + p.wp-caption-text)."""
     if element.tag == "figure":
         return True
-    captioned = element.tag == "div" and _CAPTION_CLASSES.search(element.get("class") or "")
+    captioned = element.tag == "div" and (
+        _CAPTION_CLASSES.search(element.get("class") or "") or _image_box(element)
+    )
     if (element.tag != "table" and not captioned) or element.find(".//img") is None:
         return False
     return len(text_of(element).strip()) <= 300
+
+
+def _image_box(element: Element) -> bool:
+    """A box of one image and a short line, whatever its class: the image and its caption
+    (`<div><img><p>caption</p></div>`). Not a linked card (thumbnail + title link)."""
+    images = element.findall(".//img")
+    if len(images) != 1:
+        return False
+    text = text_of(element).strip()
+    if not text or len(text) > _BOX_CAPTION_CHARS:
+        return False
+    linked = sum(len(text_of(a).strip()) for a in element.iter("a"))
+    return linked * 2 < len(text)
+
+
+_BOX_CAPTION_CHARS = 200
 
 
 def _caption(block: Element) -> str | None:

@@ -28,7 +28,7 @@ from .signals.lines import (
 )
 from .signals.profile import profile_candidates
 from .signals.structured import structured_candidates
-from .text import clean_text, fold_label
+from .text import clean_text, fold_label, text_of
 
 VIETNAM = timezone(timedelta(hours=7))
 # "Văn Hùng (Phòng Nông nghiệp và PTNT huyện)": a signature with the writer's unit.
@@ -97,6 +97,8 @@ def assemble_article(
         summary = summary_between(
             headline_element, paragraphs[0] if paragraphs else None, element, body.first_element
         )
+    if summary is None and body is not None and len(paragraphs) >= _LEAD_MIN_PARAGRAPHS:
+        summary = _lead_paragraph(paragraphs[0], body, candidates)
     if summary is not None and _valid_summary(summary.value, record.title):
         record.summary = summary.value
         sources["summary"] = summary.layer
@@ -184,6 +186,49 @@ def _plausible(name: str | None, site: set[str] | None = None) -> str | None:
     return name
 
 
+_LEAD_MIN_PARAGRAPHS = 2
+_LEAD_MIN_CHARS = 80
+_FIRST_TEXT_ELEMENTS = 60
+
+
+def _lead_paragraph(first: str, body: Body, candidates: list[Candidate]) -> Candidate | None:
+    """The body's first paragraph when it is the sapo: the page's description says so
+    (og:description, JSON-LD description equal to it), or it is set wholly in bold, as
+    Vietnamese newsrooms print the lead. A short bold line is a subheading, not a lead."""
+    if len(first) < _LEAD_MIN_CHARS or len(first) > _SUMMARY_MAX:
+        return None
+    folded = fold_label(first)
+    for candidate in candidates:
+        structured = candidate.field == "summary" and candidate.layer == "structured"
+        if structured and fold_label(candidate.value or "") == folded:
+            return Candidate("summary", first, "structured", "description")
+    holder = _first_text_element(body, folded)
+    for element in [holder, *holder.iterancestors()] if holder is not None else []:
+        if element is body.element:
+            break
+        if (
+            element.tag in ("strong", "b")
+            and fold_label(clean_text(text_of(element)) or "") == folded
+        ):
+            return Candidate("summary", first, "lines", "bold lead", element)
+    return None
+
+
+def _first_text_element(body: Body, folded: str):
+    """The element holding the start of the body's first paragraph."""
+    if body.first_element is not None:
+        return body.first_element
+    if body.element is None:
+        return None
+    for count, element in enumerate(body.element.iter()):
+        if count > _FIRST_TEXT_ELEMENTS:
+            break
+        own = clean_text(element.text) if isinstance(element.tag, str) else None
+        if own and folded.startswith(fold_label(own)[:40]):
+            return element
+    return None
+
+
 def _valid_summary(text: str | None, title: str | None) -> bool:
     if not text or not (_SUMMARY_MIN <= len(text) <= _SUMMARY_MAX):
         return False
@@ -212,14 +257,40 @@ def _blocks_after(element) -> list:
     node = element
     for _ in range(2):
         for sibling in node.itersiblings():
-            if isinstance(sibling.tag, str):
-                found.append(sibling)
+            if not isinstance(sibling.tag, str):
+                continue
+            if _closes_article(sibling):
+                return found  # a sidebar or a headed box ("Văn bản mới"): not the article's
+            found.append(sibling)
             if len(found) >= _FILE_BLOCKS_AFTER:
                 return found
         node = node.getparent()
         if node is None or node.tag == "body":
             break
     return found
+
+
+# A files block's own heading: "Tài liệu đính kèm", "Tệp đính kèm", "Tải về", "File".
+_FILES_HEADING = re.compile(r"đính kèm|tải về|tải xuống|tài liệu|tệp|tập tin|file|download")
+
+
+def _closes_article(block) -> bool:
+    """A block after the body that starts something else: a side column, navigation, a
+    footer, or a box with its own heading (related news, "Văn bản mới", the counter)."""
+    if block.tag in ("aside", "nav", "footer"):
+        return True
+    heading = None
+    for tag in ("h2", "h3", "h4"):
+        heading = block.find(f".//{tag}")
+        if heading is not None:
+            break
+    label = fold_label(clean_text(text_of(heading)) or "") if heading is not None else ""
+    if not label:
+        first = next((t for t in block.itertext() if t.strip()), "")
+        label = fold_label(clean_text(first) or "")
+        if not _BOX_HEADING.match(label):
+            return False
+    return not _FILES_HEADING.search(label)
 
 
 _YEAR_IN_PATH = re.compile(r"/((?:19|20)\d\d)[/-]")

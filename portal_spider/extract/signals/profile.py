@@ -30,10 +30,15 @@ def profile_body(doc: Document, own: tuple[str, ...] = ()) -> Body | None:
         if not found or is_teaser_list(found):
             continue
         element = found[0]
+        specific = candidate.css in own
+        if not specific:
+            # A broad guess (`article`) narrowed to the body the page's microdata names.
+            named = element.find(".//*[@itemprop='articleBody']")
+            element = named if named is not None else element
         paragraphs, images = walk_body(doc, element)
         if paragraphs or images:
             body = Body(paragraphs=paragraphs, layer=LAYER, element=element, images=images)
-            body.specific = candidate.css in own
+            body.specific = specific
             return body
     return None
 
