@@ -124,11 +124,6 @@ def test_short_text_is_not_an_article() -> None:
     assert postprocess(["x" * MIN_FALLBACK_CHARS]) is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: trafilatura in recall mode (better on the 990-page eval) lets one more "
-    "must-not-contain snippet through on these 7 pages (21 kept out, floor 22)",
-)
 def test_gov_pages_intl(shared_dir: Path) -> None:
     """Real government pages of unknown platforms, read as the crawl reads an article link."""
     folder = shared_dir / "realdata" / "gov-pages-intl"

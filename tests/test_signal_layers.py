@@ -139,6 +139,35 @@ def test_lead_between_headline_and_body() -> None:
     assert lead.value == "Sáng 2/7, xã Mẫu sơ kết sáu tháng thực hiện cải cách hành chính."
 
 
+@pytest.mark.parametrize(
+    ("block", "is_lead"),
+    [
+        # A photo header that prints the headline again (a carousel, an audio player).
+        (
+            '<div class="k6"><img src="/a.jpg"><div>Ảnh: Minh Tâm. Cán bộ xã tiếp nhận hồ sơ '
+            "tại bộ phận một cửa.</div><div>Xã Mẫu sơ kết cải cách hành chính</div></div>",
+            False,
+        ),
+        # A lead that restates the headline's words in its sentence is still the lead.
+        (
+            '<div class="k6">Sáng 2/7, Xã Mẫu sơ kết cải cách hành chính sáu tháng đầu năm '
+            "với sự tham dự của các ban, ngành.</div>",
+            True,
+        ),
+    ],
+)
+def test_a_box_repeating_the_headline_is_not_the_lead(block: str, is_lead: bool) -> None:
+    html = (
+        "<html><head><title>Xã Mẫu sơ kết cải cách hành chính - Cổng TTĐT xã Mẫu</title></head>"
+        f'<body><div class="k3"><h1>Xã Mẫu sơ kết cải cách hành chính</h1>{block}'
+        f'<div class="k7"><p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></div></div></body></html>'
+    )
+    doc = parse_document(html, URL)
+    _, headline = find_headline(doc, [title_tag_heading(doc)])
+    lead = summary_between(headline, PARAGRAPH, doc.root.find(".//div[@class='k7']"))
+    assert (lead is not None) is is_lead
+
+
 def test_bylines_and_sources_leave_the_body() -> None:
     author, source, rest = split_bylines(["Nội dung.", "Tin, ảnh: Ngọc Lan", "Nguồn: Báo Mẫu"])
     assert (author, source, rest) == ("Ngọc Lan", "Báo Mẫu", ["Nội dung."])

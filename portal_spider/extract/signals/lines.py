@@ -342,6 +342,7 @@ def summary_between(
     if headline is None or body is None:
         return None
     start = fold_label(body_start[:60]) if body_start else None
+    title = fold_label(clean_text(text_of(headline)) or "")
     holders = [body, *body.iterancestors()]  # alive, so their ids cannot be reused
     stop = {id(a) for a in holders}
     limit = _position(first if first is not None else body)
@@ -357,11 +358,22 @@ def summary_between(
             continue  # the date line or a byline block, not the lead
         if _META_IN_LEAD.search(text[:_META_SCAN_CHARS]):
             continue  # the metadata block (section, views, byline account, date labels)
+        if len(title) >= _MIN_TITLE_CHARS and title in folded and _prints_line(element, title):
+            continue  # a box repeating the headline (a photo header, a player): not a lead
         if _SUMMARY_MIN <= len(text) <= _SUMMARY_MAX:
             if element.find(".//a") is not None and len(text_of(element.find(".//a"))) > 40:
                 continue  # a related-article link, not the lead
             return Candidate("summary", text, LAYER, "lead", element)
     return None
+
+
+def _prints_line(block: Element, folded: str) -> bool:
+    """Whether an element inside `block` prints exactly this (folded) line: the headline
+    repeated as a line of its own, not words of it in a lead's sentence."""
+    return any(
+        isinstance(el.tag, str) and fold_label(clean_text(text_of(el)) or "") == folded
+        for el in block.iter()
+    )
 
 
 def _blocks_toward(
