@@ -31,6 +31,7 @@ from .extract.sections import (
     SectionCandidate,
     SectionVerdict,
     classify_target,
+    furniture_of,
     page_cues,
     section_candidates,
 )
@@ -146,6 +147,7 @@ class SectionDiscovery:
         self._targets: dict[str, _Target] = {}
         self._decided: set[str] = set()
         self._paths: list[str] = []
+        self._furniture: frozenset[str] = frozenset()
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -178,6 +180,7 @@ class SectionDiscovery:
             return
         doc = parse_document(response.body, response.url, _encoding(response))
         self.candidates = section_candidates(doc)
+        self._furniture = furniture_of(doc)
         self._paths = [c.path for c in self.candidates if not c.other_host] + sorted(
             self.known_paths
         )
@@ -216,7 +219,7 @@ class SectionDiscovery:
         target = _Target(
             candidate,
             listing,
-            page_cues(parse_document(body, response.url, encoding), listing),
+            page_cues(parse_document(body, response.url, encoding), listing, self._furniture),
             response.url,
         )
         self._targets[candidate.path] = target
@@ -239,7 +242,7 @@ class SectionDiscovery:
         if response.status < 400:
             body, encoding = response.body, _encoding(response)
             record = extract_page(body, response.url, encoding, expect="article")
-            cues = page_cues(parse_document(body, response.url, encoding), record)
+            cues = page_cues(parse_document(body, response.url, encoding), record, self._furniture)
             target.items.append((record, cues))
         yield from self._item_done(target)
 

@@ -60,21 +60,37 @@ def test_demo_portal_bad_input_exits_2() -> None:
 
 
 def test_detect_on_a_saved_home_page(demo_portal: str, tmp_path: Path) -> None:
+    """Offline: every candidate of the home page with where it was found, "not fetched"."""
     home = tmp_path / "home.html"
     home.write_bytes(urllib.request.urlopen(demo_portal).read())
     result = _cli("detect", str(home), "--url", demo_portal)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
-    assert found == {
-        "platform": "demo",
-        "sections": [
-            demo_portal + "tin-tuc-su-kien/",
-            demo_portal + "chinh-tri/",
-            demo_portal + "kinh-te-xa-hoi/",
-            demo_portal + "van-hoa-xa-hoi/",
-        ],
-        "visitor_counter": True,
-    }
+    assert (found["platform"], found["visitor_counter"]) == ("demo", True)
+    paths = ["/tin-tuc-su-kien/", "/chinh-tri/", "/kinh-te-xa-hoi/", "/van-hoa-xa-hoi/"]
+    assert [c["path"] for c in found["candidates"]] == paths
+    assert [c["url"] for c in found["candidates"]] == [demo_portal + p[1:] for p in paths]
+    assert {(c["found_in"], c["verdict"]) for c in found["candidates"]} == {("menu", "not fetched")}
+    assert found["candidates"][1]["name"] == "Chính trị"
+
+
+def test_add_dry_run_prints_verdicts_and_writes_nothing(demo_portal: str, tmp_path: Path) -> None:
+    config = tmp_path / "mine.toml"
+    result = _cli("add", demo_portal, "--config", str(config), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == [
+        "news",
+        "menu",
+        "/tin-tuc-su-kien/",
+        "Tin",
+        "tức",
+        "-",
+        "Sự",
+        "kiện",
+    ]
+    assert "items read as articles (2/2)" in lines[1]
+    assert not config.exists() and list(tmp_path.iterdir()) == []
 
 
 def test_add_writes_an_entry_that_crawls_the_whole_portal(demo_portal: str, tmp_path: Path) -> None:

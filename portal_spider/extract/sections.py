@@ -78,7 +78,7 @@ _MORE = re.compile(
 )
 _FILE = re.compile(
     r"\.(?:pdf|docx?|xlsx?|pptx?|odt|rtf|zip|rar|7z|jpe?g|png|gif|webp|svg|mp[34]|avi|"
-    r"xml|rss|apk|exe)$",
+    r"xml|rss|atom|apk|exe)$",
     re.I,
 )
 # Login, registration and search targets are never sections.
@@ -87,6 +87,8 @@ _SKIP_PATH = re.compile(
     r"register|tim-?kiem|search|timkiem)(?:$|[/_.=?&-])",
     re.I,
 )
+# Feeds and sitemaps are second sources (`second_sources`), not sections.
+_FEED_PATH = re.compile(r"(?:^|/)(?:rss|feeds?|atom|sitemap)(?:/|$|\.)|[?&]format=feed", re.I)
 _SKIP_NAME = re.compile(r"^(?:dang nhap|dang ky|dang xuat|tim kiem|login|log in|search)$")
 # Home pages under their many names: "/", "/index.php", "/trang-chu.html", "/vi/", "/portal".
 _HOME = re.compile(
@@ -295,7 +297,12 @@ def _better(new: SectionCandidate, old: SectionCandidate) -> bool:
 
 def _skipped(path: str, name: str) -> bool:
     bare = path.split("?", 1)[0]
-    return bool(_FILE.search(bare) or _SKIP_PATH.search(path) or _SKIP_NAME.fullmatch(fold(name)))
+    return bool(
+        _FILE.search(bare)
+        or _SKIP_PATH.search(path)
+        or _FEED_PATH.search(path)
+        or _SKIP_NAME.fullmatch(fold(name))
+    )
 
 
 def _is_home(parts) -> bool:
@@ -385,14 +392,25 @@ _LABEL_TAGS = frozenset(("th", "td", "dt", "dd", "label", "strong", "b", "span",
 _LABEL_LINE = 120
 
 
-def page_cues(doc: Document, record: PageRecord | None = None) -> PageCues:
-    """Cues of a fetched page. Wording is read from the page's own text as extraction found
-    it (`record`'s title and body: a "Lịch công tác" box in every page's sidebar is not the
-    page), plus label cells anywhere outside nav/header/footer (a register's "Số ký hiệu"
-    column header, a "Ngày ban hành:" label)."""
+def furniture_of(doc: Document) -> frozenset[str]:
+    """The home page's text fragments (folded): sidebars, menus and footers that every page
+    repeats, so a "Lịch công tác" box beside every article is not read as the article."""
+    return frozenset(f for t in doc.root.itertext() if (f := fold(t)))
+
+
+def page_cues(
+    doc: Document, record: PageRecord | None = None, furniture: frozenset[str] | None = None
+) -> PageCues:
+    """Cues of a fetched page, from its own text: the text fragments outside nav, header and
+    footer that the home page does not also show (`furniture`), or without `furniture`, the
+    record's title and body as extraction found them. Document labels count as label cells
+    (a register's "Số ký hiệu" column header, a "Ngày ban hành:" label)."""
     listing = find_listing(doc)
-    own = f"{record.title or ''}\n{record.body_text or ''}" if record is not None else ""
-    lines = [fold(line) for line in own.splitlines() if line.strip()]
+    if furniture is not None:
+        lines = [f for t in _content_texts(doc.root) if (f := fold(t)) and f not in furniture]
+    else:
+        own = f"{record.title or ''}\n{record.body_text or ''}" if record is not None else ""
+        lines = [fold(line) for line in own.splitlines() if line.strip()]
     text = " ".join(lines)
     clocks = len(_CLOCK.findall(text))
     days = {m.group() for line in lines if (m := _WEEKDAY.match(line.lstrip(" -:|(")))}
@@ -405,26 +423,35 @@ def page_cues(doc: Document, record: PageRecord | None = None) -> PageCues:
     return PageCues(
         items=listing.items,
         dated_items=listing.dated_items,
-        document=tuple(sorted(set(_DOCUMENT.findall(text)) | _label_cells(doc.root))),
+        document=tuple(sorted(set(_DOCUMENT.findall(text)) | _label_cells(doc.root, furniture))),
         schedule=schedule,
         qa=tuple(sorted({m.strip(" :") for m in _QA.findall(text)})),
         procedures=tuple(sorted(set(_PROCEDURES.findall(text)))),
     )
 
 
-def _label_cells(root: Element) -> set[str]:
+def _label_cells(root: Element, furniture: frozenset[str] | None) -> set[str]:
     """Document-register labels that stand as their own cell or open a "Label: value" line."""
     found: set[str] = set()
     for element in _content_elements(root):
         if element.tag not in _LABEL_TAGS:
             continue
         text = fold(clean_text(text_of(element)) or "")
-        if not text or len(text) > _LABEL_LINE:
+        if not text or len(text) > _LABEL_LINE or (furniture and text in furniture):
             continue
         match = _DOCUMENT.match(text)
         if match and (match.end() == len(text) or text[match.end() :].lstrip().startswith(":")):
             found.add(match.group())
     return found
+
+
+def _content_texts(root: Element) -> list[str]:
+    texts: list[str] = []
+    for element in _content_elements(root):
+        if element.text:
+            texts.append(element.text)
+        texts.extend(child.tail for child in element if child.tail)
+    return texts
 
 
 def _content_elements(root: Element) -> list[Element]:

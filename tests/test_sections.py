@@ -1,0 +1,270 @@
+"""Section candidates of a home page (by structure, not wording) and the classification of
+each target page (by its listing and items). Pure: small pages written here."""
+
+from __future__ import annotations
+
+from portal_spider.extract import extract_page, parse_document
+from portal_spider.extract.sections import (
+    SectionCandidate,
+    classify_target,
+    page_cues,
+    section_candidates,
+)
+
+BASE = "https://www.huyenmau.gov.vn/"
+
+
+def _home(body: str, url: str = BASE) -> dict[str, SectionCandidate]:
+    html = f"<html><head><title>Trang chủ</title></head><body>{body}</body></html>"
+    return {c.path: c for c in section_candidates(parse_document(html.encode(), url))}
+
+
+def _news_list(n: int, prefix: str = "/tin") -> str:
+    items = "".join(
+        f'<li><a href="{prefix}/bai-viet-so-{100 + i}.html">Huyện tổ chức hội nghị tổng kết '
+        f"công tác năm thứ {i} với nhiều kết quả</a> <span>(0{1 + i % 9}/03/2024)</span></li>"
+        for i in range(n)
+    )
+    return f"<ul>{items}</ul>"
+
+
+# -- candidates --------------------------------------------------------------------------------
+
+
+def test_nested_dropdown_links_are_submenus_and_the_parent_is_a_menu_item() -> None:
+    found = _home(
+        "<nav><ul>"
+        '<li><a href="/">Trang chủ</a></li>'
+        '<li><a href="/tin-tuc">Tin tức</a><ul>'
+        '<li><a href="/tin-tuc/nong-nghiep">Nông nghiệp</a></li>'
+        '<li><a href="/tin-tuc/giao-duc">Giáo dục</a><ul>'
+        '<li><a href="/tin-tuc/giao-duc/mam-non">Mầm non</a></li></ul></li>'
+        "</ul></li>"
+        '<li><a href="#">Giới thiệu</a><ul><li><a href="/lich-su">Lịch sử</a></li></ul></li>'
+        "</ul></nav>"
+    )
+    assert {p: c.found_in for p, c in found.items()} == {
+        "/tin-tuc": "menu",
+        "/tin-tuc/nong-nghiep": "submenu",
+        "/tin-tuc/giao-duc": "submenu",
+        "/tin-tuc/giao-duc/mam-non": "submenu",
+        "/lich-su": "submenu",
+    }
+    assert found["/tin-tuc/nong-nghiep"].url == "https://www.huyenmau.gov.vn/tin-tuc/nong-nghiep"
+
+
+def test_a_mega_menu_without_nav_keeps_long_names_and_column_headings() -> None:
+    long_name = "Kinh tế - Nông nghiệp và phát triển nông thôn bền vững của huyện"
+    found = _home(
+        '<div class="thanh-tren"><ul>'
+        '<li><a href="/gioi-thieu">Giới thiệu</a></li>'
+        '<li><a href="/chuyen-muc">Chuyên mục</a><div class="khoi"><div class="cot">'
+        f'<h4><a href="/kinh-te-nong-nghiep">{long_name}</a></h4>'
+        '<p><a href="/kinh-te-nong-nghiep/thuy-loi">Thủy lợi</a></p></div>'
+        '<div class="cot"><h4><a href="/xa-hoi">Xã hội</a></h4></div></div></li>'
+        '<li><a href="/lien-he">Liên hệ</a></li>'
+        "</ul></div>" + _news_list(5)
+    )
+    assert found["/kinh-te-nong-nghiep"].name == long_name  # no 40-character cap
+    assert found["/kinh-te-nong-nghiep"].found_in == "submenu"
+    assert found["/kinh-te-nong-nghiep/thuy-loi"].found_in == "submenu"
+    assert found["/chuyen-muc"].found_in == "menu"
+    assert not any(path.startswith("/tin/") for path in found)  # news titles are not menus
+
+
+def test_footer_blocks_and_more_links_named_after_their_block() -> None:
+    found = _home(
+        '<div class="khoi-tin"><h3>Thông tin chỉ đạo</h3>'
+        + _news_list(4, "/chi-dao")
+        + '<a href="/chi-dao-dieu-hanh">Xem thêm »</a></div>'
+        '<div class="khoi-tin"><h2><a href="/tin-anh">Tin ảnh</a></h2>'
+        + _news_list(4, "/tin-anh")
+        + "</div>"
+        '<div id="footer"><p>Địa chỉ: số 1 đường Lê Lợi</p>'
+        '<a href="/duong-day-nong">Đường dây nóng</a> <a href="/tin-anh">Ảnh đẹp</a></div>'
+    )
+    more = found["/chi-dao-dieu-hanh"]
+    assert (more.found_in, more.name) == ("more_link", "Thông tin chỉ đạo")
+    assert found["/duong-day-nong"].found_in == "footer"
+    # The same path seen twice: one candidate, from its strongest place and with that name.
+    assert (found["/tin-anh"].found_in, found["/tin-anh"].name) == ("footer", "Ảnh đẹp")
+
+
+def test_same_site_means_with_or_without_www_and_subdomains_are_other_hosts() -> None:
+    found = _home(
+        "<nav>"
+        '<a href="https://huyenmau.gov.vn/tin-tuc?utm_source=zalo">Tin tức</a>'
+        '<a href="https://english.huyenmau.gov.vn/news">English</a>'
+        '<a href="https://tinhmau.gov.vn/tin-tuc-tinh">Tin của tỉnh</a>'
+        '<a href="https://www.huyenmau.gov.vn:8443/khac">Cổng khác</a>'
+        "</nav>"
+    )
+    assert set(found) == {"/tin-tuc", "/news"}
+    assert found["/tin-tuc"].url == "https://huyenmau.gov.vn/tin-tuc"  # canonical: no utm_*
+    assert not found["/tin-tuc"].other_host and found["/news"].other_host
+
+
+def test_home_anchors_scripts_files_login_and_search_are_skipped() -> None:
+    found = _home(
+        "<nav><ul>"
+        '<li><a href="/">Trang chủ</a></li><li><a href="/trang-chu.html">Trang chủ</a></li>'
+        '<li><a href="#noi-dung">Nội dung</a></li><li><a href="javascript:void(0)">Mở</a></li>'
+        '<li><a href="/files/bao-cao.pdf">Báo cáo</a></li><li><a href="/dang-nhap">Vào</a></li>'
+        '<li><a href="/tim-kiem?q=">Tìm</a></li><li><a href="/y-kien">Đăng nhập</a></li>'
+        '<li><a href="mailto:a@huyenmau.gov.vn">Thư</a></li><li><a href="/hoi-dap">Hỏi đáp</a></li>'
+        "</ul></nav>"
+    )
+    assert list(found) == ["/hoi-dap"]
+
+
+def test_query_sections_keep_their_query() -> None:
+    found = _home(
+        '<nav><a href="/index.php?cat=12">Tin tức</a><a href="/index.php?cat=13">Văn bản</a></nav>'
+    )
+    assert list(found) == ["/index.php?cat=12", "/index.php?cat=13"]
+
+
+# -- classification ----------------------------------------------------------------------------
+
+_PARAGRAPHS = [
+    "Sáng nay, Ủy ban nhân dân huyện tổ chức hội nghị sơ kết sáu tháng đầu năm, đánh giá kết "
+    "quả thực hiện các chỉ tiêu kinh tế, xã hội và triển khai nhiệm vụ trọng tâm thời gian tới.",
+    "Theo báo cáo, tổng giá trị sản xuất nông nghiệp tăng so với cùng kỳ, diện tích lúa chất "
+    "lượng cao được mở rộng ở nhiều xã, các mô hình liên kết tiêu thụ nông sản tiếp tục phát huy.",
+    "Phát biểu chỉ đạo, lãnh đạo huyện đề nghị các phòng, ban tập trung tháo gỡ khó khăn cho "
+    "doanh nghiệp, đẩy nhanh tiến độ giải ngân vốn đầu tư công và chăm lo đời sống nhân dân.",
+    "Hội nghị cũng thống nhất nhiều giải pháp về cải cách hành chính, chuyển đổi số và bảo đảm "
+    "an ninh trật tự trên địa bàn trong những tháng cuối năm.",
+]
+
+
+def _page(title: str, main: str) -> bytes:
+    return (
+        f"<html><head><title>{title}</title></head><body>"
+        '<nav><a href="/tin">Tin tức</a><a href="/van-ban">Văn bản</a></nav>'
+        f"<div class='noi-dung'>{main}</div><footer>Cổng thông tin điện tử huyện</footer>"
+        "</body></html>"
+    ).encode()
+
+
+def _listing(path: str, item_paths: list[str]) -> bytes:
+    items = "".join(
+        f'<div class="muc"><img src="/anh/{i}.jpg"><h3><a href="{p}">Huyện triển khai kế hoạch '
+        f"phát triển kinh tế nông thôn giai đoạn mới số {i}</a></h3><span>1{i}/03/2024</span>"
+        "<p>Tóm tắt nội dung chính của bài viết.</p></div>"
+        for i, p in enumerate(item_paths)
+    )
+    return _page("Danh sách", f'<h1>Danh sách</h1>{items}<a href="{path}?page=2">Trang sau</a>')
+
+
+def _article(title: str) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+    return _page(title, f"<h1>{title}</h1><div class='ngay'>12/03/2024 08:30</div>{body}")
+
+
+def _document() -> bytes:
+    rows = (
+        ("Số ký hiệu", "125/QĐ-UBND"),
+        ("Ngày ban hành", "12/03/2024"),
+        ("Trích yếu", "Về việc ban hành kế hoạch cải cách hành chính năm 2024"),
+        ("Cơ quan ban hành", "Ủy ban nhân dân huyện"),
+        ("Người ký", "Nguyễn Văn Mẫu"),
+    )
+    table = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    return _page(
+        "Văn bản",
+        f"<h1>Quyết định 125/QĐ-UBND</h1><table>{table}</table>"
+        '<p>Tệp đính kèm: <a href="/files/125-qd-ubnd.pdf">125-QĐ-UBND.pdf</a></p>',
+    )
+
+
+def _candidate(path: str, name: str) -> SectionCandidate:
+    return SectionCandidate("https://huyenmau.gov.vn" + path, path, name, "menu", False)
+
+
+def _verdict(candidate, target: bytes, items: list[bytes], sections=()):  # type: ignore[no-untyped-def]
+    url = candidate.url
+    listing = extract_page(target, url)
+    cues = page_cues(parse_document(target, url), listing)
+    records, item_cues = [], []
+    for n, html in enumerate(items):
+        item_url = f"{url.rstrip('/')}/muc-{n}.html"
+        record = extract_page(html, item_url, expect="article")
+        records.append(record)
+        item_cues.append(page_cues(parse_document(html, item_url), record))
+    return classify_target(
+        candidate, listing, records, listing_cues=cues, item_cues=item_cues, sections=sections
+    )
+
+
+def test_a_listing_of_articles_is_news_whatever_its_name() -> None:
+    candidate = _candidate("/kinh-te-nong-nghiep", "Kinh tế - Nông nghiệp")
+    paths = [f"/kinh-te-nong-nghiep/bai-{200 + i}.html" for i in range(6)]
+    verdict = _verdict(
+        candidate, _listing(candidate.path, paths), [_article("Bài một"), _article("Bài hai")]
+    )
+    assert verdict.kind == "news", verdict
+    assert "listing: 6 article links (6 dated)" in verdict.evidence
+    assert "next page ?page=2" in verdict.evidence
+    assert "items read as articles (2/2)" in verdict.evidence
+
+
+def test_a_listing_whose_items_sit_under_other_sections_is_an_aggregate() -> None:
+    candidate = _candidate("/tin-moi", "Mới đăng")
+    paths = [f"/chinh-tri/bai-{300 + i}.html" for i in range(3)]
+    paths += [f"/kinh-te/bai-{400 + i}.html" for i in range(3)]
+    verdict = _verdict(
+        candidate,
+        _listing(candidate.path, paths),
+        [_article("Bài một"), _article("Bài hai")],
+        sections=["/chinh-tri", "/kinh-te", "/tin-moi"],
+    )
+    assert verdict.kind == "aggregate", verdict
+    assert "6/6 items under other sections" in verdict.evidence
+    # The same listing under its own path is a news section.
+    own = _candidate("/chinh-tri", "Chính trị")
+    own_paths = [f"/chinh-tri/bai-{300 + i}.html" for i in range(6)]
+    assert _verdict(own, _listing(own.path, own_paths), [_article("Bài")], ["/kinh-te"]).kind == (
+        "news"
+    )
+
+
+def test_a_listing_of_documents_is_a_register_even_when_named_like_news() -> None:
+    candidate = _candidate("/thong-tin-moi", "Thông tin mới")
+    paths = [f"/thong-tin-moi/van-ban-{500 + i}.html" for i in range(6)]
+    verdict = _verdict(candidate, _listing(candidate.path, paths), [_document(), _document()])
+    assert verdict.kind == "documents", verdict
+    assert "items read as documents (2/2)" in verdict.evidence
+
+
+def test_a_work_schedule_page_is_a_schedule() -> None:
+    days = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu")
+    rows = "".join(
+        f"<tr><td>{day} ({11 + i}/03/2024)</td><td>07:30</td><td>Chủ tịch UBND huyện họp "
+        f"giao ban với các phòng chuyên môn về nhiệm vụ tuần</td></tr>"
+        f"<tr><td>{day}</td><td>14:00</td><td>Phó Chủ tịch kiểm tra công trình thủy lợi "
+        f"tại các xã trên địa bàn huyện</td></tr>"
+        for i, day in enumerate(days)
+    )
+    page = _page("Lịch làm việc", f"<h1>Lịch tuần 11</h1><table>{rows}</table>")
+    verdict = _verdict(_candidate("/lich", "Lịch"), page, [])
+    assert verdict.kind == "schedule", verdict
+    assert "thu hai" in verdict.evidence
+
+
+def test_a_page_without_listing_structure_is_a_page() -> None:
+    page = _page(
+        "Giới thiệu", "<h1>Giới thiệu chung</h1>" + "".join(f"<p>{p}</p>" for p in _PARAGRAPHS)
+    )
+    verdict = _verdict(_candidate("/gioi-thieu", "Tin tức"), page, [])
+    assert verdict.kind == "page", verdict
+    assert verdict.evidence.startswith("no listing structure")
+
+
+def test_other_hosts_are_reported_without_reading_anything() -> None:
+    candidate = SectionCandidate(
+        "https://english.huyenmau.gov.vn/news", "/news", "English", "menu", True
+    )
+    listing = extract_page(_listing("/news", ["/news/a-123.html"] * 3), candidate.url)
+    verdict = classify_target(candidate, listing, [])
+    assert verdict.kind == "other_host" and "english.huyenmau.gov.vn" in verdict.evidence
