@@ -100,6 +100,7 @@ Migrations are append-only: never edit or reorder one that has shipped.
 """
 
 import contextlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -522,6 +523,45 @@ def _coverage(db: sqlite_utils.Database) -> None:
     ):
         db["crawls"].add_column(column, kind)
     db.execute(_PORTAL_COVERAGE)
+    _backfill_registry_sections(db)
+
+
+def _backfill_registry_sections(db: sqlite_utils.Database) -> None:
+    """Sections crawled before 0006 keep their paging state: complete when the portal's last
+    finished crawl was (what older code used for every section), so the first crawl after
+    the upgrade still stops at known articles."""
+    for slug, sections, seen in db.execute(
+        "SELECT slug, sections, coalesce(last_crawled_at, first_crawled_at) FROM portals"
+    ).fetchall():
+        last = db.execute(
+            "SELECT status, started_at FROM crawls WHERE portal = ? AND status <> 'running' "
+            "ORDER BY id DESC LIMIT 1",
+            [slug],
+        ).fetchone()
+        if seen is None or last is None:
+            continue  # never crawled: its first crawl records its sections
+        complete = int(last[0] in ("ok", "partial"))
+        try:
+            listed = json.loads(sections or "[]")
+        except ValueError:
+            continue
+        for section in listed:
+            if not isinstance(section, dict) or not section.get("path"):
+                continue
+            db.execute(
+                "INSERT OR IGNORE INTO sections (portal, path, name, kind, found_by, found_in, "
+                "first_found_at, last_seen_at, complete, reached_end_at) "
+                "VALUES (?, ?, ?, 'news', 'registry', 'registry', ?, ?, ?, ?)",
+                [
+                    slug,
+                    section["path"],
+                    section.get("name"),
+                    seen,
+                    seen,
+                    complete,
+                    last[1] if complete else None,
+                ],
+            )
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

@@ -265,7 +265,14 @@ def _print_findings(findings: list[Any]) -> None:
 @click.option("--full", is_flag=True, help="Follow every listing page, even past known articles.")
 @click.option("--revisit-days", default=30, show_default=True, type=click.IntRange(0, 3650),
               help="Re-check (conditional requests) articles this recent.")  # fmt: skip
-@click.option("--max-requests", type=click.IntRange(1), help="Stop after this many responses.")
+@click.option("--max-requests", type=click.IntRange(1),
+              help="Stop after this many responses (the crawl is then partial).")  # fmt: skip
+@click.option("--max-pages-per-section", type=click.IntRange(1),
+              help="Follow at most this many listing pages per section "
+              "(then partial).")  # fmt: skip
+@click.option("--max-sitemap-urls", type=click.IntRange(1),
+              help="Take at most this many article URLs from sitemaps and feeds "
+              "(then partial).")  # fmt: skip
 @click.option("--download-timeout", type=click.FloatRange(0, 3600, min_open=True),
               metavar="SECONDS", help="Give up on a page after this long; default 60.")  # fmt: skip
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
@@ -281,6 +288,8 @@ def crawl_command(
     full: bool,
     revisit_days: int,
     max_requests: int | None,
+    max_pages_per_section: int | None,
+    max_sitemap_urls: int | None,
     download_timeout: float | None,
     since: datetime | None,
     wait: bool,
@@ -288,8 +297,10 @@ def crawl_command(
 ) -> None:
     """Crawl portals (by registry slug) into the archive.
 
-    Exit 0 when every crawl is ok, 1 when some were partial or failed, 2 on usage or
-    configuration errors, 3 when another crawl holds the archive (unless --wait).
+    Exit 0 when every crawl is ok, 1 when some were partial (errors, or cut short by a
+    limit: the next crawl continues) or failed, 2 on usage or configuration errors, 3 when
+    another crawl holds the archive (unless --wait). Limits given here override the
+    registry's (max_requests, max_pages_per_section, max_sitemap_urls); none by default.
     """
     portals = _resolve_portals(slugs, crawl_all, base_url, configs)
     _check_archive(db)
@@ -301,6 +312,8 @@ def crawl_command(
         full=full,
         revisit_days=revisit_days,
         max_requests=max_requests,
+        max_pages_per_section=max_pages_per_section,
+        max_sitemap_urls=max_sitemap_urls,
         since=since.date().isoformat() if since else None,
         download_timeout=download_timeout,
     )

@@ -17,8 +17,8 @@ Kinds that lose a page (the crawl finishes `partial`, exit status 1):
 
 Kinds recorded as findings, with nothing lost (the status stays ``ok``):
 
-  ``trap``      pagination stopped: a listing page repeated earlier pages, or a section
-                reached PORTAL_MAX_PAGES_PER_SECTION pages
+  ``trap``      pagination ended on evidence: a listing page repeated earlier pages
+                (a configured limit is not a finding: it makes the crawl partial)
   ``robots``    robots.txt forbids a linked page
   ``offsite``   a link or redirect to another host was not followed
 """

@@ -69,6 +69,32 @@ class ErrorItem:
 
 
 @dataclass(slots=True, kw_only=True)
+class ListedItem:
+    """Article URLs a source listed: a listing page's items, or sitemap/feed URLs that
+    extraction confirmed as articles (one `article_sources` row per URL and source)."""
+
+    portal: str
+    urls: list[str]
+    #: "listing", "sitemap" or "feed".
+    source: str
+    #: The section path, or the sitemap/feed URL.
+    via: str | None
+    #: ISO 8601 UTC time the listing response arrived.
+    seen_at: str
+
+
+@dataclass(slots=True, kw_only=True)
+class SectionPagingItem:
+    """A section's paging began (reached_end False: until it ends, the archive does not hold
+    all of it) or reached its end (its last page, or known articles once complete)."""
+
+    portal: str
+    path: str
+    reached_end: bool
+    at: str
+
+
+@dataclass(slots=True, kw_only=True)
 class SectionItem:
     """A candidate section found by discovery and what its page turned out to be."""
 

@@ -31,6 +31,16 @@ class CrawlMemory:
     #: (url, section) of archived articles whose last read failed (extraction_failed): not in
     #: ``articles`` (not known), requested again in full, never conditionally.
     failed: tuple[tuple[str, str | None], ...] = ()
+    #: Every section the archive knows for this portal (table ``sections``): registry seeds,
+    #: sections discovered by earlier crawls, judged non-news menu targets.
+    sections: tuple[queries.SectionState, ...] = ()
+
+    def section_complete(self, path: str) -> bool:
+        """Whether the archive holds every listing page of this section: its paging reached
+        the end and no crawl was cut short inside it since. Only then may a crawl stop at
+        the first page of known articles (a killed or limited crawl leaves it incomplete,
+        so the next crawl follows its pages again and finishes the job)."""
+        return any(s.path == path and s.complete for s in self.sections)
 
     @classmethod
     def empty(cls) -> CrawlMemory:
@@ -52,6 +62,7 @@ class CrawlMemory:
                 ),
                 complete=_previous_status(db, portal) in ("ok", "partial"),
                 failed=tuple(queries.failed_articles(db, portal)),
+                sections=tuple(queries.sections(db, portal)),
             )
         finally:
             db.close()

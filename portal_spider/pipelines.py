@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 import time
@@ -14,7 +15,15 @@ from scrapy.exceptions import DropItem
 from archive.writer import ArchiveWriter
 
 from .failures import is_failure
-from .items import ArticleItem, CounterItem, ErrorItem, NotModifiedItem, RemovalItem
+from .items import (
+    ArticleItem,
+    CounterItem,
+    ErrorItem,
+    ListedItem,
+    NotModifiedItem,
+    RemovalItem,
+    SectionPagingItem,
+)
 
 
 class ArchivePipeline:
@@ -50,11 +59,14 @@ class ArchivePipeline:
             [{"path": s.path, "name": s.name} for s in portal.sections],
         )
         spider = self.crawler.spider
+        limits = getattr(spider, "limits", None)
         self.options = {
             "full": getattr(spider, "full", False),
             "revisit_days": getattr(spider, "revisit_days", None),
             "since": getattr(spider, "since", None),
             "max_requests": self.crawler.settings.getint("CLOSESPIDER_PAGECOUNT") or None,
+            "max_pages_per_section": getattr(limits, "max_pages_per_section", None),
+            "max_sitemap_urls": getattr(limits, "max_sitemap_urls", None),
         }
         interrupted = self.writer.abandon_interrupted_crawls(portal.slug)
         if interrupted:
@@ -65,6 +77,16 @@ class ArchivePipeline:
                 flush=True,
             )
         self.crawl_id = self.writer.start_crawl(portal.slug, options=self.options)
+        for section in portal.sections:  # the registry's seeds (a person chose them)
+            self.writer.record_section(
+                portal=portal.slug,
+                path=section.path,
+                name=section.name,
+                kind="news",
+                found_by="registry",
+                evidence="listed in the portal registry",
+                crawl_id=self.crawl_id,
+            )
         self.started = time.monotonic()
 
     def process_item(self, item: Any) -> Any:
@@ -127,6 +149,19 @@ class ArchivePipeline:
             self._add_counter(item.portal, item.observed_at, item.page_url, item.counter)
         elif isinstance(item, ErrorItem):
             self._add_error(item.url, item.kind, item.detail, item.at)
+        elif isinstance(item, ListedItem):
+            writer.add_listed(
+                item.urls,
+                portal=item.portal,
+                source=item.source,
+                via=item.via,
+                seen_at=item.seen_at,
+                crawl_id=self.crawl_id,
+            )
+        elif isinstance(item, SectionPagingItem):
+            writer.section_paging(
+                portal=item.portal, path=item.path, reached_end=item.reached_end, at=item.at
+            )
         else:
             raise DropItem(f"unknown item type {type(item).__name__}")
 
@@ -193,7 +228,13 @@ class ArchivePipeline:
         pages = int(stats.get_value("response_received_count", 0))
         by_kind = self.writer.error_counts(self.crawl_id)
         errors = error_total(by_kind, int(stats.get_value("log_count/ERROR", 0)))
-        status = crawl_status(reason, pages, errors)
+        limits_hit = list(getattr(spider, "limits_hit", []))
+        if reason == "closespider_pagecount":
+            limits_hit.append(
+                f"stopped after {self.crawler.settings.getint('CLOSESPIDER_PAGECOUNT')} "
+                "responses (max_requests)"
+            )
+        status = crawl_status(reason, pages, errors, limited=bool(limits_hit))
         stats.set_value("portal/crawl_status", status)
         everything = stats.get_stats()
         prefix = "downloader/response_status_count/"
@@ -211,8 +252,11 @@ class ArchivePipeline:
             },
             robots_obeyed=self.crawler.settings.getbool("ROBOTSTXT_OBEY"),
             options=self.options,
+            limits_hit=limits_hit,
+            notices=list(getattr(spider, "notices", [])),
         )
         done = self.writer.stats
+        row = self.writer.db["crawls"].get(self.crawl_id)
         self.writer.close()
         elapsed = time.monotonic() - self.started
         print(
@@ -226,6 +270,15 @@ class ArchivePipeline:
             file=sys.stderr,
             flush=True,
         )
+        print(f"{spider.portal.slug}: {coverage_line(row)}", file=sys.stderr, flush=True)
+        for limit in limits_hit:
+            print(
+                f"{spider.portal.slug}: partial: {limit}; the next crawl continues from there",
+                file=sys.stderr,
+                flush=True,
+            )
+        for notice in getattr(spider, "notices", []):
+            print(f"{spider.portal.slug}: notice: {notice}", file=sys.stderr, flush=True)
 
     def _writer(self) -> ArchiveWriter:
         if self.writer is None:
@@ -264,13 +317,32 @@ def _kinds(by_kind: dict[str, int]) -> str:
     return " (" + ", ".join(f"{kind} {count}" for kind, count in sorted(by_kind.items())) + ")"
 
 
-def crawl_status(reason: str, pages: int, errors: int) -> str:
-    """ok: finished cleanly; partial: finished or stopped with errors; failed: nothing fetched."""
+def crawl_status(reason: str, pages: int, errors: int, *, limited: bool = False) -> str:
+    """ok: finished cleanly; partial: finished or stopped with errors, or cut short by a
+    configured limit (never ok: the archive does not hold everything); failed: nothing
+    fetched."""
     if pages == 0:
         return "failed"
-    if reason == "finished" and errors == 0:
+    if reason == "finished" and errors == 0 and not limited:
         return "ok"
     return "partial"
+
+
+def coverage_line(row: dict[str, Any]) -> str:
+    """The crawl's coverage for the summary: what the sources listed, what is archived."""
+    line = (
+        f"coverage: {row.get('listed') or 0} article URLs listed, "
+        f"{row.get('listed_archived') or 0} archived; found through listings only "
+        f"{row.get('found_listing_only') or 0}, sitemap/feed only "
+        f"{row.get('found_second_only') or 0}, both {row.get('found_both') or 0}"
+    )
+    behind = row.get("sections_behind")
+    if behind:
+        counts = json.loads(behind)
+        line += "; sitemap/feed know more than the listings in " + ", ".join(
+            f"{section or '(no section)'} (+{count})" for section, count in counts.items()
+        )
+    return line
 
 
 def _jsonable(value: Any) -> Any:

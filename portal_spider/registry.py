@@ -6,7 +6,7 @@ import ipaddress
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -31,6 +31,30 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-portal crawl limits; every one is off (None) unless set."""
+
+    #: Listing pages followed per section in one crawl.
+    max_pages_per_section: int | None = None
+    #: Responses received in one crawl (Scrapy's CLOSESPIDER_PAGECOUNT).
+    max_requests: int | None = None
+    #: Article URLs taken from sitemaps and feeds in one crawl.
+    max_sitemap_urls: int | None = None
+
+    def override(self, other: Limits) -> Limits:
+        """These limits with every limit set in ``other`` taking precedence."""
+        return Limits(
+            *(
+                theirs if theirs is not None else ours
+                for ours, theirs in zip(astuple(self), astuple(other), strict=True)
+            )
+        )
+
+
+LIMIT_FIELDS = ("max_pages_per_section", "max_requests", "max_sitemap_urls")
+
+
+@dataclass(frozen=True, slots=True)
 class Portal:
     """One portal: where it is, what it runs, which sections to crawl."""
 
@@ -45,6 +69,10 @@ class Portal:
     obey_robots: bool = True
     #: Contact URL or e-mail added to our User-Agent for this portal's operators.
     contact: str | None = None
+    #: Limits that may cut a crawl of this portal short (None: no limit). A crawl that hits
+    #: one is *partial* (exit 1) and the next crawl finishes what it left; the command line
+    #: overrides them.
+    limits: Limits = field(default_factory=lambda: Limits())
 
     @property
     def host(self) -> str:
@@ -124,8 +152,16 @@ def _parse_portal(path: Path, slug: str, entry: Any) -> Portal:
     contact = entry.get("contact")
     if contact is not None and (not isinstance(contact, str) or not contact.strip()):
         raise RegistryError(f"{where}.contact: must be a non-empty string (URL or e-mail)")
+    limits = {}
+    for key in LIMIT_FIELDS:
+        value = entry.get(key)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise RegistryError(f"{where}.{key}: must be a whole number >= 1 (omit it: no limit)")
+        limits[key] = value
     allowed = {"name", "base_url", "platform", "sections", "download_delay", "obey_robots",
-               "contact"}  # fmt: skip
+               "contact", *LIMIT_FIELDS}  # fmt: skip
     unknown = set(entry) - allowed
     if unknown:
         raise RegistryError(f"{where}.{sorted(unknown)[0]}: unknown field")
@@ -138,6 +174,7 @@ def _parse_portal(path: Path, slug: str, entry: Any) -> Portal:
         download_delay=float(delay) if delay is not None else None,
         obey_robots=obey,
         contact=contact.strip() if contact else None,
+        limits=Limits(**limits),
     )
 
 

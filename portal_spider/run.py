@@ -32,8 +32,12 @@ class CrawlOptions:
 
     full: bool = False
     revisit_days: int = 30
-    #: Stop after this many responses (Scrapy's CLOSESPIDER_PAGECOUNT), per portal.
+    #: Limits (None: the registry's, which default to none). Each is per portal, and a crawl
+    #: that hits one is partial. Responses (Scrapy's CLOSESPIDER_PAGECOUNT), listing pages
+    #: per section, article URLs taken from sitemaps and feeds.
     max_requests: int | None = None
+    max_pages_per_section: int | None = None
+    max_sitemap_urls: int | None = None
     #: "YYYY-MM-DD": only articles published on or after this day.
     since: str | None = None
     #: Seconds to wait for a page (Scrapy's DOWNLOAD_TIMEOUT); None: the settings' 60 s.
@@ -50,8 +54,6 @@ def run_crawls(
     """Crawl the portals in parallel in one process; return {slug: crawl status}."""
     options = options or CrawlOptions()
     settings = crawl_settings(db_path, log_level)
-    if options.max_requests:
-        settings.set("CLOSESPIDER_PAGECOUNT", options.max_requests, priority="cmdline")
     if options.download_timeout:
         settings.set("DOWNLOAD_TIMEOUT", options.download_timeout, priority="cmdline")
     process = CrawlerProcess(settings)
@@ -65,6 +67,9 @@ def run_crawls(
             full=options.full,
             revisit_days=options.revisit_days,
             since=options.since,
+            max_requests=options.max_requests,
+            max_pages_per_section=options.max_pages_per_section,
+            max_sitemap_urls=options.max_sitemap_urls,
         )
     process.start()
     return {

@@ -48,9 +48,10 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Real redirect chains are 1-3 hops; a loop is cut at 10 (Scrapy's default 20) and recorded.
 REDIRECT_MAX_TIMES = 10
-# Calendar-style pagination that never ends: stop a section after this many listing pages
-# (a listing page whose links were all listed before in the section also ends it).
-PORTAL_MAX_PAGES_PER_SECTION = 1000
+# No page-count cap on pagination: a section ends on evidence (a listing page whose links
+# were all listed before in the section, or a "next" link back to a page already read).
+# Limits are per portal (registry: max_pages_per_section, max_requests, max_sitemap_urls;
+# or the crawl command's options) and make a crawl partial.
 
 # --- Sitemaps and feeds as second sources (portal_spider/second_sources, docs/coverage.md) ---
 # A sitemap file may hold 50,000 URLs in 50 MB uncompressed (sitemaps.org): sitemap requests

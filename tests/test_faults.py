@@ -262,18 +262,32 @@ def test_a_stray_html_end_tag_does_not_hide_the_rest_of_the_page() -> None:
     assert record.next_page == "http://h/tin-tuc/?page=2"
 
 
-def test_a_section_stops_at_a_repeated_page_or_at_the_page_limit() -> None:
-    crawler = get_crawler(PortalSpider, {"PORTAL_MAX_PAGES_PER_SECTION": 3})
-    spider = PortalSpider(portal=get_portal("demo"))
+def test_a_section_ends_at_a_repeated_page_and_a_limit_cuts_it_short() -> None:
+    crawler = get_crawler(PortalSpider, {})
+    spider = PortalSpider(portal=get_portal("demo"), max_pages_per_section="3")
     spider._set_crawler(crawler)  # not from_crawler: it would tune this process's GC
     section = spider.portal.sections[0]
     assert spider._trap(section, ["http://h/1", "http://h/2"]) is None
     spider._listed[section.name] = {"http://h/1", "http://h/2"}
-    assert "repeats" in (spider._trap(section, ["http://h/2", "http://h/1"]) or "")
+    kind, detail = spider._trap(section, ["http://h/2", "http://h/1"]) or ("", "")
+    assert kind == "trap" and "repeats" in detail
     other = spider.portal.sections[1]
     found = [spider._trap(other, [f"http://h/{other.name}/{n}"]) for n in range(4)]
     assert found[:3] == [None, None, None]
-    assert "PORTAL_MAX_PAGES_PER_SECTION" in (found[3] or "")
+    kind, detail = found[3] or ("", "")
+    assert kind == "limit" and "max_pages_per_section" in detail
+
+
+def test_no_page_count_caps_a_section_by_default() -> None:
+    spider = PortalSpider(portal=get_portal("demo"))
+    spider._set_crawler(get_crawler(PortalSpider, {}))
+    section = spider.portal.sections[0]
+    assert all(spider._trap(section, [f"http://h/{n}"]) is None for n in range(5000))
+
+
+def test_limits_must_be_positive_whole_numbers() -> None:
+    with pytest.raises(ValueError, match="max_pages_per_section must be a whole number"):
+        PortalSpider(portal=get_portal("demo"), max_pages_per_section="0")
 
 
 def test_the_writer_keeps_crawl_errors_and_counts_them_by_kind(writer: ArchiveWriter) -> None:

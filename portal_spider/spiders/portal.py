@@ -18,11 +18,19 @@ from twisted.python.failure import Failure
 
 from ..extract import PageRecord, extract_page
 from ..failures import classify, release
-from ..items import ArticleItem, CounterItem, ErrorItem, NotModifiedItem, RemovalItem
+from ..items import (
+    ArticleItem,
+    CounterItem,
+    ErrorItem,
+    ListedItem,
+    NotModifiedItem,
+    RemovalItem,
+    SectionPagingItem,
+)
 from ..memory import DEFAULT_REVISIT_DAYS, CrawlMemory, Revisit
 from ..middlewares import utc_now
 from ..pages import declared_encoding
-from ..registry import Portal, Section, get_portal
+from ..registry import Limits, Portal, Section, get_portal
 from ..runtime import tune_gc_for_crawling
 from ..urls import canonical_url, trusted_canonical
 
@@ -43,10 +51,31 @@ class PortalSpider(scrapy.Spider):
         full: bool | str = False,
         revisit_days: int | str = DEFAULT_REVISIT_DAYS,
         since: str | None = None,
+        max_pages_per_section: int | str | None = None,
+        max_requests: int | str | None = None,
+        max_sitemap_urls: int | str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.portal = _resolve_portal(portal, base_url, config)
+        #: The registry's limits for this portal, overridden by the command line's.
+        self.limits = self.portal.limits.override(
+            Limits(
+                _limit(max_pages_per_section, "max_pages_per_section"),
+                _limit(max_requests, "max_requests"),
+                _limit(max_sitemap_urls, "max_sitemap_urls"),
+            )
+        )
+        #: Why a configured limit cut this crawl short (the crawl is then partial).
+        self.limits_hit: list[str] = []
+        #: Findings that are not failures (dead sitemap entries, vanished sections).
+        self.notices: list[str] = []
+        #: Per section path: "paging" until its pagination ends, then "end" (last page, a
+        #: repeated page, or known articles in a complete section), "cut" (a limit or a
+        #: failed listing page: the archive may lack older pages) or "stopped" (--since).
+        self.paging: dict[str, str] = {}
+        #: Per section path: listing page URLs requested in this run.
+        self._listing_urls: dict[str, set[str]] = {}
         self.allowed_domains = [self.portal.host]
         self.pages_seen = 0
         self.full = str(full).lower() in ("1", "true", "yes")
@@ -85,6 +114,12 @@ class PortalSpider(scrapy.Spider):
             crawler.settings.set("RETRY_BACKOFF_MAX", 0.2, priority="spider")
         elif portal.download_delay is not None:
             crawler.settings.set("DOWNLOAD_DELAY", portal.download_delay, priority="spider")
+        if spider.limits.max_requests:
+            # Per portal (several portals crawl in one process): Scrapy's CloseSpider
+            # extension reads it from this crawler's settings.
+            crawler.settings.set(
+                "CLOSESPIDER_PAGECOUNT", spider.limits.max_requests, priority="spider"
+            )
         if not portal.obey_robots:
             # Only an explicit per-portal registry flag turns this off; crawls record it.
             crawler.settings.set("ROBOTSTXT_OBEY", False, priority="spider")
@@ -109,11 +144,35 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value("portal/refetch_failed")
             yield self._recheck(Revisit(url, None, None, False), self._section(section_name))
         for url, section in self.portal.section_urls():
-            yield scrapy.Request(
-                url,
-                callback=self.parse_listing,
-                cb_kwargs={"section": section},
-                errback=self.on_error,
+            yield self._listing_request(url, section)
+
+    def _listing_request(
+        self, url: str, section: Section, priority: int = 0
+    ) -> scrapy.Request | None:
+        """The request for a listing page of ``section``; None when this run already asked
+        for that page (the pagination came back to it: the section has ended)."""
+        seen = self._listing_urls.setdefault(section.path, set())
+        if url in seen:
+            return None
+        seen.add(url)
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            cb_kwargs={"section": section},
+            priority=priority,
+            errback=self.on_listing_error,
+        )
+
+    def _section_ended(self, section: Section, how: str) -> Iterator[SectionPagingItem]:
+        """Record how the section's paging ended ("end", "cut" or "stopped"); only "end"
+        tells the archive it now holds the whole section."""
+        if self.paging.get(section.path) != "paging":
+            return
+        self.paging[section.path] = how
+        self.crawler.stats.inc_value(f"portal/sections_{how}")
+        if how == "end":
+            yield SectionPagingItem(
+                portal=self.portal.slug, path=section.path, reached_end=True, at=utc_now()
             )
 
     def _section(self, name: str | None) -> Section | None:
@@ -141,19 +200,44 @@ class PortalSpider(scrapy.Spider):
         """Follow every article of a listing page, then the next listing page."""
         record = self._extract(response)
         yield from self._counter(response, record)
+        if section.path not in self.paging:
+            # Until its paging ends, the archive does not hold all of this section: a crawl
+            # killed now leaves it incomplete, and the next one follows every page again.
+            self.paging[section.path] = "paging"
+            yield SectionPagingItem(
+                portal=self.portal.slug,
+                path=section.path,
+                reached_end=False,
+                at=_received_at(response),
+            )
         if record.kind != "listing":
             self.logger.warning("not a listing page: %s (%s)", response.url, record.kind)
             self.crawler.stats.inc_value("portal/not_listing")
+            yield from self._section_ended(section, "cut")
             yield from self._dropped_out(section)
             return
         # Tracking and session parameters never select content: one URL per article.
         links = record.links = list(dict.fromkeys(canonical_url(url) for url in record.links))
         trap = self._trap(section, links)
         if trap:
-            yield self._error(response.url, "trap", trap)
+            kind, detail = trap
+            if kind == "limit":
+                self.limits_hit.append(detail)
+                yield from self._section_ended(section, "cut")
+            else:
+                yield self._error(response.url, "trap", detail)
+                yield from self._section_ended(section, "end")
             yield from self._dropped_out(section)
             return
         self._listed.setdefault(section.name, set()).update(links)
+        if links:
+            yield ListedItem(
+                portal=self.portal.slug,
+                urls=links,
+                source="listing",
+                via=section.path,
+                seen_at=_received_at(response),
+            )
         known = self.memory.known
         # Articles whose last read failed are not "known": they keep paging going (even once
         # start() has fetched them again in this run), and are fetched once.
@@ -170,18 +254,24 @@ class PortalSpider(scrapy.Spider):
             if article is not None and article.removed and url not in self._rechecked:
                 # Listed again after it was taken down: fetch it, it may be back.
                 yield self._recheck(article.revisit(url), section)
-        if self._stop_paging(record, unknown, section):
+        stop = self._stop_paging(record, unknown, section)
+        if stop:
+            yield from self._section_ended(section, stop)
             yield from self._dropped_out(section)
             return
         if record.next_page:
-            yield response.follow(
-                canonical_url(record.next_page),
-                self.parse_listing,
-                cb_kwargs={"section": section},
-                # With --since, this page's articles go first: one of them may be older.
+            # With --since, this page's articles go first: one of them may be older.
+            request = self._listing_request(
+                canonical_url(response.urljoin(record.next_page)),
+                section,
                 priority=-1 if self.since else 0,
-                errback=self.on_error,
             )
+            if request is None:  # the "next" page is one this run already read
+                self.crawler.stats.inc_value("portal/next_page_seen")
+                yield from self._section_ended(section, "end")
+                yield from self._dropped_out(section)
+            else:
+                yield request
         elif record.postback is not None:
             # SharePoint/ASP.NET paging: post the page's own form (with its __VIEWSTATE and
             # other hidden fields, which from_response collects) as the pager link would.
@@ -196,50 +286,56 @@ class PortalSpider(scrapy.Spider):
                 callback=self.parse_listing,
                 cb_kwargs={"section": section},
                 priority=-1 if self.since else 0,
-                errback=self.on_error,
+                errback=self.on_listing_error,
             )
         else:
+            yield from self._section_ended(section, "end")
             yield from self._dropped_out(section)
 
-    def _trap(self, section: Section, links: list[str]) -> str | None:
-        """Why this listing page ends the section's pagination (a trap), or None.
+    def _trap(self, section: Section, links: list[str]) -> tuple[str, str] | None:
+        """Why this listing page ends the section's pagination, or None: ("trap", why) on
+        evidence, ("limit", why) when a configured limit cuts it short.
 
-        A page whose every link was already listed earlier in the section (the same page
-        again, an endless "next" chain, a calendar) adds nothing; a section past
-        PORTAL_MAX_PAGES_PER_SECTION listing pages is a trap that invents new links.
+        Pagination ends on evidence, not on a page count: a page whose every link was
+        already listed earlier in the section (the same page again, an endless "next" chain,
+        a calendar) adds nothing, and a "next" link back to a page already read ends it too
+        (see parse_listing). ``max_pages_per_section`` (registry or --max-pages-per-section,
+        off by default) is a limit: hitting it makes the crawl partial.
         """
         pages = self._listing_pages[section.name] = self._listing_pages.get(section.name, 0) + 1
         listed = self._listed.get(section.name, set())
         if pages > 1 and links and listed.issuperset(links):
             self.crawler.stats.inc_value("portal/trap_repeated")
-            return f"section {section.name!r}: listing page {pages} repeats earlier pages"
-        limit = self.settings.getint("PORTAL_MAX_PAGES_PER_SECTION")
+            return "trap", f"section {section.name!r}: listing page {pages} repeats earlier pages"
+        limit = self.limits.max_pages_per_section
         if limit and pages > limit:
-            self.crawler.stats.inc_value("portal/trap_max_pages")
-            return (
-                f"section {section.name!r}: more than {limit} listing pages "
-                "(PORTAL_MAX_PAGES_PER_SECTION)"
+            self.crawler.stats.inc_value("portal/limit_max_pages")
+            return "limit", (
+                f"section {section.path}: stopped after {limit} listing pages "
+                "(max_pages_per_section)"
             )
         return None
 
-    def _stop_paging(self, record: PageRecord, new: list[str], section: Section) -> bool:
-        """Whether older listing pages of this section can be skipped."""
-        if not (new or self.full or not self.memory.complete):
+    def _stop_paging(self, record: PageRecord, new: list[str], section: Section) -> str | None:
+        """Whether older listing pages of this section can be skipped: "end" at a page of
+        known articles in a section the archive holds whole, "stopped" for --since."""
+        complete = self.memory.section_complete(section.path)
+        if not (new or self.full or not complete):
             # Every article on this page is archived already: older pages hold nothing new.
             self.crawler.stats.inc_value("portal/stopped_at_known")
-            return True
+            return "end"
         if self.since is None:
-            return False
+            return None
         if section.name in self._before_since:
             self.crawler.stats.inc_value("portal/stopped_at_since")
-            return True
+            return "stopped"
         known = self.memory.known
         dates = [known[url].published_at for url in record.links if url in known]
         all_older = all(d and d[:10] < self.since for d in dates)
         if record.links and len(dates) == len(record.links) and all_older:
             self.crawler.stats.inc_value("portal/stopped_at_since")
-            return True
-        return False
+            return "stopped"
+        return None
 
     def _dropped_out(self, section: Section) -> Iterator[scrapy.Request]:
         """Re-request archived articles the crawled listing pages no longer show."""
@@ -360,6 +456,14 @@ class PortalSpider(scrapy.Spider):
     def _failed_urls(self) -> set[str]:
         return {url for url, _ in self.memory.failed}
 
+    def on_listing_error(self, failure: Failure) -> Iterator[Any]:
+        """A listing page could not be fetched: its section's paging is cut short (the
+        archive may lack older pages; the next crawl follows them again)."""
+        section = failure.request.cb_kwargs.get("section")  # type: ignore[attr-defined]
+        yield from self.on_error(failure)
+        if section is not None:
+            yield from self._section_ended(section, "cut")
+
     def on_error(self, failure: Failure) -> Iterator[ErrorItem]:
         """Errback of every request: record why the page could not be fetched."""
         request = failure.request  # type: ignore[attr-defined]
@@ -387,6 +491,19 @@ class PortalSpider(scrapy.Spider):
 
 def _received_at(response: Response) -> str:
     return str(response.meta.get("received_at") or utc_now())
+
+
+def _limit(value: int | str | None, name: str) -> int | None:
+    """A limit given to the spider (-a name=N, or from run_crawls): None or an int >= 1."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise ValueError(f"{name} must be a whole number >= 1, not {value!r}")
+    return number
 
 
 def _check_since(since: str | None) -> str | None:
