@@ -33,6 +33,7 @@ from .extract.sections import (
     classify_target,
     furniture_of,
     page_cues,
+    read_item,
     section_candidates,
 )
 from .items import SectionItem
@@ -43,6 +44,9 @@ from .urls import canonical_url
 ITEMS_PER_LISTING = 2
 #: Default request budget of one discovery (home page not counted).
 DEFAULT_BUDGET = 150
+
+# Which candidates are fetched first when the budget cannot cover them all.
+_FETCH_ORDER = {"more_link": 0, "menu": 1, "submenu": 2, "footer": 3}
 
 # SectionFinding.status values.
 FETCHED = "fetched"  # the target answered; the verdict is from its page
@@ -108,7 +112,7 @@ class _Target:
     listing: PageRecord
     cues: PageCues
     url: str
-    waiting: int = 0
+    pending: list[str] = field(default_factory=list)  # item URLs not requested yet
     items: list[tuple[PageRecord, PageCues]] = field(default_factory=list)
 
 
@@ -185,18 +189,23 @@ class SectionDiscovery:
             self.known_paths
         )
         self._say(f"home page: {len(self.candidates)} candidate links")
-        for candidate in self.candidates:
+        # Half the budget for candidate pages, the rest for their items; when it cannot
+        # cover every candidate, news-block links and the top menu go first.
+        listings = (self.budget - self.requests_made + 1) // 2
+        for candidate in sorted(self.candidates, key=lambda c: _FETCH_ORDER[c.found_in]):
             if candidate.other_host:
                 verdict = classify_target(candidate, PageRecord(url=candidate.url), [])
                 yield from self._decide(SectionFinding(candidate, verdict, None, FETCHED))
             elif candidate.path in self.known_paths:
                 yield from self._decide(SectionFinding(candidate, None, None, KNOWN))
-            elif not self._spend():
+            elif listings <= 0 or not self._spend():
                 yield from self._decide(SectionFinding(candidate, None, None, OVER_BUDGET))
             else:
-                yield self._request(
+                listings -= 1
+                request = self._request(
                     candidate.url, self.parse_target, self.target_failed, candidate=candidate
                 )
+                yield request.replace(priority=-_FETCH_ORDER[candidate.found_in])
 
     def home_failed(self, failure: Any) -> None:
         self.home_failure = _reason(failure)
@@ -223,15 +232,10 @@ class SectionDiscovery:
             response.url,
         )
         self._targets[candidate.path] = target
-        links = [u for u in listing.links if _site_of(u) == _site_of(response.url)]
         if listing.kind == "listing":
-            for url in links[: self.items_per_listing]:
-                if not self._spend():
-                    break
-                target.waiting += 1
-                yield self._request(url, self.parse_item, self.item_failed, path=candidate.path)
-        if target.waiting == 0:
-            yield from self._classify(target)
+            links = [u for u in listing.links if _site_of(u) == _site_of(response.url)]
+            target.pending = links[: self.items_per_listing]
+        yield from self._next_item(target)
 
     def target_failed(self, failure: Any) -> Iterator[Any]:
         candidate = failure.request.cb_kwargs["candidate"]
@@ -244,18 +248,23 @@ class SectionDiscovery:
             record = extract_page(body, response.url, encoding, expect="article")
             cues = page_cues(parse_document(body, response.url, encoding), record, self._furniture)
             target.items.append((record, cues))
-        yield from self._item_done(target)
+            if read_item(record, cues) == "article" and not target.cues.document:
+                target.pending.clear()  # one article confirms an undisputed listing
+        yield from self._next_item(target)
 
     def item_failed(self, failure: Any) -> Iterator[Any]:
         target = self._targets[failure.request.cb_kwargs["path"]]
         self.logger.info("item %s: %s", failure.request.url, _reason(failure))
-        yield from self._item_done(target)
+        yield from self._next_item(target)
 
     # -- decisions ---------------------------------------------------------------------------
 
-    def _item_done(self, target: _Target) -> Iterator[Any]:
-        target.waiting -= 1
-        if target.waiting == 0:
+    def _next_item(self, target: _Target) -> Iterator[Any]:
+        """Items one at a time: the second only when the first did not settle the kind."""
+        if target.pending and self._spend():
+            url = target.pending.pop(0)
+            yield self._request(url, self.parse_item, self.item_failed, path=target.candidate.path)
+        else:
             yield from self._classify(target)
 
     def _classify(self, target: _Target) -> Iterator[Any]:

@@ -42,14 +42,16 @@ class Detection:
     @property
     def sections(self) -> list[tuple[str, str]]:
         """(path, name) of the sections `add` writes: news, else aggregates (see above)."""
-        for kinds in (("news",), ("aggregate",)):
-            chosen = [
-                (f.candidate.path, f.candidate.name or f.candidate.path)
-                for f in self.findings
-                if f.verdict and f.verdict.kind in kinds and not f.candidate.other_host
-            ]
+        for kind in ("news", "aggregate"):
+            chosen: dict[str, tuple[str, str]] = {}  # by the page reached: one per listing
+            for f in self.findings:
+                if f.verdict and f.verdict.kind == kind and not f.candidate.other_host:
+                    where = f.listing_url or f.candidate.url
+                    chosen.setdefault(
+                        where, (f.candidate.path, f.candidate.name or f.candidate.path)
+                    )
             if chosen:
-                return chosen
+                return list(chosen.values())
         return []
 
     def to_json(self) -> dict[str, object]:

@@ -89,7 +89,7 @@ def test_add_dry_run_prints_verdicts_and_writes_nothing(demo_portal: str, tmp_pa
         "Sự",
         "kiện",
     ]
-    assert "items read as articles (2/2)" in lines[1]
+    assert "items read as articles (1/1)" in lines[1]
     assert not config.exists() and list(tmp_path.iterdir()) == []
 
 

@@ -62,6 +62,7 @@ PAGES = {
         for i in range(5)
     },
 }
+del PAGES[BASE + "cuoc-song/bai-900.html"]  # its first item is gone: the second one decides
 
 
 def _drive(discovery: SectionDiscovery, answered: dict[str, bytes]) -> list[scrapy.Request]:
@@ -100,7 +101,8 @@ def test_every_candidate_is_decided_and_news_verdicts_reach_the_hook() -> None:
     results = {f.candidate.path: f for f in discovery.results()}
     assert set(results) == {"/thoi-su", "/cuoc-song", "/mat-roi", "/cham-nua"}
     assert results["/thoi-su"].verdict.kind == "news"  # type: ignore[union-attr]
-    assert "items read as articles (2/2)" in results["/thoi-su"].verdict.evidence  # type: ignore[union-attr]
+    assert "items read as articles (1/1)" in results["/thoi-su"].verdict.evidence  # type: ignore[union-attr]
+    assert "items read as articles (1/1)" in results["/cuoc-song"].verdict.evidence  # type: ignore[union-attr]
     assert (results["/cuoc-song"].candidate.found_in, results["/cuoc-song"].status) == (
         "submenu",
         FETCHED,
@@ -110,8 +112,10 @@ def test_every_candidate_is_decided_and_news_verdicts_reach_the_hook() -> None:
     assert sorted(crawled) == ["/cuoc-song", "/thoi-su"]
     hook_requests = [r for r in requested if r.callback is None]
     assert sorted(r.url for r in hook_requests) == [BASE + "cuoc-song", BASE + "thoi-su"]
-    # Home, 4 candidates, 2 items for each of the 2 listings; every request has an errback.
-    assert discovery.requests_made == 4 + 4
+    # 4 candidates; one item confirms /thoi-su, /cuoc-song needed a second (the home page is
+    # not counted).
+    assert discovery.requests_made == 4 + 1 + 2
+    assert BASE + "cuoc-song/bai-901.html" in {r.url for r in requested}
     assert all(r.errback is not None for r in requested if r.callback is not None)
 
 
@@ -119,17 +123,23 @@ def test_a_spent_budget_is_reported_per_candidate_not_dropped() -> None:
     discovery = SectionDiscovery(BASE, budget=2)
     _drive(discovery, PAGES)
     statuses = {f.candidate.path: f.status for f in discovery.results()}
+    # Half the budget for candidate pages, top-menu links first; the rest for items.
     assert statuses == {
         "/thoi-su": FETCHED,
-        "/cuoc-song": FETCHED,
+        "/cuoc-song": OVER_BUDGET,
         "/mat-roi": OVER_BUDGET,
         "/cham-nua": OVER_BUDGET,
     }
     assert discovery.requests_made == 2
-    # No budget left for items: the listings are judged on structure alone, and say so.
     evidence = {f.candidate.path: f.to_json()["evidence"] for f in discovery.results()}
-    assert evidence["/thoi-su"].endswith("items not read")
+    assert evidence["/thoi-su"].endswith("items read as articles (1/1)")
     assert "budget" in evidence["/cham-nua"]
+    # No budget left for items: a listing is judged on its structure alone, and says so.
+    starved = SectionDiscovery(BASE, budget=1)
+    _drive(starved, PAGES)
+    thoi_su = {f.candidate.path: f for f in starved.results()}["/thoi-su"]
+    assert thoi_su.verdict is not None and thoi_su.verdict.kind == "news"
+    assert thoi_su.verdict.evidence.endswith("items not read")
 
 
 def test_known_sections_are_not_fetched_again() -> None:

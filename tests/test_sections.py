@@ -268,3 +268,31 @@ def test_other_hosts_are_reported_without_reading_anything() -> None:
     listing = extract_page(_listing("/news", ["/news/a-123.html"] * 3), candidate.url)
     verdict = classify_target(candidate, listing, [])
     assert verdict.kind == "other_host" and "english.huyenmau.gov.vn" in verdict.evidence
+
+
+def test_menus_built_without_lists_are_found_by_their_short_links() -> None:
+    cells = "".join(
+        f'<td><a href="/{slug}.aspx"><img src="/i/{slug}.gif" alt="{name}"></a></td>'
+        for slug, name in (
+            ("TinTuc", "Tin tức"),
+            ("NongNghiep", "Nông nghiệp"),
+            ("VanBan", "Văn bản"),
+            ("HoiDap", "Hỏi đáp"),
+        )
+    )
+    boxes = "".join(
+        f'<div class="o"><a href="/chuyen-de/{n}">Chuyên đề {n}</a></div>' for n in range(4)
+    )
+    found = _home(f"<table><tr>{cells}</tr></table><div>{boxes}</div>" + _news_list(5))
+    assert [p for p in found if not p.startswith("/tin/")] == [
+        "/TinTuc.aspx",
+        "/NongNghiep.aspx",
+        "/VanBan.aspx",
+        "/HoiDap.aspx",
+        "/chuyen-de/0",
+        "/chuyen-de/1",
+        "/chuyen-de/2",
+        "/chuyen-de/3",
+    ]
+    assert found["/NongNghiep.aspx"].name == "Nông nghiệp"  # an image link named by its alt
+    assert not any(p.startswith("/tin/") for p in found)

@@ -107,6 +107,8 @@ _SHORT_LABEL_WORDS = 10
 _MENU_SHARE = 0.7
 _MIN_MENU_LINKS = 3
 _ORDER = {name: rank for rank, name in enumerate(FOUND_IN)}
+# Containers a list-less menu is built from: link rows, table rows, stacks of boxes.
+_BLOCK_TAGS = frozenset(("div", "p", "span", "td", "tr", "tbody", "table", "section"))
 
 
 def section_candidates(doc: Document) -> list[SectionCandidate]:
@@ -168,7 +170,7 @@ def _menu_root(element: Element, tag: str, role: str) -> bool:
         return True
     if tag in ("ul", "ol"):
         return _short_link_list(element)
-    return tag in ("div", "p", "span", "td") and _short_link_row(element)
+    return tag in _BLOCK_TAGS and _short_link_block(element)
 
 
 def _footer_marked(element: Element) -> bool:
@@ -181,7 +183,7 @@ def _label(item: Element) -> Element | None:
 
 
 def _short(anchor: Element) -> bool:
-    text = clean_text(text_of(anchor)) or clean_text(anchor.get("title")) or ""
+    text = _link_text(anchor)
     return 0 < len(text) <= _SHORT_LABEL_CHARS and len(text.split()) <= _SHORT_LABEL_WORDS
 
 
@@ -206,10 +208,23 @@ def _short_link_list(element: Element) -> bool:
     )
 
 
-def _short_link_row(element: Element) -> bool:
-    """Links side by side in one element ("Sơ đồ cổng | Hỏi đáp | Liên hệ"), all short."""
-    links = [child for child in element if child.tag == "a"]
-    return len(links) >= _MIN_MENU_LINKS + 1 and sum(map(_short, links)) == len(links)
+def _short_link_block(element: Element) -> bool:
+    """Links side by side ("Sơ đồ cổng | Hỏi đáp | Liên hệ"), or a table row or a stack of
+    boxes each holding one short link: a menu built without lists."""
+    linked = short = 0
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        anchors = [child] if child.tag == "a" else list(child.iter("a"))
+        if not anchors:
+            continue
+        linked += 1
+        short += len(anchors) == 1 and _short(anchors[0]) and not _dated(child)
+    return linked >= _MIN_MENU_LINKS + 1 and short >= _MENU_SHARE * linked
+
+
+def _dated(element: Element) -> bool:
+    return _DATE.search(text_of(element)) is not None
 
 
 def _place(anchor: Element, menus: set[Element], footers: set[Element]) -> str | None:
@@ -261,18 +276,22 @@ def _is_block_heading(anchor: Element) -> bool:
 
 
 def _name(anchor: Element, place: str) -> str:
-    text = clean_text(text_of(anchor)) or ""
     if place == "more_link" and _is_more(anchor):
-        text = _block_heading(anchor) or text
-    if not text:
-        for attribute in ("title", "aria-label"):
-            text = clean_text(anchor.get(attribute)) or ""
-            if text:
-                break
-    if not text:
-        image = next(anchor.iter("img"), None)
-        text = clean_text(image.get("alt")) if image is not None else ""
-    return text or ""
+        return _block_heading(anchor) or _link_text(anchor)
+    return _link_text(anchor)
+
+
+def _link_text(anchor: Element) -> str:
+    """The link's text, else its title or aria-label, else its image's alt text."""
+    text = clean_text(text_of(anchor))
+    if text:
+        return text
+    for attribute in ("title", "aria-label"):
+        text = clean_text(anchor.get(attribute))
+        if text:
+            return text
+    image = next(anchor.iter("img"), None)
+    return (clean_text(image.get("alt")) if image is not None else None) or ""
 
 
 def _block_heading(anchor: Element) -> str | None:
