@@ -189,6 +189,7 @@ class DemoPortal:
         )
 
     def _extra_meta(self, article: ExtraArticle) -> ArticleMeta:
+        """An extra article's meta; its `index` is its position in its section (-1: unlisted)."""
         meta = self._extra_metas.get(article.id)
         if meta is None:
             assert self.extras is not None
