@@ -490,3 +490,64 @@ def test_guessed_paths_follow_the_platform() -> None:
     assert sitemap.meta["download_maxsize"] == 64 * 1024 * 1024
     assert sitemap.errback is not None and not sitemap.dont_filter
     assert not joomla.done  # requests made, none answered
+
+
+# --- callbacks on constructed responses ---------------------------------------------------------
+
+
+def _answer(request: Any, body: bytes, content_type: str = "application/xml") -> Any:
+    from scrapy.http import Response
+
+    headers = {"Content-Type": content_type}
+    return Response(request.url, body=body, headers=headers, request=request)
+
+
+def _by_url(requests: list[Any]) -> dict[str, Any]:
+    return {request.url: request for request in requests}
+
+
+def test_a_feed_named_as_sitemap_is_read_as_a_feed_and_index_loops_end() -> None:
+    base = "https://xa.gov.vn/"
+    sources = SecondSources(base, ["xa.gov.vn"], platform="liferay")
+    requests = _by_url(sources.initial_requests([f"{base}tin.rss", f"{base}index.xml"], None))
+    feed = _rss([(f"{base}tin/a.html", datetime(2024, 5, 1, tzinfo=UTC))]).encode()
+    assert sources.parse_sitemap(_answer(requests[f"{base}tin.rss"], feed)) == []
+    assert [u.url for u in sources.take()] == [f"{base}tin/a.html"]
+    index = f"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <sitemap><loc>{base}index.xml</loc></sitemap><sitemap><loc>/con.xml</loc></sitemap>
+    </sitemapindex>""".encode()
+    children = sources.parse_sitemap(_answer(requests[f"{base}index.xml"], index))
+    assert [r.url for r in children] == [f"{base}con.xml"]  # itself is not requested again
+    assert children[0].meta["gzip_body_allowed"] is True
+    assert sources.notices == []
+
+
+def test_unreadable_files_are_notices_and_guesses_are_silent() -> None:
+    base = "https://xa.gov.vn/"
+    sources = SecondSources(base, ["xa.gov.vn"], platform="liferay")
+    requests = _by_url(sources.initial_requests([f"{base}sm.xml.gz", f"{base}sm.xml"], None))
+    broken = b"\x1f\x8b\x08\x00" + b"not deflate data" * 4
+    sources.parse_sitemap(_answer(requests[f"{base}sm.xml.gz"], broken, "application/x-gzip"))
+    html = b"<html><body><p>Trang ch\xe1\xbb\xa7</p></body></html>"
+    sources.parse_sitemap(_answer(requests[f"{base}sm.xml"], html, "text/html"))
+    sources.parse_sitemap(_answer(requests[f"{base}sitemap_index.xml"], html, "text/html"))
+    assert sources.notices == [
+        f"sitemap {base}sm.xml.gz: broken gzip data",
+        f"sitemap {base}sm.xml: neither a sitemap nor a feed",
+    ]
+    assert sources.counts.guesses_missing == 1
+    # A guessed request the duplicate filter drops (a redirect to a page already crawled).
+    sources.request_dropped(requests[f"{base}wp-sitemap.xml"])
+    assert sources.counts.guesses_missing == 2 and sources.notices[2:] == []
+    assert not sources.done  # /sitemap.xml and /sitemap.xml.gz still unanswered
+    sources.request_dropped(requests[f"{base}sitemap.xml"])
+    sources.request_dropped(requests[f"{base}sitemap.xml.gz"])
+    assert sources.done
+
+
+def test_file_limit_cuts_short() -> None:
+    base = "https://xa.gov.vn/"
+    sources = SecondSources(base, ["xa.gov.vn"], platform="liferay", max_files=2)
+    requests = sources.initial_requests([f"{base}a.xml", f"{base}b.xml", f"{base}c.xml"], None)
+    assert [r.url for r in requests] == [f"{base}a.xml", f"{base}b.xml"]
+    assert sources.cut_short == "5 sitemap files not read"  # c.xml and 3 guessed paths

@@ -22,8 +22,23 @@ MIN_DATED = 2
 
 
 def normalise_date(value: str | None) -> str | None:
-    """A sitemap `lastmod` (W3C datetime) or feed date text in our ISO form, or None."""
-    return parse_meta_datetime(value) if value else None
+    """A sitemap `lastmod` (W3C datetime) or feed date text in our ISO form, or None.
+
+    The W3C forms sitemaps use go through `datetime.fromisoformat` (C, ~1 µs: a file may list
+    50,000); anything else through `parse_meta_datetime`, with the same result.
+    """
+    if not value:
+        return None
+    text = value.strip()
+    if len(text) == 10:
+        return parse_meta_datetime(text)
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        return parse_meta_datetime(text)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=VIETNAM)
+    return stamp.astimezone(VIETNAM).isoformat(timespec="seconds")
 
 
 def instant(iso: str) -> datetime | None:

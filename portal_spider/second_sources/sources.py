@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import itertools
 import logging
+import re
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
@@ -59,6 +61,8 @@ FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
 #: Request meta key carrying (token, source, guessed, via) for our own requests.
 META = "second_source"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+#: A path that safe_url_string and canonical_url leave as it is (no query, no fragment).
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9\-._~/%]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +130,7 @@ class SecondSources:
         self._scheme = base.scheme
         self._netloc = base.netloc.lower()
         self._port = base.port or _DEFAULT_PORTS.get(base.scheme)
+        self._prefix = f"{self._scheme}://{self._netloc}/"
         self._hosts = {_bare(h) for h in (*hosts, base.hostname or "")} - {""}
         self.max_urls = max_urls
         self.robots_allowed = robots_allowed
@@ -329,7 +334,7 @@ class SecondSources:
                 requests.extend(self._sitemap_request(loc, guessed=False, via=response.url))
             return requests
         entries = [
-            (urljoin(response.url, entry.get("loc", "")), normalise_date(entry.get("lastmod")))
+            (_absolute(response.url, entry.get("loc", "")), normalise_date(entry.get("lastmod")))
             for entry in sitemap
         ]
         self._queue_file("sitemap", response, entries)
@@ -362,7 +367,10 @@ class SecondSources:
     def request_dropped(self, request: scrapy.Request, **_: Any) -> None:
         """Signal handler: the scheduler refused one of our requests (duplicate filter)."""
         if META in request.meta:
-            _, source, _, _ = self._finish(request.meta)
+            _, source, guessed, _ = self._finish(request.meta)
+            if guessed:  # e.g. /sitemap.xml redirected to the home page: nothing there
+                self.counts.guesses_missing += 1
+                return
             self._notice(f"{source} {request.url}: already requested in this crawl, not read")
 
     # --- parsing helpers -------------------------------------------------------------------
@@ -384,7 +392,7 @@ class SecondSources:
                 f"sitemap {response.url}: larger than {self.sitemap_maxsize} bytes "
                 "uncompressed (PORTAL_SITEMAP_MAXSIZE): not read"
             )
-        except (OSError, EOFError):
+        except (OSError, EOFError, zlib.error):
             self._unreadable(response, "sitemap", "broken gzip data", guessed)
         return None
 
@@ -422,6 +430,7 @@ class SecondSources:
         file_no = len(self._files)
         self._files.append(_File(source, response.url, credible))
         bit = 1 if source == "sitemap" else 2
+        shared: dict[str, str] = {}  # one string per distinct date (generation stamps repeat)
         for raw, lastmod in entries:
             url = self._site_url(raw)
             if url is None:
@@ -439,6 +448,8 @@ class SecondSources:
                 self.counts.dropped_limit += 1
                 continue
             self._listed[url] = bit
+            if lastmod is not None:
+                lastmod = shared.setdefault(lastmod, lastmod)
             self._queue.append((url, file_no, lastmod))
             self.counts.urls_listed += 1
         self.logger.info(
@@ -456,6 +467,8 @@ class SecondSources:
         """The URL on the portal's own scheme and host (same site: the host with or without
         www., default or the portal's port), percent-encoded as Scrapy requests it and
         canonical (urls.canonical_url); None when it is on another site."""
+        if url.startswith(self._prefix) and _PLAIN_PATH.fullmatch(url, len(self._prefix)):
+            return url  # already in final form: the common case, 50,000 times per file
         try:
             parts = urlsplit(url.strip())
             port = parts.port
@@ -499,6 +512,11 @@ def _feed_links(home: Document) -> list[str]:
             if url:
                 found.append(url)
     return list(dict.fromkeys(found))
+
+
+def _absolute(base: str, loc: str) -> str:
+    loc = loc.strip()
+    return loc if loc.startswith(("http://", "https://")) else urljoin(base, loc)
 
 
 def _iso(stamp: Any) -> str | None:
