@@ -79,6 +79,11 @@ def served() -> Iterator[Serve]:
         one.server.server_close()
 
 
+def _id(url: str) -> int:
+    """The article id at the end of an article URL."""
+    return int(url.rsplit("-", 1)[1].removesuffix(".html"))
+
+
 def _abs(base: str, hrefs: list[str]) -> set[str]:
     return {urlsplit(urljoin(base, h)).path for h in hrefs if h != "#"}
 
@@ -155,7 +160,7 @@ def test_sitemap_only_articles_are_listed_nowhere_but_online(served: Serve) -> N
     for path in hidden:
         status, _, body = get(site.url + path.lstrip("/"))
         assert status == 200
-        meta = site.model.article_by_id(int(path.rsplit("-", 1)[1].removesuffix(".html")))
+        meta = site.model.article_by_id(_id(path))
         assert meta is not None and meta.title in body.decode()
 
 
@@ -251,15 +256,18 @@ def test_rss_feed_is_announced_and_parses(served: Serve) -> None:
     assert len(feed.entries) == FEED_SIZE
     links = [entry.link for entry in feed.entries]
     assert set(links) == listed_by(site.model, site.url, "feed")
+    listed = [site.model.article_by_id(_id(url)) for url in listed_by(site.model, "/", "listing")]
+    newest = sorted((m for m in listed if m), key=lambda m: m.published, reverse=True)
+    assert set(links) == {site.url + m.path.lstrip("/") for m in newest[:FEED_SIZE]}
     # Credible dates: each pubDate is the article's publication time, newest first.
     for entry in feed.entries:
-        meta = site.model.article_by_id(int(entry.link.rsplit("-", 1)[1].removesuffix(".html")))
+        meta = site.model.article_by_id(_id(entry.link))
         assert meta is not None and entry.title == meta.title
         utc = datetime(*entry.published_parsed[:6])
         assert utc == meta.published.replace(second=0) - timedelta(hours=7)
     stamps = [entry.published_parsed for entry in feed.entries]
     assert stamps == sorted(stamps, reverse=True)
-    assert any(int(link.rsplit("-", 1)[1][:-5]) >= EXTRA_ID_BASE for link in links)  # day 2's
+    assert any(_id(link) >= EXTRA_ID_BASE for link in links)  # day 2's
 
 
 # -- a section created later -------------------------------------------------------------------
@@ -345,7 +353,7 @@ def test_work_schedule_paginates_week_by_week(served: Serve) -> None:
 def test_extra_articles_extract_to_their_ground_truth(served: Serve) -> None:
     site = served(2)
     truth = site.model.truth()
-    picked = [p for p in truth.articles if int(p.rsplit("-", 1)[1][:-5]) >= EXTRA_ID_BASE]
+    picked = [p for p in truth.articles if _id(p) >= EXTRA_ID_BASE]
     by_section: dict[str, str] = {}
     for path in picked:
         by_section.setdefault(path.split("/")[1], path)
@@ -353,7 +361,7 @@ def test_extra_articles_extract_to_their_ground_truth(served: Serve) -> None:
     assert len(by_section) == 4
     for path in samples:
         url = site.url + path.lstrip("/")
-        meta = site.model.article_by_id(int(path.rsplit("-", 1)[1][:-5]))
+        meta = site.model.article_by_id(_id(path))
         assert meta is not None
         record = extract_page(urllib.request.urlopen(url).read(), url)
         expected = {"kind": "article", **expected_fields(site.model, meta, site.url)}
