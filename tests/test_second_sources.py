@@ -550,4 +550,4 @@ def test_file_limit_cuts_short() -> None:
     sources = SecondSources(base, ["xa.gov.vn"], platform="liferay", max_files=2)
     requests = sources.initial_requests([f"{base}a.xml", f"{base}b.xml", f"{base}c.xml"], None)
     assert [r.url for r in requests] == [f"{base}a.xml", f"{base}b.xml"]
-    assert sources.cut_short == "5 sitemap files not read"  # c.xml and 3 guessed paths
+    assert sources.cut_short == "1 sitemap file(s) not read"  # c.xml (guesses are not counted)

@@ -204,7 +204,7 @@ class SecondSources:
                 f"{self.counts.dropped_limit} more listed URLs not queued"
             )
         if self.counts.files_skipped:
-            parts.append(f"{self.counts.files_skipped} sitemap files not read")
+            parts.append(f"{self.counts.files_skipped} sitemap file(s) not read")
         return "; ".join(parts) or None
 
     def sources_of(self, url: str) -> frozenset[Source]:
@@ -267,7 +267,8 @@ class SecondSources:
         if site_url in self._requested:
             return []
         if (self.max_files and self._sitemap_files >= self.max_files) or self._full():
-            self.counts.files_skipped += 1
+            if not guessed:  # a guess not tried loses nothing known
+                self.counts.files_skipped += 1
             return []
         self._sitemap_files += 1
         return [self._request(site_url, "sitemap", guessed=guessed, via=via)]
