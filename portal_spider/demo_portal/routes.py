@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import assets, sources
@@ -73,6 +74,8 @@ class Router:
         self._soft_not_found = self.renderer.soft_not_found()
         self._css = assets.site_css()
         self.extra_pages = ExtraPages(self.renderer) if portal.extras is not None else None
+        # A 50,000-URL child takes seconds to build: keep the last few (a portal never changes).
+        self._chunk = lru_cache(maxsize=4)(partial(sources.article_chunk, portal))
 
     def _html(self, page: Page | None) -> Response:
         page = page or self._not_found
@@ -112,7 +115,7 @@ class Router:
         if path == "/sitemap.xml":
             return Response(200, XML, sources.sitemap_index(portal, base))
         if match := _CHUNK.fullmatch(path):
-            body = sources.article_chunk(portal, base, int(match[1]))
+            body = self._chunk(int(match[1]), base)
             return Response(200, "application/x-gzip", body) if body else self._html(None)
         if path == "/sitemaps/chuyen-muc.xml":
             return Response(200, XML, sources.sections_child(portal, base))

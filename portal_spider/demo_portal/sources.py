@@ -88,7 +88,7 @@ def chunk_articles(portal: DemoPortal, number: int) -> Iterator[ArticleMeta]:
             yield meta
 
 
-def article_chunk(portal: DemoPortal, base: str, number: int) -> bytes | None:
+def article_chunk(portal: DemoPortal, number: int, base: str) -> bytes | None:
     """gzip bytes of article child `number`, or None when there is no such child."""
     if not 1 <= number <= chunk_count(portal):
         return None
