@@ -551,3 +551,23 @@ def test_file_limit_cuts_short() -> None:
     requests = sources.initial_requests([f"{base}a.xml", f"{base}b.xml", f"{base}c.xml"], None)
     assert [r.url for r in requests] == [f"{base}a.xml", f"{base}b.xml"]
     assert sources.cut_short == "1 sitemap file(s) not read"  # c.xml (guesses are not counted)
+
+
+def test_the_binary_guard_lets_only_expected_gzip_through() -> None:
+    from scrapy import Request
+    from scrapy.http import Response
+
+    from portal_spider.failures import NotHtmlError
+    from portal_spider.guards import GZIP_ALLOWED, BinaryBodyMiddleware
+
+    guard = BinaryBodyMiddleware()
+    body = gzip.compress(b"<urlset/>")
+    page = Request("https://xa.gov.vn/tin/a.html")
+    sitemap = Request("https://xa.gov.vn/sitemap.xml.gz", meta={GZIP_ALLOWED: True})
+    with pytest.raises(NotHtmlError, match="gzip"):
+        guard.process_response(page, Response(page.url, body=body, request=page))
+    answer = Response(sitemap.url, body=body, request=sitemap)
+    assert guard.process_response(sitemap, answer) is answer
+    pdf = Response(sitemap.url, body=b"%PDF-1.4 ...", request=sitemap)
+    with pytest.raises(NotHtmlError, match="PDF"):
+        guard.process_response(sitemap, pdf)

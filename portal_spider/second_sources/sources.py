@@ -51,7 +51,7 @@ SITEMAP_PATHS = ("/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml", "/site
 #: Feed paths per platform family; a portal of another known family guesses none (its home
 #: page's <link rel="alternate"> still counts). Unknown platforms try the generic ones.
 FEED_PATHS: dict[str, tuple[str, ...]] = {
-    "nukeviet": ("/rss/",),
+    "nukeviet": ("/news/rss/",),  # the news module's feed (/rss/ is an HTML page of feeds)
     "wordpress": ("/feed/",),
     "joomla": ("/?format=feed&type=rss",),
     "drupal": ("/rss.xml",),
