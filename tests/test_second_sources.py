@@ -203,6 +203,11 @@ def crawl_main() -> None:
             spider = super().from_crawler(crawler, *args, **kwargs)
             crawler.signals.connect(spider.idle, signal=signals.spider_idle)
             crawler.signals.connect(spider.closed_, signal=signals.spider_closed)
+            # Made before the engine exists, as the portal spider would: the robots checker
+            # finds the middleware when first used.
+            spider.sources = SecondSources.from_crawler(
+                crawler, base, ["127.0.0.1"], logger=spider.logger
+            )
             return spider
 
         async def start(self) -> Any:
@@ -215,9 +220,6 @@ def crawl_main() -> None:
 
         def parse_home(self, response: Any) -> None:
             self.home = parse_document(response.body, response.url)
-            self.sources = SecondSources.from_crawler(
-                self.crawler, base, ["127.0.0.1"], logger=self.logger
-            )
 
         def idle(self) -> None:
             engine = self.crawler.engine

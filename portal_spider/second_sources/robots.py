@@ -72,12 +72,15 @@ def robots_sitemaps(crawler: Crawler, url: str) -> list[str] | None:
 
 def robots_checker(crawler: Crawler) -> Callable[[str], bool]:
     """url -> allowed by the robots.txt already read for its netloc (True when none is known:
-    the request itself still passes the middleware, which then fetches and applies it)."""
-    middleware = robots_middleware(crawler)
+    the request itself still passes the middleware, which then fetches and applies it).
+
+    The middleware is looked up on first use, so the checker may be made before the engine
+    exists (in the spider's from_crawler); True always when robots.txt is not obeyed.
+    """
     agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get("USER_AGENT")
 
     def allowed(url: str) -> bool:
-        if middleware is None:
+        if not crawler.settings.getbool("ROBOTSTXT_OBEY"):
             return True
         known, parser = _parser(crawler, url)
         return not known or parser is None or bool(parser.allowed(url, agent))
