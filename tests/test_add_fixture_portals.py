@@ -12,7 +12,10 @@ news sections to the registry file.
 from __future__ import annotations
 
 import json
+import sqlite3
 import tomllib
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -83,10 +86,10 @@ def _dry_run(family: str, config: Path) -> tuple[FixturePortal, Any, bool]:
 def dry_runs(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, tuple[FixturePortal, Any, bool]]:
-    """`add URL --dry-run --json` once per family (two at a time: each is a Scrapy process
+    """`add URL --dry-run --json` once per family (three at a time: each is a Scrapy process
     that mostly waits on its polite delays)."""
     folder = tmp_path_factory.mktemp("dry-run")
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         runs = pool.map(lambda f: _dry_run(f, folder / f"{f}.toml"), FAMILIES)
         return dict(zip(FAMILIES, runs, strict=True))
 
@@ -100,6 +103,36 @@ def test_every_family_has_a_fixture_portal() -> None:
         "liferay", "sharepoint", "dotnetnuke", "nukeviet", "joomla",
         "wordpress", "drupal", "aspnet", "cms2023", "custom_php",
     }  # fmt: skip
+
+
+def _get(url: str, data: bytes | None = None) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, data=data)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.url, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, url, exc.read()
+
+
+def test_fixture_server_answers_like_a_portal() -> None:
+    """robots.txt allows all, unknown paths 404, Liferay's / redirects to its home page,
+    absolute links point at the server, a SharePoint postback gets the second listing page."""
+    with serve_portal("liferay") as portal:
+        assert _get(portal.url + "robots.txt")[::2] == (200, b"User-agent: *\nAllow: /\n")
+        assert _get(portal.url + "no-such-page")[0] == 404
+        status, final, body = _get(portal.url)
+        assert (status, final) == (200, portal.url + "web/guest/trang-chu")
+        assert "Đất và người Tân Mẫu".encode() in body
+        assert ("GET", "/") in portal.requests
+    with serve_portal("wordpress") as portal:
+        body = _get(portal.url + "category/khuyen-nong/")[2]
+        assert portal.manifest["origin"].encode() not in body
+        assert (portal.origin + "/category/khuyen-nong/page/2/").encode() in body
+    with serve_portal("sharepoint") as portal:
+        section = portal.truth["news_sections"][0]["path"]
+        first = _get(portal.origin + section)[2]
+        second = _get(portal.origin + section, data=b"__EVENTTARGET=next")[2]
+        assert b'class="paging-current">1<' in first and b'class="paging-current">2<' in second
 
 
 @pytest.mark.parametrize("family", _params("pages"))
@@ -164,15 +197,21 @@ def test_add_prints_evidence_and_writes_nothing(family: str, dry_runs: dict[str,
             assert "listing" in c["evidence"] and "dated" in c["evidence"], c
 
 
-def test_add_writes_exactly_the_news_sections(tmp_path: Path) -> None:
+def test_add_writes_exactly_the_news_sections_and_they_crawl_whole(tmp_path: Path) -> None:
     """Without --dry-run: news sections only (not the aggregate 'Tin tức' module page, not
-    the document register), keyed by path, in a registry file that loads."""
-    config = tmp_path / "portals.toml"
+    the document register), keyed by path, in a registry file that loads; a crawl of that
+    entry then archives every article the portal publishes."""
+    config, db = tmp_path / "portals.toml", tmp_path / "archive.db"
     with serve_portal("nukeviet") as portal:
-        result = portal_archive("add", portal.url, "--config", str(config), "--slug", "xa-mau")
-        truth = portal.truth
-    assert result.returncode == 0, result.stderr[-2000:]
+        added = portal_archive("add", portal.url, "--config", str(config), "--slug", "xa-mau")
+        assert added.returncode == 0, added.stderr[-2000:]
+        crawled = portal_archive("crawl", "xa-mau", "--config", str(config), "--db", str(db))
+        assert crawled.returncode == 0, crawled.stderr[-2000:]
     entry = tomllib.loads(config.read_text(encoding="utf-8"))["portals"]["xa-mau"]
     assert entry["platform"] == "nukeviet" and entry["base_url"] == portal.url
     written = {s["path"]: s["name"] for s in entry["sections"]}
-    assert written == {s["path"]: s["name"] for s in truth["news_sections"] if s["kind"] == "news"}
+    news = portal.truth["news_sections"]
+    assert written == {s["path"]: s["name"] for s in news if s["kind"] == "news"}
+    with sqlite3.connect(db) as connection:
+        archived = {url for (url,) in connection.execute("SELECT url FROM articles")}
+    assert archived == {portal.origin + path for path in portal.manifest["pages"]["articles"]}
