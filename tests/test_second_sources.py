@@ -360,6 +360,7 @@ def test_sitemaps_and_feeds_list_every_article_once(portal: tuple[str, Portal]) 
         "duplicates": 3,  # bai-1?utm_source, bai-2 again, bai-1 in the feed
         "dropped_limit": 0,
         "files_skipped": 0,
+        "files_too_large": 0,
         # /sitemap.xml (soft 404), /wp-sitemap.xml, /sitemap.xml.gz, /rss/, /feed/
         "guesses_missing": 5,
     }
@@ -397,6 +398,7 @@ def test_sitemap_over_the_size_limit_is_a_notice(portal: tuple[str, Portal]) -> 
         f"sitemap {news}: larger than 600 bytes uncompressed (PORTAL_SITEMAP_MAXSIZE): not read"
         in found["notices"]
     )
+    assert found["cut_short"] == "1 file(s) over the size limit not read"
     listed = _listed(found)
     assert not [url for url, (_, via, _) in listed.items() if via == news]
     assert f"{base}gioi-thieu/lich-su.html" in listed
@@ -573,3 +575,23 @@ def test_the_binary_guard_lets_only_expected_gzip_through() -> None:
     pdf = Response(sitemap.url, body=b"%PDF-1.4 ...", request=sitemap)
     with pytest.raises(NotHtmlError, match="PDF"):
         guard.process_response(sitemap, pdf)
+
+
+def test_a_file_over_the_download_limit_cuts_short() -> None:
+    from scrapy.exceptions import DownloadCancelledError
+    from twisted.python.failure import Failure
+
+    base = "https://xa.gov.vn/"
+    sources = SecondSources(base, ["xa.gov.vn"], platform="liferay")
+    request = sources.initial_requests([f"{base}sm.xml"], None)[0]
+    try:
+        raise DownloadCancelledError("Cancelling download: larger than download max size")
+    except DownloadCancelledError:
+        failure = Failure()
+    failure.request = request  # type: ignore[attr-defined]
+    sources.errback(failure)
+    assert sources.cut_short == "1 file(s) over the size limit not read"
+    assert sources.notices == [
+        f"sitemap {base}sm.xml (listed in robots.txt): "
+        "Cancelling download: larger than download max size"
+    ]

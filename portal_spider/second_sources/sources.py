@@ -95,6 +95,8 @@ class SourceCounts:
     dropped_limit: int = 0
     #: Sitemap files not requested because a limit was reached.
     files_skipped: int = 0
+    #: Files over their size limit (PORTAL_SITEMAP_MAXSIZE, DOWNLOAD_MAXSIZE for feeds).
+    files_too_large: int = 0
     #: Guessed paths that do not exist (404 and the like): silent.
     guesses_missing: int = 0
 
@@ -196,7 +198,11 @@ class SecondSources:
 
     @property
     def cut_short(self) -> str | None:
-        """Why a limit dropped listed URLs or files (the crawl is then partial), else None."""
+        """Why a limit dropped listed URLs or files (the crawl is then partial), else None.
+
+        Limits: the URL limit, PORTAL_MAX_SITEMAP_FILES, the size limits. Dead or unreadable
+        files are not limits: they are notices.
+        """
         parts = []
         if self.counts.dropped_limit:
             parts.append(
@@ -205,6 +211,8 @@ class SecondSources:
             )
         if self.counts.files_skipped:
             parts.append(f"{self.counts.files_skipped} sitemap file(s) not read")
+        if self.counts.files_too_large:
+            parts.append(f"{self.counts.files_too_large} file(s) over the size limit not read")
         return "; ".join(parts) or None
 
     def sources_of(self, url: str) -> frozenset[Source]:
@@ -360,9 +368,11 @@ class SecondSources:
             self.counts.guesses_missing += 1
             release(failure)
             return
-        _, detail = classify(failure)
+        kind, detail = classify(failure)
         release(failure)
-        listed_in = f" (listed in {via})" if via.startswith("http") else ""
+        if kind == "too_large":
+            self.counts.files_too_large += 1
+        listed_in = f" (listed in {via})" if via else ""
         self._notice(f"{source} {request.url}{listed_in}: {detail}")
 
     def request_dropped(self, request: scrapy.Request, **_: Any) -> None:
@@ -389,6 +399,7 @@ class SecondSources:
         try:
             return gunzip(response.body, max_size=self.sitemap_maxsize)
         except ValueError:  # scrapy's _DecompressionMaxSizeExceeded
+            self.counts.files_too_large += 1
             self._notice(
                 f"sitemap {response.url}: larger than {self.sitemap_maxsize} bytes "
                 "uncompressed (PORTAL_SITEMAP_MAXSIZE): not read"
