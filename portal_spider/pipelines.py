@@ -12,6 +12,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from archive.timestamps import utc_now
 from archive.writer import ArchiveWriter
 
 from .failures import is_failure
@@ -223,6 +224,7 @@ class ArchivePipeline:
                 flush=True,
             )
             return
+        self._record_sections(spider)
         stats = self.crawler.stats
         assert stats is not None
         pages = int(stats.get_value("response_received_count", 0))
@@ -279,6 +281,35 @@ class ArchivePipeline:
             )
         for notice in getattr(spider, "notices", []):
             print(f"{spider.portal.slug}: notice: {notice}", file=sys.stderr, flush=True)
+
+    def _record_sections(self, spider: Any) -> None:
+        """At the end of a crawl: what discovery judged, sections gone or moved, paging that
+        reached its end, and the second sources of URLs that were archived already."""
+        writer = self._writer()
+        slug = spider.portal.slug
+        discovery = getattr(spider, "discovery", None)
+        for finding in discovery.results() if discovery is not None else ():
+            if finding.verdict is None:  # not fetched (known, over budget): nothing new
+                continue
+            writer.record_section(
+                portal=slug,
+                path=finding.candidate.path,
+                name=finding.candidate.name,
+                kind=finding.verdict.kind,
+                found_by=finding.candidate.found_in,
+                evidence=finding.verdict.evidence,
+                crawl_id=self.crawl_id,
+            )
+        for path, (status, detail) in getattr(spider, "section_problems", {}).items():
+            writer.section_status(portal=slug, path=path, status=status, detail=detail)
+        for path, how in getattr(spider, "paging", {}).items():
+            if how == "end":  # again: a section discovered in this run had no row before
+                writer.section_paging(portal=slug, path=path, reached_end=True, at=utc_now())
+        for (source, via), urls in getattr(spider, "second_known", {}).items():
+            writer.add_listed(
+                urls, portal=slug, source=source, via=via, seen_at=utc_now(),
+                crawl_id=self.crawl_id,
+            )  # fmt: skip
 
     def _writer(self) -> ArchiveWriter:
         if self.writer is None:

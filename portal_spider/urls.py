@@ -2,8 +2,12 @@
 
 Two rules, both conservative, because merging two different articles loses one of them:
 
-1. `canonical_url` (before requesting): tracking and session parameters never select
-   content, so they are dropped: ``utm_*``, ``fbclid``, ``gclid``, ``zarsrc`` (Zalo),
+1. `canonical_url` (before requesting): the URL in the form Scrapy requests it (w3lib's
+   ``safe_url_string``: non-ASCII and spaces percent-encoded as UTF-8, which is also the form
+   of ``response.url`` and of the archived row), the host in lower case and a default port
+   dropped, so a listing link, a sitemap entry and an archived URL of one article compare
+   equal. Tracking and session parameters never select content, so they are dropped:
+   ``utm_*``, ``fbclid``, ``gclid``, ``zarsrc`` (Zalo),
    ``jsessionid``/``phpsessid``/``aspsessionid`` (query or ``;jsessionid=`` path
    parameter), ``print=1`` and the fragment. Everything else is kept byte for byte (order,
    encoding): w3lib's ``url_query_cleaner`` matches exact names only (not ``utm_*``) and
@@ -20,6 +24,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
+from w3lib.url import safe_url_string
+
 _TRACKING = re.compile(
     r"utm_[a-z0-9_]*|fbclid|gclid|zarsrc|jsessionid|phpsessid|aspsessionid[a-z]*", re.IGNORECASE
 )
@@ -30,10 +36,23 @@ _LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
 _REL_CANONICAL = re.compile(rb"""\brel\s*=\s*["']?canonical\b""", re.IGNORECASE)
 _HREF = re.compile(rb"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _HEAD_BYTES = 64 * 1024
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 
 
 def canonical_url(url: str) -> str:
-    """`url` without tracking/session parameters and fragment (rule 1 above)."""
+    """`url` encoded as requested, host lower-cased, default port, tracking/session
+    parameters and fragment dropped (rule 1 above)."""
+    if not url.isascii() or " " in url:
+        url = safe_url_string(url)
+    scheme, sep, rest = url.partition("://")
+    if sep:
+        netloc, slash, tail = rest.partition("/")
+        host = netloc.lower()
+        default = _DEFAULT_PORTS.get(scheme.lower())
+        if default and host.endswith(default):
+            host = host.removesuffix(default)
+        if host != netloc or scheme != scheme.lower():
+            url = f"{scheme.lower()}://{host}{slash}{tail}"
     if "?" not in url and ";" not in url and "#" not in url:
         return url  # the common case, kept cheap: this runs for every listed link
     parts = urlsplit(url)

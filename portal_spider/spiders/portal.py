@@ -10,13 +10,19 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from ..extract import PageRecord, extract_page
+from ..article_urls import ArticleShapes, section_of
+from ..discovery import SectionDiscovery
+from ..extract import PageRecord, extract_page, parse_document
 from ..failures import classify, release
 from ..items import (
     ArticleItem,
@@ -32,10 +38,15 @@ from ..middlewares import utc_now
 from ..pages import declared_encoding
 from ..registry import Limits, Portal, Section, get_portal
 from ..runtime import tune_gc_for_crawling
+from ..second_sources import ListedURL, SecondSources, robots_sitemaps
 from ..urls import canonical_url, trusted_canonical
 
 # Statuses a revisit must see instead of Scrapy's redirect/error handling.
 REVISIT_STATUSES = [301, 302, 303, 307, 308, 304, 404, 410]
+#: Request meta key of an article URL taken from a sitemap or feed: (source, via).
+SECOND_SOURCE = "portal_second_source"
+#: Section kinds the crawl follows as news (an aggregate lists other sections' articles).
+CRAWLED_KINDS = ("news", "aggregate")
 
 
 class PortalSpider(scrapy.Spider):
@@ -76,6 +87,24 @@ class PortalSpider(scrapy.Spider):
         self.paging: dict[str, str] = {}
         #: Per section path: listing page URLs requested in this run.
         self._listing_urls: dict[str, set[str]] = {}
+        #: Sections crawled in this run: the registry's, then those earlier crawls and this
+        #: one's discovery judged news (see start() and _on_verdict).
+        self.sections: list[Section] = list(self.portal.sections)
+        #: Sections whose listing answered 404/410, redirected away or stopped reading as
+        #: a listing: {path: (status, detail)} (reported, stored by the pipeline).
+        self.section_problems: dict[str, tuple[str, str]] = {}
+        #: Finds new sections on the home page (None: PORTAL_DISCOVERY off).
+        self.discovery: SectionDiscovery | None = None
+        #: Sitemaps and feeds, read once the listings are done (None until then).
+        self.second: SecondSources | None = None
+        #: What the article links of this portal look like (listing items, archived URLs).
+        self.shapes = ArticleShapes()
+        #: (source, via) -> URLs a sitemap or feed listed that are archived already (known,
+        #: or archived by this run): their source is recorded by the pipeline at the end.
+        self.second_known: dict[tuple[str, str], list[str]] = {}
+        #: "listings" until the listings are done, then "second" (sitemaps, feeds), "done".
+        self.phase = "listings"
+        self._second_failures: dict[str, int] = {}
         self.allowed_domains = [self.portal.host]
         self.pages_seen = 0
         self.full = str(full).lower() in ("1", "true", "yes")
@@ -99,6 +128,7 @@ class PortalSpider(scrapy.Spider):
         """Apply per-portal politeness before Scrapy freezes the settings."""
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
         tune_gc_for_crawling()
+        crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         portal = spider.portal
         if portal.is_loopback:
             # Our own demo portal on this machine: no one to be polite to. One request at a
@@ -136,6 +166,16 @@ class PortalSpider(scrapy.Spider):
         )
         if not self.memory.complete and not self.full:
             self.logger.info("previous crawl unfinished or none: following every listing page")
+        registry = {s.path for s in self.sections}
+        for state in self.memory.sections:
+            # Sections earlier crawls discovered (the registry keeps only the seeds).
+            if (
+                state.kind in CRAWLED_KINDS
+                and state.status == "active"
+                and state.path not in registry
+            ):
+                self.sections.append(Section(path=state.path, name=state.name or state.path))
+        self.shapes.add(self.memory.known)
         for revisit in self.memory.revisits:
             yield self._recheck(revisit)
         for url, section_name in self.memory.failed:
@@ -143,8 +183,38 @@ class PortalSpider(scrapy.Spider):
             # failed copy), wherever the article now sits in the listings.
             self.crawler.stats.inc_value("portal/refetch_failed")
             yield self._recheck(Revisit(url, None, None, False), self._section(section_name))
-        for url, section in self.portal.section_urls():
-            yield self._listing_request(url, section)
+        for section in self.sections:
+            yield self._listing_request(self._section_url(section), section)
+        if self.settings.getbool("PORTAL_DISCOVERY", True):
+            # One request a crawl (the home page); only candidates never judged are fetched.
+            self.discovery = SectionDiscovery(
+                self.portal.base_url,
+                budget=self.settings.getint("PORTAL_DISCOVERY_BUDGET", 150),
+                known_paths={s.path for s in self.memory.sections} | registry,
+                logger=self.logger,
+                on_verdict=self._on_verdict,
+            )
+            yield self.discovery.home_request()
+
+    def _section_url(self, section: Section) -> str:
+        return canonical_url(urljoin(self.portal.base_url, section.path))
+
+    def _on_verdict(self, finding: Any) -> Iterator[scrapy.Request]:
+        """Discovery judged a home-page link: a news section (or an aggregate) not crawled
+        yet is crawled from now on. Every finding is stored by the pipeline at the end."""
+        verdict = finding.verdict
+        if verdict is None or verdict.kind not in CRAWLED_KINDS:
+            return
+        path = finding.candidate.path
+        if any(s.path == path for s in self.sections):
+            return
+        section = Section(path=path, name=finding.candidate.name or path)
+        self.sections.append(section)
+        self.crawler.stats.inc_value("portal/sections_discovered")
+        self.logger.info("new section %s (%s): %s", path, section.name, verdict.evidence)
+        request = self._listing_request(self._section_url(section), section)
+        if request is not None:
+            yield request
 
     def _listing_request(
         self, url: str, section: Section, priority: int = 0
@@ -176,7 +246,7 @@ class PortalSpider(scrapy.Spider):
             )
 
     def _section(self, name: str | None) -> Section | None:
-        return next((s for s in self.portal.sections if s.name == name), None)
+        return next((s for s in self.sections if s.name == name), None)
 
     def _recheck(self, revisit: Revisit, section: Section | None = None) -> scrapy.Request:
         """A conditional re-request of an archived article (304 = unchanged)."""
@@ -210,9 +280,20 @@ class PortalSpider(scrapy.Spider):
                 reached_end=False,
                 at=_received_at(response),
             )
+        first_page = self._listing_pages.get(section.name, 0) == 0
+        moved = first_page and self._moved_away(response, section)
+        if moved:
+            self.section_problems[section.path] = ("moved", moved)
+            yield from self._section_ended(section, "cut")
+            return
         if record.kind != "listing":
             self.logger.warning("not a listing page: %s (%s)", response.url, record.kind)
             self.crawler.stats.inc_value("portal/not_listing")
+            if first_page:
+                self.section_problems[section.path] = (
+                    "not_listing",
+                    f"{response.url} reads as a {record.kind} page, not a listing",
+                )
             yield from self._section_ended(section, "cut")
             yield from self._dropped_out(section)
             return
@@ -230,6 +311,7 @@ class PortalSpider(scrapy.Spider):
             yield from self._dropped_out(section)
             return
         self._listed.setdefault(section.name, set()).update(links)
+        self.shapes.add(links)
         if links:
             yield ListedItem(
                 portal=self.portal.slug,
@@ -371,9 +453,15 @@ class PortalSpider(scrapy.Spider):
             return
         # A URL variant (letter case, trailing slash) the page itself names canonical.
         canonical = trusted_canonical(response.body, response.url)
+        second = response.meta.get(SECOND_SOURCE)
         # Reached through an article link (or a revisit): the extractor returns another kind
-        # only on positive evidence, else an article flagged extraction_failed.
-        record = self._extract(response, canonical, expect="article")
+        # only on positive evidence, else an article flagged extraction_failed. A sitemap
+        # lists every page of a site: there extraction itself must say "article".
+        record = self._extract(response, canonical, expect=None if second else "article")
+        if second and record.kind != "article":
+            yield from self._counter(response, record)
+            self.crawler.stats.inc_value("portal/second_not_article")
+            return
         if record.kind != "article":
             yield from self._counter(response, record)
             archived = response.url in self.memory.known or response.url in self._failed_urls
@@ -390,13 +478,14 @@ class PortalSpider(scrapy.Spider):
             return
         if (
             self.since
-            and section is not None
+            and (section is not None or second)
             and record.published_at
             and record.published_at[:10] < self.since
             and response.url not in self.memory.known
         ):
             # Older than --since: not archived in this run, and no older listing pages.
-            self._before_since.add(section.name)
+            if section is not None and not second:
+                self._before_since.add(section.name)
             self.crawler.stats.inc_value("portal/before_since")
             return
         self._archived.add(record.url)
@@ -413,13 +502,24 @@ class PortalSpider(scrapy.Spider):
             http_status=status,
             http_headers=response.headers,
         )
+        if second and not record.extraction_failed:
+            urls = list(dict.fromkeys([response.url, record.url]))
+            for source, via in second:
+                self.crawler.stats.inc_value(f"portal/second_archived/{source}")
+                yield ListedItem(
+                    portal=self.portal.slug,
+                    urls=urls,
+                    source=source,
+                    via=via,
+                    seen_at=_received_at(response),
+                )
 
     def _redirected(self, response: Response, section: Section | None) -> Iterator[Any]:
         """A redirect to the home page or a section page means the article is gone; any
         other redirect (an article that moved) is followed."""
         location = response.headers.get("Location")
         target = response.urljoin(location.decode("latin-1")) if location else None
-        landing = {self.portal.base_url} | {url for url, _ in self.portal.section_urls()}
+        landing = {self.portal.base_url} | {self._section_url(s) for s in self.sections}
         if target is None or target.rstrip("/") in {u.rstrip("/") for u in landing}:
             yield self._removal(response, "redirect")
         else:
@@ -456,13 +556,155 @@ class PortalSpider(scrapy.Spider):
     def _failed_urls(self) -> set[str]:
         return {url for url, _ in self.memory.failed}
 
+    def _moved_away(self, response: Response, section: Section) -> str | None:
+        """Why a section's first listing page is not where the section was: redirected to
+        the home page or off the portal (None when it is still there)."""
+        if not response.meta.get("redirect_urls"):
+            return None
+        landed = canonical_url(response.url)
+        home = canonical_url(self.portal.base_url)
+        if landed.rstrip("/") == home.rstrip("/") or urlsplit(landed).hostname != self.portal.host:
+            return f"{self._section_url(section)} redirects to {landed}"
+        return None
+
     def on_listing_error(self, failure: Failure) -> Iterator[Any]:
         """A listing page could not be fetched: its section's paging is cut short (the
-        archive may lack older pages; the next crawl follows them again)."""
-        section = failure.request.cb_kwargs.get("section")  # type: ignore[attr-defined]
+        archive may lack older pages; the next crawl follows them again). A section whose
+        first page answers 404/410 is reported gone."""
+        request = failure.request  # type: ignore[attr-defined]
+        section = request.cb_kwargs.get("section")
+        error = failure.value
+        first = section is not None and self._listing_pages.get(section.name, 0) == 0
+        if first and isinstance(error, HttpError) and error.response.status in (404, 410):
+            self.section_problems[section.path] = (
+                "gone",
+                f"{request.url} answers HTTP {error.response.status}",
+            )
+            self.crawler.stats.inc_value("portal/sections_gone")
+            release(failure)
+            yield from self._section_ended(section, "cut")
+            return
         yield from self.on_error(failure)
         if section is not None:
             yield from self._section_ended(section, "cut")
+
+    # -- second sources: sitemaps and feeds, once the listings are done ----------------------
+
+    def on_idle(self) -> None:
+        """spider_idle: settle discovery, then read sitemaps and feeds, then feed the URLs
+        they list to the scheduler one batch at a time (never all at once)."""
+        engine = self.crawler.engine
+        assert engine is not None
+        if self.discovery is not None and not self.discovery.finished:
+            scheduled = self._schedule(engine, self.discovery.finish())
+            if scheduled:
+                raise DontCloseSpider
+        if self.phase == "listings":
+            self.phase = "second"
+            if self.settings.getbool("PORTAL_SECOND_SOURCES", True):
+                self.second = SecondSources.from_crawler(
+                    self.crawler,
+                    self.portal.base_url,
+                    [self.portal.host],
+                    platform=self.portal.platform,
+                    max_urls=self.limits.max_sitemap_urls,
+                    logger=self.logger,
+                )
+                home = None
+                if self.discovery is not None and self.discovery.home is not None:
+                    response = self.discovery.home
+                    home = parse_document(
+                        response.body, response.url, declared_encoding(
+                            response.headers.get("Content-Type"), response.body
+                        ),
+                    )  # fmt: skip
+                sitemaps = robots_sitemaps(self.crawler, self.portal.base_url)
+                if self._schedule(engine, self.second.initial_requests(sitemaps, home)):
+                    raise DontCloseSpider
+        if self.phase == "second" and self.second is not None:
+            while self.second.pending:
+                if self._schedule(engine, self._second_requests(self.second.take())):
+                    raise DontCloseSpider
+            if not self.second.done:
+                raise DontCloseSpider
+        if self.phase != "done":
+            self.phase = "done"
+            self._close_second_sources()
+
+    def _schedule(self, engine: Any, requests: Any) -> int:
+        count = 0
+        for request in requests:
+            if isinstance(request, scrapy.Request):
+                engine.crawl(request)
+                count += 1
+        return count
+
+    def _second_requests(self, batch: list[ListedURL]) -> Iterator[scrapy.Request]:
+        """Requests for the article URLs of one batch that no listing led to: known and
+        already-archived ones only get their source recorded; URLs that do not look like
+        this portal's article links, or (with credible dates) older than --since, are not
+        fetched."""
+        stats = self.crawler.stats
+        listed = set().union(*self._listed.values()) if self._listed else set()
+        paths = {s.name: s.path for s in self.sections}
+        for entry in batch:
+            url = entry.url
+            if url in self.memory.known or url in self._archived:
+                for source, via in self._second_sources_of(entry):
+                    self.second_known.setdefault((source, via), []).append(url)
+                continue
+            if url in listed or url in self._rechecked:
+                continue  # requested by this run already (a failed read is not retried)
+            if (
+                self.since
+                and entry.lastmod_credible
+                and entry.lastmod
+                and entry.lastmod[:10] < self.since
+            ):
+                stats.inc_value("portal/second_before_since")
+                continue
+            if not self.shapes.matches(url):
+                stats.inc_value("portal/second_not_article_shape")
+                continue
+            stats.inc_value(f"portal/second_requests/{entry.source}")
+            section = self._section(section_of(url, paths, self._listed))
+            yield scrapy.Request(
+                url,
+                callback=self.parse_article,
+                cb_kwargs={"section": section},
+                errback=self.on_second_error,
+                meta={SECOND_SOURCE: self._second_sources_of(entry)},
+                priority=-5,
+            )
+
+    def _second_sources_of(self, entry: ListedURL) -> tuple[tuple[str, str | None], ...]:
+        """(source, via) of every second source that listed this URL: a URL the sitemap
+        and the feed both list is handed out once, under the file read first."""
+        assert self.second is not None
+        others = sorted(self.second.sources_of(entry.url) - {entry.source})
+        return ((entry.source, entry.via), *((source, None) for source in others))
+
+    def on_second_error(self, failure: Failure) -> None:
+        """A URL a sitemap or feed listed could not be fetched: a dead entry is a notice
+        (counted by kind), not a failure of the crawl."""
+        kind, _ = classify(failure)
+        release(failure)
+        self._second_failures[kind] = self._second_failures.get(kind, 0) + 1
+
+    def _close_second_sources(self) -> None:
+        """Notices and limits of the second sources, for the summary and the crawls row."""
+        if self._second_failures:
+            kinds = ", ".join(f"{k} {n}" for k, n in sorted(self._second_failures.items()))
+            self.notices.append(f"sitemap/feed entries that could not be fetched: {kinds}")
+        for path, (status, detail) in self.section_problems.items():
+            self.notices.append(f"section {path} {status}: {detail}")
+        if self.second is None:
+            return
+        self.notices.extend(self.second.notices)
+        for key, value in self.second.counts.as_dict().items():
+            self.crawler.stats.set_value(f"portal/second_sources/{key}", value)
+        if self.second.cut_short:
+            self.limits_hit.append(f"{self.second.cut_short} (max_sitemap_urls)")
 
     def on_error(self, failure: Failure) -> Iterator[ErrorItem]:
         """Errback of every request: record why the page could not be fetched."""

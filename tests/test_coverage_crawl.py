@@ -1,0 +1,118 @@
+"""Every article a portal publishes (issue 15): a crawl of the demo portal with its extras
+(sections only a dropdown or the footer reaches, an oddly named one, a sitemap index with a
+gzip child, an RSS feed, sitemap-only articles, a section created on day 2, a document
+register and a schedule) archives every article, each attributed to the sources that list
+it, checked against the demo portal's own truth. Real HTTP over loopback, real SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from portal_spider.demo_portal import DemoPortal
+
+from .conftest import free_port, portal_archive, start_demo_portal, stop
+from .demo_truth import published_urls
+
+ARTICLES = 240
+
+
+def _crawl_day(db: Path, day: int, port: int) -> str:
+    process, url = start_demo_portal(
+        "--extras", "--articles", str(ARTICLES), "--day", str(day), "--port", str(port)
+    )
+    try:
+        result = portal_archive("crawl", "demo", "--base-url", url, "--db", str(db))
+    finally:
+        stop(process)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stderr
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, dict[int, str]]:
+    db = tmp_path_factory.mktemp("coverage") / "demo.db"
+    port = free_port()
+    logs = {day: _crawl_day(db, day, port) for day in (0, 2)}
+    return db, port, logs
+
+
+def _live_articles(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute(
+        "select url from articles where removed_at is null and extraction_failed is null"
+    )
+    return {url for (url,) in rows}
+
+
+def test_day_0_archives_every_published_article_with_its_sources(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    port = free_port()
+    log = _crawl_day(db, 0, port)
+    truth = published_urls(DemoPortal(ARTICLES, extras=True), f"http://127.0.0.1:{port}/")
+    with sqlite3.connect(db) as conn:
+        assert _live_articles(conn) == set(truth)
+        sources: dict[str, set[str]] = defaultdict(set)
+        for url, source in conn.execute("select url, source from article_sources"):
+            sources[url].add(source)
+        crawl = conn.execute(
+            "select listed, listed_archived, found_listing_only, found_second_only, found_both,"
+            " sections_behind from crawls"
+        ).fetchone()
+    wrong = {url: (sources.get(url), set(want)) for url, want in truth.items()
+             if sources.get(url) != set(want)}  # fmt: skip
+    assert not wrong, list(wrong.items())[:5]
+    sitemap_only = {url for url, want in truth.items() if "listing" not in want}
+    assert len(sitemap_only) >= 4
+    listed, archived, listing_only, second_only, both, behind = crawl
+    assert (listed, archived) == (len(truth), len(truth))
+    assert second_only == len(sitemap_only)
+    assert listing_only + second_only + both == len(truth)
+    assert "Nông thôn mới" in behind
+    assert f"sitemap/feed only {len(sitemap_only)}" in log
+
+
+def test_sections_found_by_evidence_and_non_news_kept_apart(
+    crawled: tuple[Path, int, dict[int, str]],
+) -> None:
+    db, _, _ = crawled
+    model = DemoPortal(ARTICLES, day=2, extras=True)
+    truth = model.truth()
+    with sqlite3.connect(db) as conn:
+        rows = {
+            path: (kind, found_by)
+            for path, kind, found_by in conn.execute("select path, kind, found_by from sections")
+        }
+    news = {section.path for section in truth.news_sections}
+    assert news <= set(rows)
+    assert all(rows[path][0] == "news" for path in news)
+    for target in truth.non_news:
+        assert rows[target.path][0] != "news", target
+    assert rows["/van-ban/"][0] == "documents"
+    assert rows["/lich-cong-tac/"][0] == "schedule"
+    reach = {section.path: section.reach for section in truth.news_sections}
+    footer_only = [path for path, how in reach.items() if how == {"footer"}]
+    assert footer_only and all(rows[path][1] == "footer" for path in footer_only)
+
+
+def test_a_section_created_later_is_found_and_archived(
+    crawled: tuple[Path, int, dict[int, str]],
+) -> None:
+    db, port, logs = crawled
+    model = DemoPortal(ARTICLES, day=2, extras=True)
+    later = [s for s in model.truth().news_sections if s.created_day == 2]
+    assert later, "the demo has a section created on day 2"
+    truth = published_urls(model, f"http://127.0.0.1:{port}/")
+    with sqlite3.connect(db) as conn:
+        live = _live_articles(conn)
+        found = conn.execute(
+            "select found_by, first_found_at > (select min(started_at) from crawls) "
+            "from sections where path = ?",
+            [later[0].path],
+        ).fetchone()
+    assert set(truth) <= live
+    assert found == ("menu", 1)
+    assert any(later[0].path in url for url in truth)
+    assert "coverage:" in logs[2]
