@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +32,7 @@ from .extract.sections import (
     SectionVerdict,
     classify_target,
     furniture_of,
+    item_links,
     page_cues,
     read_item,
     section_candidates,
@@ -152,6 +153,7 @@ class SectionDiscovery:
         self._decided: set[str] = set()
         self._paths: list[str] = []
         self._furniture: frozenset[str] = frozenset()
+        self._finished = False
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -232,9 +234,9 @@ class SectionDiscovery:
             response.url,
         )
         self._targets[candidate.path] = target
-        if listing.kind == "listing":
-            links = [u for u in listing.links if _site_of(u) == _site_of(response.url)]
-            target.pending = links[: self.items_per_listing]
+        links = item_links(listing, self._paths)
+        links = [u for u in links if _site_of(u) == _site_of(response.url)]
+        target.pending = links[: self.items_per_listing]
         yield from self._next_item(target)
 
     def target_failed(self, failure: Any) -> Iterator[Any]:
@@ -268,21 +270,27 @@ class SectionDiscovery:
             yield from self._classify(target)
 
     def _classify(self, target: _Target) -> Iterator[Any]:
-        verdict = classify_target(
+        verdict = self._verdict(target, None)
+        yield from self._decide(SectionFinding(target.candidate, verdict, target.url, FETCHED))
+
+    def _verdict(self, target: _Target, listed: dict[str, set[str]] | None) -> SectionVerdict:
+        return classify_target(
             target.candidate,
             target.listing,
             [record for record, _ in target.items],
             listing_cues=target.cues,
             item_cues=[cues for _, cues in target.items],
             sections=self._paths,
+            other_listings=listed,
         )
-        yield from self._decide(SectionFinding(target.candidate, verdict, target.url, FETCHED))
 
     def _unreachable(self, candidate: SectionCandidate, reason: str) -> Iterator[Any]:
         verdict = SectionVerdict("unreachable", reason)
         yield from self._decide(SectionFinding(candidate, verdict, None, FAILED))
 
     def _decide(self, finding: SectionFinding) -> Iterator[Any]:
+        """Record a finding; once every candidate is decided, settle aggregates and call
+        `on_verdict` for each (a news verdict is final only when all listings are in)."""
         key = _key(finding.candidate)
         if key in self._decided:
             return
@@ -291,11 +299,43 @@ class SectionDiscovery:
         if finding.status in (FETCHED, FAILED):
             done = sum(1 for f in self.findings if f.status in (FETCHED, FAILED))
             self._say(f"{done}/{len(self.candidates)} {finding.candidate.path}: " + _kind(finding))
+        if len(self._decided) >= len({_key(c) for c in self.candidates}):
+            yield from self.finish()
+
+    @property
+    def finished(self) -> bool:
+        """Every candidate is decided and `on_verdict` has run (see `finish`)."""
+        return self._finished
+
+    def finish(self) -> Iterator[scrapy.Request]:
+        """Settle aggregates and run the hook for every finding, once. Called when the last
+        candidate is decided; a spider may call it on `spider_idle` in case one never was."""
+        if self._finished:
+            return
+        self._finished = True
+        self._settle_aggregates()
         if self.on_verdict is not None:
-            yield from self.on_verdict(finding)
+            for finding in self.results():
+                yield from self.on_verdict(finding)
+
+    def _settle_aggregates(self) -> None:
+        """A news verdict whose items other sections list is an aggregate ("Tin mới" on a
+        platform whose article URLs name no section): decided with every listing known."""
+        listed = {
+            path: set(item_links(t.listing, self._paths)) for path, t in self._targets.items()
+        }
+        for n, finding in enumerate(self.findings):
+            target = self._targets.get(finding.candidate.path)
+            if target is None or finding.verdict is None or finding.verdict.kind != "news":
+                continue
+            verdict = self._verdict(target, listed)
+            if verdict.kind != finding.verdict.kind:
+                self.findings[n] = replace(finding, verdict=verdict)
 
     def results(self) -> list[SectionFinding]:
         """Every candidate's finding in home-page order (undecided ones as "no answer")."""
+        if not self._finished:
+            self._settle_aggregates()
         by_key = {_key(f.candidate): f for f in self.findings}
         return [
             by_key.get(_key(c)) or SectionFinding(c, None, None, NO_ANSWER) for c in self.candidates

@@ -296,3 +296,79 @@ def test_menus_built_without_lists_are_found_by_their_short_links() -> None:
     ]
     assert found["/NongNghiep.aspx"].name == "Nông nghiệp"  # an image link named by its alt
     assert not any(p.startswith("/tin/") for p in found)
+
+
+def test_a_dropdown_shown_on_mouse_over_beside_a_table_menu_is_a_submenu() -> None:
+    cells = "".join(
+        f'<td><a href="/{slug}.aspx">{name}</a></td>'
+        for slug, name in (
+            ("GioiThieu", "Giới thiệu"),
+            ("TinTuc", "Tin tức"),
+            ("#", "Chuyên mục"),
+            ("VanBan", "Văn bản"),
+        )
+    )
+    found = _home(
+        f'<table><tr><td><table class="thanh"><tr>{cells}</tr></table>'
+        '<div style="display:none"><a href="/DanhSach.aspx?Ma=7">Xây dựng Đảng</a><br>'
+        '<a href="/Lich.aspx">Lịch</a></div></td></tr></table>' + _news_list(4)
+    )
+    assert found["/DanhSach.aspx?Ma=7"].found_in == "submenu"
+    assert found["/Lich.aspx"].found_in == "submenu"
+    assert found["/TinTuc.aspx"].found_in == "menu"
+
+
+def test_the_menu_read_as_a_listing_is_not_a_listing() -> None:
+    """A short page whose only repeated links are the menu's: its 'items' are sections."""
+    menu = "".join(
+        f'<li><a href="/{s}">Chuyên mục {s} của huyện nhà</a> <span>0{n}/04/2024</span></li>'
+        for n, s in enumerate(("an-ninh", "giao-duc", "y-te", "du-lich"), 1)
+    )
+    page = _page("Liên hệ", f"<ul>{menu}</ul><p>Điện thoại: 0215 3800 123</p>")
+    sections = ["/an-ninh", "/giao-duc", "/y-te", "/du-lich"]
+    verdict = _verdict(_candidate("/lien-he", "Liên hệ"), page, [], sections)
+    assert verdict.kind == "page", verdict
+    assert "menu links" in verdict.evidence
+
+
+def test_questions_and_procedures_are_their_own_kinds() -> None:
+    questions = "".join(
+        f'<div class="hoi"><a href="/hoi-dap?id={n}">Xin hỏi về thủ tục số {n}?</a>'
+        f"<div>Người hỏi: Nguyễn Văn {n} - Ngày gửi: 0{n}/03/2024</div></div>"
+        for n in range(1, 4)
+    )
+    qa = _verdict(_candidate("/hoi-dap", "Tin tức"), _page("Hỏi", questions), [])
+    assert qa.kind == "qa", qa
+    rows = "".join(
+        f"<tr><td>{n}</td><td><a href='/tt?ma={n}'>Đăng ký việc số {n}</a></td>"
+        f"<td>Hộ tịch</td><td>Toàn trình</td></tr>"
+        for n in range(1, 5)
+    )
+    table = f"<table><tr><th>Tên thủ tục</th><th>Lĩnh vực</th><th>Mức độ</th></tr>{rows}</table>"
+    procedures = _verdict(_candidate("/tthc", "Tin tức"), _page("TTHC", table), [])
+    assert procedures.kind == "procedures", procedures
+    assert "ten thu tuc" in procedures.evidence
+
+
+def test_a_listing_whose_items_other_sections_list_is_an_aggregate() -> None:
+    """Permalinks that name no section (/2024/05/03/slug/): the overlap with the other
+    sections' listings tells the aggregate, and one section's overlap is not enough."""
+    paths = [f"/2024/05/0{i}/bai-so-{i}/" for i in range(1, 7)]
+    base = "https://huyenmau.gov.vn"
+    listings = {
+        "/thoi-su": {base + p for p in paths[:3]},
+        "/doi-song": {base + p for p in paths[3:5]},
+    }
+    page = _listing("/moi-dang", paths)
+    candidate = _candidate("/moi-dang", "Mới đăng")
+    listing = extract_page(page, candidate.url)
+    cues = page_cues(parse_document(page, candidate.url), listing)
+    item = extract_page(_article("Bài"), base + paths[0], expect="article")
+    verdict = classify_target(
+        candidate, listing, [item], listing_cues=cues, other_listings=listings
+    )
+    assert verdict.kind == "aggregate", verdict
+    assert "5/6 items also listed by" in verdict.evidence
+    alone = {"/thoi-su": {base + p for p in paths}}
+    news = classify_target(candidate, listing, [item], listing_cues=cues, other_listings=alone)
+    assert news.kind == "news", news

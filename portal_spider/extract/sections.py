@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -108,6 +108,7 @@ _MENU_SHARE = 0.7
 _MIN_MENU_LINKS = 3
 _ORDER = {name: rank for rank, name in enumerate(FOUND_IN)}
 # Containers a list-less menu is built from: link rows, table rows, stacks of boxes.
+_DROPDOWN_LEVELS = 3
 _BLOCK_TAGS = frozenset(("div", "p", "span", "td", "tr", "tbody", "table", "section"))
 
 
@@ -116,11 +117,11 @@ def section_candidates(doc: Document) -> list[SectionCandidate]:
     port = _port(doc.url)
     site = _site(doc.url)
     own = _path_of(canonical_url(doc.url))
-    menus, footers = _regions(doc.root)
+    menus, dropdowns, footers = _regions(doc.root)
     found: dict[str, SectionCandidate] = {}
     order: list[str] = []
     for anchor in doc.root.iter("a"):
-        place = _place(anchor, menus, footers)
+        place = _place(anchor, menus, dropdowns, footers)
         if place is None:
             continue
         url = doc.absolute(anchor.get("href"))
@@ -149,8 +150,10 @@ def section_candidates(doc: Document) -> list[SectionCandidate]:
     return [found[key] for key in order]
 
 
-def _regions(root: Element) -> tuple[set[Element], set[Element]]:
-    """Menu roots (nav, navigation roles, lists and rows of short links) and footer roots."""
+def _regions(root: Element) -> tuple[set[Element], set[Element], set[Element]]:
+    """Menu roots (nav, navigation roles, lists and rows of short links), detached dropdowns
+    (blocks of short links right after a menu: WebForms and table layouts show them on
+    mouse-over) and footer roots."""
     menus: set[Element] = set()
     footers: set[Element] = set()
     for element in root.iter():
@@ -162,7 +165,23 @@ def _regions(root: Element) -> tuple[set[Element], set[Element]]:
             footers.add(element)
         elif _menu_root(element, tag, role):
             menus.add(element)
-    return menus, footers
+    dropdowns: set[Element] = set()
+    for menu in menus:
+        level: Element | None = menu
+        for _ in range(_DROPDOWN_LEVELS):  # the menu row's table or wrapper may be the sibling
+            if level is None:
+                break
+            for sibling in level.itersiblings():
+                if not isinstance(sibling.tag, str) or sibling in menus or not _dropdown(sibling):
+                    break
+                dropdowns.add(sibling)
+            level = level.getparent()
+    return menus, dropdowns, footers
+
+
+def _dropdown(element: Element) -> bool:
+    anchors = list(element.iter("a"))
+    return bool(anchors) and all(_short(a) for a in anchors) and not _dated(element)
 
 
 def _menu_root(element: Element, tag: str, role: str) -> bool:
@@ -198,7 +217,7 @@ def _short_link_list(element: Element) -> bool:
         if label is None:
             continue
         short += _short(label)
-        articles += _ARTICLE_ID.search(label.get("href") or "") is not None
+        articles += _article_href(label.get("href"))
         if not any(child.tag in ("ul", "ol", "div") for child in item.iter()):
             dated += _DATE.search(text_of(item)) is not None
     return (
@@ -223,24 +242,41 @@ def _short_link_block(element: Element) -> bool:
     return linked >= _MIN_MENU_LINKS + 1 and short >= _MENU_SHARE * linked
 
 
+def _article_href(href: str | None) -> bool:
+    """A numeric id in the link's path or query (not its host or port): an article link."""
+    if not href:
+        return False
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:
+        return False
+    return _ARTICLE_ID.search(f"{parts.path}?{parts.query}") is not None
+
+
 def _dated(element: Element) -> bool:
     return _DATE.search(text_of(element)) is not None
 
 
-def _place(anchor: Element, menus: set[Element], footers: set[Element]) -> str | None:
+def _place(
+    anchor: Element, menus: set[Element], dropdowns: set[Element], footers: set[Element]
+) -> str | None:
     """Where a link sits: footer, menu, submenu, more_link (news block), or None."""
     outer: Element | None = None
     items = items_at_outer = 0
+    dropdown = False
     node = anchor.getparent()
     while node is not None:
         if node in footers:
             return "footer"
+        dropdown = dropdown or node in dropdowns
         if node in menus:
             outer = node
             items_at_outer = items
         if node.tag == "li":
             items += 1
         node = node.getparent()
+    if dropdown and outer is None:
+        return "submenu"
     if outer is not None:
         if items_at_outer == 0:
             return "menu"
@@ -269,7 +305,7 @@ def _is_block_heading(anchor: Element) -> bool:
         heading = heading.getparent()
     if heading is None or heading.tag not in _HEADINGS or not _short(anchor):
         return False
-    if _ARTICLE_ID.search(anchor.get("href") or ""):
+    if _article_href(anchor.get("href")):
         return False
     block = heading.getparent()
     return block is not None and sum(1 for _ in block.iter("a")) >= _MIN_MENU_LINKS + 1
@@ -382,13 +418,15 @@ _WEEKDAY = re.compile(r"(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)\b")
 _CLOCK = re.compile(r"\b\d{1,2} ?(?:h|gio) ?\d{0,2}\b|\b\d{1,2}:\d\d\b")
 _SCHEDULE_TITLE = re.compile(r"lich (?:cong tac|lam viec|tiep cong dan)")
 _QA = re.compile(
-    r"nguoi hoi|cau hoi ?:|noi dung (?:cau )?hoi|tra loi ?:|ngay hoi|ngay tra loi|"
+    r"nguoi hoi|ngay gui|cau hoi ?:|noi dung (?:cau )?hoi|tra loi ?:|ngay hoi|ngay tra loi|"
     r"(?:^|\s)hoi ?:|(?:^|\s)dap ?:|co quan tra loi"
 )
 _PROCEDURES = re.compile(
     r"trinh tu thuc hien|cach thuc thuc hien|thanh phan(?:,| va) so luong ho so|"
     r"thanh phan ho so|thoi han giai quyet|doi tuong thuc hien|co quan thuc hien|"
-    r"ket qua thuc hien|yeu cau,? dieu kien|can cu phap ly"
+    r"ket qua thuc hien|yeu cau,? dieu kien|can cu phap ly|"
+    # the columns of a procedures list: "Tên thủ tục | Lĩnh vực | Mức độ"
+    r"ten thu tuc|ma thu tuc|linh vuc|muc do(?: dich vu cong| dvc)?"
 )
 # Names that break ties: "Văn bản", "Lịch công tác", "Hỏi đáp", "Thủ tục", "Tin mới".
 _NAME_KINDS = (
@@ -407,6 +445,10 @@ _MIN_PROCEDURE_LABELS = 3
 _FILE_ONLY_BODY = 300
 _SKIPPED_REGIONS = ("nav", "header", "footer")
 _SHOWN_URL = 40
+# A listing without dates needs this many item links.
+_MIN_UNDATED_LINKS = 3
+# An aggregate: at least this share of its items listed by two or more other sections.
+_AGGREGATE_SHARE = 0.6
 _LABEL_TAGS = frozenset(("th", "td", "dt", "dd", "label", "strong", "b", "span", "div", "p", "li"))
 _LABEL_LINE = 120
 
@@ -442,15 +484,24 @@ def page_cues(
     return PageCues(
         items=listing.items,
         dated_items=listing.dated_items,
-        document=tuple(sorted(set(_DOCUMENT.findall(text)) | _label_cells(doc.root, furniture))),
+        document=_labels(_DOCUMENT, text, doc, furniture),
         schedule=schedule,
-        qa=tuple(sorted({m.strip(" :") for m in _QA.findall(text)})),
-        procedures=tuple(sorted(set(_PROCEDURES.findall(text)))),
+        qa=tuple(sorted({m.strip(" :") for m in _labels(_QA, text, doc, furniture)})),
+        procedures=_labels(_PROCEDURES, text, doc, furniture),
     )
 
 
-def _label_cells(root: Element, furniture: frozenset[str] | None) -> set[str]:
-    """Document-register labels that stand as their own cell or open a "Label: value" line."""
+def _labels(
+    pattern: re.Pattern[str], text: str, doc: Document, furniture: frozenset[str] | None
+) -> tuple[str, ...]:
+    return tuple(sorted(set(pattern.findall(text)) | _label_cells(doc.root, furniture, pattern)))
+
+
+def _label_cells(
+    root: Element, furniture: frozenset[str] | None, pattern: re.Pattern[str]
+) -> set[str]:
+    """Labels that stand as their own cell (a register's column header) or open a
+    "Label: value" line."""
     found: set[str] = set()
     for element in _content_elements(root):
         if element.tag not in _LABEL_TAGS:
@@ -458,9 +509,10 @@ def _label_cells(root: Element, furniture: frozenset[str] | None) -> set[str]:
         text = fold(clean_text(text_of(element)) or "")
         if not text or len(text) > _LABEL_LINE or (furniture and text in furniture):
             continue
-        match = _DOCUMENT.match(text)
-        if match and (match.end() == len(text) or text[match.end() :].lstrip().startswith(":")):
-            found.add(match.group())
+        for match in pattern.finditer(text):
+            rest = text[match.end() :].lstrip()
+            if not rest or rest.startswith(":"):
+                found.add(match.group().strip(" :"))
     return found
 
 
@@ -533,35 +585,50 @@ def classify_target(
     listing_cues: PageCues | None = None,
     item_cues: Sequence[PageCues | None] = (),
     sections: Collection[str] = (),
+    other_listings: Mapping[str, Collection[str]] | None = None,
 ) -> SectionVerdict:
     """What the candidate's page is, decided by structure and by its items.
 
     `listing`: extract_page of the candidate's page (no `expect`); `items`: extract_page
-    (`expect="article"`) of one or two of its links; the cues are `page_cues` of the same
-    pages; `sections`: the paths of the other candidates and known sections, to tell an
-    aggregate ("Tin mới") whose items sit under other sections.
+    (`expect="article"`) of one or two of its `item_links`; the cues are `page_cues` of the
+    same pages; `sections`: the paths of the other candidates and known sections (links to
+    them are the menu, not items; items under their paths belong to them); `other_listings`:
+    the item links other candidates' pages list, by path, to tell an aggregate ("Tin mới")
+    whose items other sections list, whatever its URLs look like.
     """
     if candidate.other_host:
         host = urlsplit(candidate.url).hostname
         return SectionVerdict("other_host", f"on {host}, another host than the portal's")
-    links = listing.links if listing.kind == "listing" else []
+    links = item_links(listing, sections)
+    if (
+        len(links) < _MIN_UNDATED_LINKS
+        and listing_cues is not None
+        and not listing_cues.dated_items
+    ):
+        links = []  # one or two undated links: a box beside the page's text, not its list
     own_cue = _cue_kind(listing_cues)
-    if links and own_cue is not None and own_cue[0] != "documents":
-        own_cue = None  # a listing's teasers can read like a schedule; only register headers count
+    if links and own_cue is not None and own_cue[0] == "schedule":
+        own_cue = None  # a listing's dated teasers can read like a schedule
     if not links:
         if own_cue is not None:
             return SectionVerdict(own_cue[0], f"no listing; page shows {own_cue[1]}")
+        if listing.kind == "listing" and listing.links:
+            n, own = len(listing.links), len(item_links(listing, sections))
+            why = f"{own} undated links" if own else f"its {n} links are menu links"
+            return SectionVerdict("page", f"no listing structure ({why})")
         size = len(listing.body_text or "")
         return SectionVerdict(
             "page", f"no listing structure (reads as {listing.kind}, {size} chars of text)"
         )
-    shape = _listing_evidence(listing, listing_cues)
+    shape = _listing_evidence(listing, listing_cues, len(links))
+    others = other_listings or {}
     reads = [read_item(r, c) for r, c in zip(items, _padded(item_cues, len(items)), strict=True)]
     if not reads:
         if own_cue is not None:
             return SectionVerdict(own_cue[0], f"{shape}; page shows {own_cue[1]}; items not read")
         kind = "aggregate" if name_kind(candidate.name) == "aggregate" else "news"
-        return _news_or_aggregate(candidate, links, sections, f"{shape}; items not read", kind)
+        evidence = f"{shape}; items not read"
+        return _news_or_aggregate(candidate, links, sections, others, evidence, kind)
     counts = Counter(reads)
     ranked = counts.most_common()
     top, votes = ranked[0]
@@ -575,7 +642,7 @@ def classify_target(
     label = {"article": "articles", "other": "not articles"}.get(top, top)
     read = f"items read as {label} ({votes}/{len(reads)})"
     if top == "article":
-        return _news_or_aggregate(candidate, links, sections, f"{shape}; {read}", "news")
+        return _news_or_aggregate(candidate, links, sections, others, f"{shape}; {read}", "news")
     if top == "other":
         if own_cue is not None:
             return SectionVerdict(own_cue[0], f"{shape}; {read}; page shows {own_cue[1]}")
@@ -587,8 +654,21 @@ def _padded(cues: Sequence[PageCues | None], n: int) -> list[PageCues | None]:
     return [*cues[:n], *([None] * (n - len(cues[:n])))]
 
 
-def _listing_evidence(listing: PageRecord, cues: PageCues | None) -> str:
-    n = len(listing.links)
+def item_links(listing: PageRecord, sections: Collection[str] = ()) -> list[str]:
+    """A listing's item links, without links to the candidates themselves: on a page with
+    little content, structure may read the menu as the page's list."""
+    if listing.kind != "listing":
+        return []
+    menu = {_exact_key(path) for path in sections}
+    return [link for link in listing.links if _exact_key(_path_of(link)) not in menu]
+
+
+def _exact_key(path: str) -> str:
+    bare, mark, query = path.partition("?")
+    return (bare.rstrip("/") or "/") + mark + query
+
+
+def _listing_evidence(listing: PageRecord, cues: PageCues | None, n: int) -> str:
     dated = f" ({cues.dated_items} dated)" if cues is not None else ""
     if listing.next_page:
         parts = urlsplit(listing.next_page)
@@ -608,10 +688,12 @@ def _news_or_aggregate(
     candidate: SectionCandidate,
     links: list[str],
     sections: Collection[str],
+    other_listings: Mapping[str, Collection[str]],
     evidence: str,
     default: str,
 ) -> SectionVerdict:
-    """An aggregate when most listed items sit under other sections' paths."""
+    """An aggregate when most listed items sit under other sections' paths, or are listed
+    by two or more other sections; a name like "Tin mới" decides only without either."""
     own = _path_key(candidate.path)
     others = [p for p in {_path_key(s) for s in sections} if p and p != own]
     elsewhere: Counter[str] = Counter()
@@ -630,7 +712,22 @@ def _news_or_aggregate(
         return SectionVerdict(
             "aggregate", f"{evidence}; {spread}/{len(links)} items under other sections ({shown})"
         )
-    if default == "aggregate" and not mine:
+    listers: Counter[str] = Counter()
+    shared = 0
+    for link in links:
+        found = [
+            path
+            for path, listed in other_listings.items()
+            if path != candidate.path and link in listed
+        ]
+        shared += bool(found)
+        listers.update(found)
+    if len(listers) >= 2 and shared >= max(_AGGREGATE_SHARE * len(links), 2):
+        shown = ", ".join(p for p, _ in listers.most_common(3))
+        return SectionVerdict(
+            "aggregate", f"{evidence}; {shared}/{len(links)} items also listed by {shown}"
+        )
+    if (default == "aggregate" or name_kind(candidate.name) == "aggregate") and not mine:
         return SectionVerdict("aggregate", f"{evidence}; named like an aggregate")
     return SectionVerdict("news", evidence)
 
