@@ -79,6 +79,8 @@ def test_every_chart_query_returns_data(site: Site) -> None:
             assert not data["truncated"], slug
             if chart["library"] == "vega-lite":
                 assert encoded_fields(chart) <= set(data["rows"][0]), slug
+            elif chart["library"] == "table":
+                assert {"portal", "path", "kind", "found_by"} <= set(data["rows"][0]), slug
             else:
                 assert chart["display"]["field"] in data["rows"][0]
         unknown = chart_rows(site, chart, {"portal": "no-such-portal"})["rows"]
@@ -163,3 +165,28 @@ def test_portal_page_links_its_dashboard(site: Site) -> None:
     assert f"/-/dashboards/{DASHBOARD}?portal=demo" in links
     text = site.get(f"/-/dashboards/{DASHBOARD}?portal=demo").text
     assert re.search(r'<option value="demo"\s+selected\s*>', text)
+
+
+def test_coverage_charts_match_the_archive(site: Site) -> None:
+    """Articles by source, limited crawls and the sections table, from the crawl's rows."""
+    charts = rendered_charts(site)
+
+    def rows(slug: str) -> list[dict]:
+        return chart_rows(site, charts[slug])["rows"]
+
+    (coverage,) = rows("coverage_sources")
+    archived = site.row("select count(*) as n from article_sources where source = 'listing'")
+    # The demo archive is the classic demo portal: no sitemap, every article from listings.
+    assert coverage == {
+        "portal": "demo",
+        "listings_only": archived["n"],
+        "sitemap_feed_only": 0,
+        "both": 0,
+    }
+    assert rows("partial_crawls") == [{"n": 0}]
+    sections = rows("sections_found")
+    news = [r for r in sections if r["kind"] == "news"]
+    assert {r["path"] for r in news} == {
+        "/tin-tuc-su-kien/", "/chinh-tri/", "/kinh-te-xa-hoi/", "/van-hoa-xa-hoi/"
+    }  # fmt: skip
+    assert all(r["found_by"] == "registry" and r["paged"].startswith("đủ") for r in news)
