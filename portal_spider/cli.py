@@ -200,7 +200,7 @@ def detect_command(file: Path, url: str) -> None:
 )
 @click.option("--json", "as_json", is_flag=True,
               help="Print the candidates and verdicts as JSON.")  # fmt: skip
-@click.option("--budget", type=click.IntRange(1), default=150, show_default=True,
+@click.option("--budget", type=click.IntRange(1), default=300, show_default=True,
               help="At most this many requests for candidates and their items.")  # fmt: skip
 def add_command(
     url: str, config: Path, slug: str | None, dry_run: bool, as_json: bool, budget: int

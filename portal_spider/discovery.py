@@ -44,7 +44,7 @@ from .urls import canonical_url
 #: Items fetched per listing to tell news from documents, schedules, Q&A.
 ITEMS_PER_LISTING = 2
 #: Default request budget of one discovery (home page not counted).
-DEFAULT_BUDGET = 150
+DEFAULT_BUDGET = 300
 
 # Which candidates are fetched first when the budget cannot cover them all.
 _FETCH_ORDER = {"more_link": 0, "menu": 1, "submenu": 2, "footer": 3}

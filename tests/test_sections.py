@@ -372,3 +372,11 @@ def test_a_listing_whose_items_other_sections_list_is_an_aggregate() -> None:
     alone = {"/thoi-su": {base + p for p in paths}}
     news = classify_target(candidate, listing, [item], listing_cues=cues, other_listings=alone)
     assert news.kind == "news", news
+
+
+def test_http_and_https_links_to_the_portal_are_one_site() -> None:
+    found = _home(
+        '<nav><a href="http://huyenmau.gov.vn/tin-tuc">Tin tức</a>'
+        '<a href="https://www.huyenmau.gov.vn:443/van-ban">Văn bản</a></nav>'
+    )
+    assert set(found) == {"/tin-tuc", "/van-ban"}

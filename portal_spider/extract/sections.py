@@ -378,11 +378,12 @@ def _port(url: str) -> int | None:
 
 
 def _port_of(parts) -> int | None:
+    """An explicit non-default port, else None: http and https links to one portal mix."""
     try:
         port = parts.port
     except ValueError:
         return -1
-    return port or {"http": 80, "https": 443}.get(parts.scheme)
+    return None if port == {"http": 80, "https": 443}.get(parts.scheme) else port
 
 
 # --- classification -------------------------------------------------------------------------
