@@ -179,8 +179,12 @@ def _parse_portal(path: Path, slug: str, entry: Any) -> Portal:
 
 
 def _parse_sections(raw: Any, where: str) -> tuple[Section, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise RegistryError(f"{where}.sections: must be a non-empty list of {{path, name}}")
+    """The seed sections a person chose (optional: every crawl also finds the home page's
+    sections by evidence, and the archive records them; see docs/coverage.md)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise RegistryError(f"{where}.sections: must be a list of {{path, name}} (or omitted)")
     sections = []
     for index, item in enumerate(raw):
         here = f"{where}.sections[{index}]"

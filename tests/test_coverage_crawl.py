@@ -116,3 +116,25 @@ def test_a_section_created_later_is_found_and_archived(
     assert found == ("menu", 1)
     assert any(later[0].path in url for url in truth)
     assert "coverage:" in logs[2]
+
+
+def test_a_portal_registered_by_its_home_url_alone_is_archived_whole(tmp_path: Path) -> None:
+    """No seed sections: discovery finds every news section, sitemaps add the rest."""
+    config = tmp_path / "portals.toml"
+    db = tmp_path / "home.db"
+    port = free_port()
+    process, url = start_demo_portal("--extras", "--articles", str(ARTICLES), "--port", str(port))
+    config.write_text(
+        f'[portals.home-only]\nname = "Cổng mới"\nbase_url = "{url}"\nplatform = "generic"\n',
+        encoding="utf-8",
+    )
+    try:
+        result = portal_archive("crawl", "home-only", "--config", str(config), "--db", str(db))
+    finally:
+        stop(process)
+    assert result.returncode == 0, result.stderr[-3000:]
+    truth = published_urls(DemoPortal(ARTICLES, extras=True), url)
+    with sqlite3.connect(db) as conn:
+        assert _live_articles(conn) == set(truth)
+        found = {path for (path,) in conn.execute("select path from sections where kind = 'news'")}
+    assert {s.path for s in DemoPortal(ARTICLES, extras=True).truth().news_sections} <= found

@@ -51,7 +51,10 @@ def test_user_file_adds_a_portal(tmp_path: Path) -> None:
         (('base_url = "https://mau.example.vn"', 'base_url = "ftp://mau.example.vn"'), "base_url"),
         (('platform = "generic"', 'platform = "mambo"'), "platform"),
         (('name = "Cổng thông tin điện tử Thành phố Mẫu"', 'name = ""'), "name"),
-        (('sections = [{ path = "/tin-tuc/", name = "Tin tức" }]', "sections = []"), "sections"),
+        (('sections = [{ path = "/tin-tuc/", name = "Tin tức" }]', 'sections = "tin"'), "sections"),
+        (("download_delay = 2", "max_pages_per_section = 0"), "max_pages_per_section"),
+        (("download_delay = 2", "max_requests = true"), "max_requests"),
+        (("download_delay = 2", 'max_sitemap_urls = "10"'), "max_sitemap_urls"),
         (('{ path = "/tin-tuc/"', '{ path = "tin-tuc/"'), "sections[0].path"),
         (("download_delay = 2", "download_delay = -1"), "download_delay"),
         (("download_delay = 2", "colour = 2"), "colour"),
@@ -126,3 +129,17 @@ def test_robots_flag_and_contact_are_validated(tmp_path: Path) -> None:
     config.write_text(GOOD + 'obey_robots = "no"\n', encoding="utf-8")
     with pytest.raises(RegistryError, match="obey_robots"):
         load_registry([config])
+
+
+def test_sections_and_limits_are_optional(tmp_path: Path) -> None:
+    """A portal added from its home URL alone: the crawl finds its sections by evidence."""
+    config = tmp_path / "home-only.toml"
+    config.write_text(
+        GOOD.replace('sections = [{ path = "/tin-tuc/", name = "Tin tức" }]\n', "")
+        + "max_pages_per_section = 50\n",
+        encoding="utf-8",
+    )
+    city = load_registry([config])["my-city"]
+    assert city.sections == ()
+    assert city.limits.max_pages_per_section == 50
+    assert city.limits.max_requests is None
