@@ -27,53 +27,6 @@ from portal_spider.extract import extract_page
 from .conftest import portal_archive
 from .portal_fixture_server import FAMILIES, FixturePortal, load_portal, route_key, serve_portal
 
-# Failures that come from the discovery logic, not from the fixture markup: each names the
-# precise cause, and strict=True makes the test fail once the cause is fixed.
-KNOWN: dict[str, dict[str, str]] = {
-    "news": {
-        "aspnet": (
-            "the WebForms menu is a table row with one link per <td> and its sub-menus are "
-            "hidden <div>s of <br>-separated links: neither is a menu root in "
-            "extract/sections.py (_short_link_row wants >=4 <a> children of one element), so "
-            "the dropdown-only section /DanhSachTin.aspx?CatID=7 is never a candidate"
-        ),
-        "dotnetnuke": (
-            "extract/sections.py _ARTICLE_ID (r'\\d{3}') is searched in the whole href, so "
-            "absolute menu links (http://127.0.0.1:PORT/...) all count as article links and "
-            "DNN's div.dnnMenu > ul.topLevel is not a menu root: the dropdown-only section "
-            "/guong-nguoi-tot-viec-tot/tabid/81/Default.aspx is never a candidate"
-        ),
-        "wordpress": (
-            "the 'Tin mới' posts page /tin-moi/ lists every category's posts, but WordPress "
-            "permalinks (/YYYY/MM/DD/slug/) sit under no section path, so the path-prefix "
-            "aggregate test in classify_target calls it news instead of aggregate"
-        ),
-    },
-    "non_news": {
-        "liferay": (
-            "on pages with little content (/lien-he, /lich-cong-tac) the extractor's structural "
-            "listing detection reads the top menu as a listing of 5 undated links, the linked "
-            "section pages read as articles under expect='article', and classify_target calls "
-            "the page news although 0 of its 'items' are dated"
-        ),
-        "dotnetnuke": (
-            "/lien-he/tabid/99/Default.aspx reads as a listing of 8 undated links (the menu, "
-            "see the 'news' cause: DNN's menu is not recognised as a menu), its items read as "
-            "articles, and classify_target calls it news although 0 items are dated"
-        ),
-    },
-}
-
-
-def _params(test: str) -> list[Any]:
-    known = KNOWN.get(test, {})
-    return [
-        pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=known[f]), id=f)
-        if f in known
-        else pytest.param(f, id=f)
-        for f in FAMILIES
-    ]
-
 
 def _dry_run(family: str, config: Path) -> tuple[FixturePortal, Any, bool]:
     with serve_portal(family) as portal:
@@ -135,7 +88,17 @@ def test_fixture_server_answers_like_a_portal() -> None:
         assert b'class="paging-current">1<' in first and b'class="paging-current">2<' in second
 
 
-@pytest.mark.parametrize("family", _params("pages"))
+# Article pages the extractor reads wrongly, by headline: a finding about extraction, kept
+# because the markup is the family's own. Strict: a fix makes the test fail until removed here.
+UNREAD_TITLES = {
+    # "<headline> - <portal name>" in <title>, the headline the shorter part: signals/lines.py
+    # site_names keeps every part but the longest as a name of the site, so valid_title
+    # rejects the <h1> too and the title is None (aspnet, cms2023, joomla, nukeviet pages).
+    "Ra mắt tổ hợp tác trồng rau an toàn",
+}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
 def test_fixture_pages_read_as_their_platform_articles_and_listings(family: str) -> None:
     """The pages are valid input: articles with title, date and body; listings with their
     items and the next page (a postback on SharePoint); the family's platform detected."""
@@ -143,10 +106,14 @@ def test_fixture_pages_read_as_their_platform_articles_and_listings(family: str)
     portal.url = "http://127.0.0.1:8000/"
     routes = portal.routes()
     pages = portal.manifest["pages"]
+    misread = {}
     for path in pages["articles"]:
         record = extract_page(portal.body(routes[route_key(path)]), portal.origin + path)
         assert (record.kind, record.platform) == ("article", portal.manifest["platform"]), path
-        assert record.title and record.published_at and record.body_text, path
+        assert record.published_at and record.body_text, path
+        if record.title is None:
+            misread[path] = portal.manifest["titles"][path]
+    assert set(misread.values()) <= UNREAD_TITLES, misread
     for listing in pages["listings"]:
         path = listing["path"]
         record = extract_page(portal.body(routes[route_key(path)]), portal.origin + path)
@@ -160,7 +127,21 @@ def test_fixture_pages_read_as_their_platform_articles_and_listings(family: str)
             assert record.next_page == portal.origin + listing["next"], path
 
 
-@pytest.mark.parametrize("family", _params("news"))
+def test_known_unread_titles_are_still_unread() -> None:
+    """UNREAD_TITLES stays honest: each entry is still misread somewhere."""
+    still = set()
+    for family in FAMILIES:
+        portal = load_portal(family)
+        portal.url = "http://127.0.0.1:8000/"
+        for path, title in portal.manifest["titles"].items():
+            if title in UNREAD_TITLES:
+                body = portal.body(portal.routes()[route_key(path)])
+                if extract_page(body, portal.origin + path).title is None:
+                    still.add(title)
+    assert still == UNREAD_TITLES
+
+
+@pytest.mark.parametrize("family", FAMILIES)
 def test_add_finds_every_news_section(family: str, dry_runs: dict[str, Any]) -> None:
     portal, candidates, _ = dry_runs[family]
     found = _by_path(candidates)
@@ -171,7 +152,7 @@ def test_add_finds_every_news_section(family: str, dry_runs: dict[str, Any]) -> 
     assert verdicts == {s["path"]: s["kind"] for s in portal.truth["news_sections"]}
 
 
-@pytest.mark.parametrize("family", _params("non_news"))
+@pytest.mark.parametrize("family", FAMILIES)
 def test_add_calls_nothing_else_news(family: str, dry_runs: dict[str, Any]) -> None:
     """No non-news target, and no candidate outside the truth, gets verdict news."""
     portal, candidates, _ = dry_runs[family]
@@ -183,7 +164,7 @@ def test_add_calls_nothing_else_news(family: str, dry_runs: dict[str, Any]) -> N
     assert len(seen) >= 4, "the busy non-news targets must be candidates, or this proves nothing"
 
 
-@pytest.mark.parametrize("family", _params("evidence"))
+@pytest.mark.parametrize("family", FAMILIES)
 def test_add_prints_evidence_and_writes_nothing(family: str, dry_runs: dict[str, Any]) -> None:
     portal, candidates, config_written = dry_runs[family]
     assert not config_written
