@@ -380,3 +380,15 @@ def test_http_and_https_links_to_the_portal_are_one_site() -> None:
         '<a href="https://www.huyenmau.gov.vn:443/van-ban">Văn bản</a></nav>'
     )
     assert set(found) == {"/tin-tuc", "/van-ban"}
+
+
+def test_a_dated_listing_of_items_extraction_cannot_read_is_still_news() -> None:
+    candidate = _candidate("/anh", "Phóng sự ảnh")
+    paths = [f"/anh/bai-{600 + i}.html" for i in range(5)]
+    unreadable = _page("Ảnh", "<h1>Phóng sự ảnh</h1><img src='/anh/1.jpg'>")
+    verdict = _verdict(candidate, _listing(candidate.path, paths), [unreadable])
+    assert verdict.kind == "news", verdict
+    assert "items read as unreadable (1/1), kept as news: the listing is dated" in verdict.evidence
+    # Without dates, such a 'listing' is not taken on trust.
+    bare = _page("Ảnh", "".join(f"<p><a href='{p}'>Ảnh số {p[-8:-5]} ở đây</a></p>" for p in paths))
+    assert _verdict(candidate, bare, [unreadable]).kind != "news"

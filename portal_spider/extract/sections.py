@@ -446,6 +446,8 @@ _MIN_PROCEDURE_LABELS = 3
 _FILE_ONLY_BODY = 300
 _SKIPPED_REGIONS = ("nav", "header", "footer")
 _SHOWN_URL = 40
+# A listing with this many dated items is news even when extraction cannot read its items.
+_DATED_LISTING = 3
 # A listing without dates needs this many item links.
 _MIN_UNDATED_LINKS = 3
 # An aggregate: at least this share of its items listed by two or more other sections.
@@ -560,7 +562,8 @@ def _cue_kind(cues: PageCues | None) -> tuple[str, str] | None:
 
 def read_item(record: PageRecord, cues: PageCues | None = None) -> str:
     """How one fetched item reads: "article", "documents", "schedule", "qa", "procedures",
-    or "other" (not readable as an article)."""
+    "unreadable" (an article extraction could not read: flagged, no positive evidence that
+    it is anything else) or "other" (a page that says it is not an article)."""
     cue = _cue_kind(cues)
     if cue is not None:
         return cue[0]
@@ -569,6 +572,8 @@ def read_item(record: PageRecord, cues: PageCues | None = None) -> str:
         return "documents"  # the item is a file with a caption
     if record.kind == "article" and not record.extraction_failed and body:
         return "article"
+    if record.kind == "article" and record.extraction_failed:
+        return "unreadable"
     return "other"
 
 
@@ -642,8 +647,15 @@ def classify_target(
         votes = counts[top]
     label = {"article": "articles", "other": "not articles"}.get(top, top)
     read = f"items read as {label} ({votes}/{len(reads)})"
+    dated = listing_cues is not None and listing_cues.dated_items >= _DATED_LISTING
+    if top == "unreadable" and dated:
+        # The crawl keeps and flags such articles; a dated listing of them is still news.
+        top = "article"
+        read = f"{read}, kept as news: the listing is dated"
     if top == "article":
         return _news_or_aggregate(candidate, links, sections, others, f"{shape}; {read}", "news")
+    if top == "unreadable":
+        top = "other"
     if top == "other":
         if own_cue is not None:
             return SectionVerdict(own_cue[0], f"{shape}; {read}; page shows {own_cue[1]}")
