@@ -44,7 +44,7 @@ from trafilatura.xml import xmltotxt
 
 from .dates import parse_vn_datetime
 from .document import Document
-from .text import clean_text, fold_label, text_of
+from .text import clean_text, fold_label, has_text, text_of, text_upto
 
 #: Below this many characters of body text (after post-processing) a page is not an article.
 #: A listing's teaser (title + sapo) is 150-300 characters and trafilatura in precision mode
@@ -441,7 +441,7 @@ def _mostly_teasers(doc: Document, paragraphs: list[str]) -> bool:
     for element in doc.root.iter():
         if not isinstance(element.tag, str) or not element.text:
             continue
-        text = clean_text(element.text)
+        text = clean_text(element.text.lstrip()[: 4 * _PREFIX])  # only its opening is compared
         if not text or len(text) < _PREFIX or starts.pop(text[:_PREFIX], None) is None:
             continue
         box = element
@@ -492,7 +492,10 @@ def _captions(root: Element) -> set[str]:
         for _ in range(2):
             if block is None or block.tag in ("body", "html"):
                 break
-            text = clean_text(text_of(block))
+            raw = text_upto(block, _CAPTION_SCAN_CHARS)
+            if raw is None:
+                break  # the image sits in running text: no box of its own
+            text = clean_text(raw)
             if text and len(text) <= _CAPTION_CHARS and len(block.findall(".//img")) == 1:
                 found.add(fold_label(text))
                 break
@@ -500,11 +503,11 @@ def _captions(root: Element) -> set[str]:
                 break  # the image sits in running text: no box of its own
             block = block.getparent()
         holder = image
-        while holder.getparent() is not None and not clean_text(text_of(holder.getparent())):
+        while holder.getparent() is not None and not has_text(holder.getparent()):
             holder = holder.getparent()  # climb out of <a>, <span>, <p> that hold only the image
         after = holder.getnext()
         if after is not None and isinstance(after.tag, str):
-            text = clean_text(text_of(after))
+            text = clean_text(text_upto(after, _CAPTION_SCAN_CHARS))
             styled = (
                 after.find(".//em") is not None
                 or after.find(".//i") is not None
@@ -516,6 +519,8 @@ def _captions(root: Element) -> set[str]:
 
 
 _CAPTION_CHARS = 200
+# Raw text read before giving up on a caption (whitespace and tags' spacing included).
+_CAPTION_SCAN_CHARS = 8 * _CAPTION_CHARS
 
 
 def poll_texts(root: Element) -> set[str]:

@@ -39,3 +39,24 @@ def text_of(element: Element) -> str:
     into Python for every element to choose its class, which cost ~0.15 ms per page.
     """
     return "".join(element.itertext())
+
+
+def text_upto(element: Element, limit: int) -> str | None:
+    """`text_of(element)` when it has at most `limit` characters, else None.
+
+    For checks that only care about short texts (a caption, a headline line): it stops
+    reading at the limit instead of joining a whole page held by a wrapper.
+    """
+    parts: list[str] = []
+    size = 0
+    for piece in element.itertext():
+        size += len(piece)
+        if size > limit:
+            return None
+        parts.append(piece)
+    return "".join(parts)
+
+
+def has_text(element: Element) -> bool:
+    """Whether any non-blank text is inside the element (stops at the first)."""
+    return any(piece.strip() for piece in element.itertext())

@@ -24,7 +24,7 @@ from ..dates import (
     parse_vn_datetime,
 )
 from ..document import Document
-from ..text import clean_text, fold_label, text_of
+from ..text import clean_text, fold_label, text_of, text_upto
 from . import Candidate
 
 LAYER = "lines"
@@ -98,7 +98,8 @@ def find_headline(doc: Document, hints: list[str]) -> tuple[str, Element] | None
                 continue
             if len(element) > 4:  # a container, not a line; its children are visited
                 continue
-            text = clean_text(text_of(element))
+            raw = text_upto(element, _HEADLINE_SCAN_CHARS)  # a wrapper of the page: no line
+            text = clean_text(raw) if raw is not None else None
             if not text or len(text) < _MIN_TITLE_CHARS or len(text) > 400:
                 continue
             if fold_label(text) in names:
@@ -120,6 +121,7 @@ def find_headline(doc: Document, hints: list[str]) -> tuple[str, Element] | None
 
 
 _BANNER_WORDS = 8
+_HEADLINE_SCAN_CHARS = 1600
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 
 
@@ -244,9 +246,9 @@ def lines_before(anchor: Element, limit: int, levels: int = 2) -> list[tuple[str
 def _lines_in(element: Element) -> Iterator[tuple[str, Element]]:
     if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
         return
-    text = text_of(element)
+    text = text_upto(element, LINE_CHARS * 2)  # None: too long to be one line
     has_blocks = any(isinstance(c.tag, str) and c.tag in _LINE_BLOCKS for c in element)
-    if len(text) <= LINE_CHARS * 2 and not has_blocks:
+    if text is not None and not has_blocks:
         line = clean_text(text)
         if line and len(line) <= LINE_CHARS:
             yield line, element

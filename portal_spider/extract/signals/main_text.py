@@ -20,6 +20,7 @@ from . import Body
 
 LAYER = "main_text"
 _PREFIX = 30
+_HEAD_CHARS = 4 * _PREFIX
 _MIN_ICON_PX = 60
 
 
@@ -77,7 +78,9 @@ def locate(
         for piece, owner in ((element.text, element), (element.tail, element.getparent())):
             if not piece or len(piece) < 4 or owner is None:
                 continue
-            text = clean_text(piece)
+            # Only the opening is compared: clean (NFC, spacing) a bounded head, not the
+            # whole paragraph (this visits every text node of the page).
+            text = clean_text(piece.lstrip()[:_HEAD_CHARS])
             if not text or len(text) < 4:
                 continue
             key = text[:_PREFIX]
