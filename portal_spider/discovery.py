@@ -30,6 +30,7 @@ from .extract.sections import (
     PageCues,
     SectionCandidate,
     SectionVerdict,
+    as_listing,
     classify_target,
     furniture_of,
     item_links,
@@ -234,7 +235,7 @@ class SectionDiscovery:
             response.url,
         )
         self._targets[candidate.path] = target
-        links = item_links(listing, self._paths)
+        links = item_links(as_listing(listing, target.cues), self._paths)
         links = [u for u in links if _site_of(u) == _site_of(response.url)]
         target.pending = links[: self.items_per_listing]
         yield from self._next_item(target)
@@ -322,7 +323,8 @@ class SectionDiscovery:
         """A news verdict whose items other sections list is an aggregate ("Tin mới" on a
         platform whose article URLs name no section): decided with every listing known."""
         listed = {
-            path: set(item_links(t.listing, self._paths)) for path, t in self._targets.items()
+            path: set(item_links(as_listing(t.listing, t.cues), self._paths))
+            for path, t in self._targets.items()
         }
         for n, finding in enumerate(self.findings):
             target = self._targets.get(finding.candidate.path)

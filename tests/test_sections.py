@@ -392,3 +392,32 @@ def test_a_dated_listing_of_items_extraction_cannot_read_is_still_news() -> None
     # Without dates, such a 'listing' is not taken on trust.
     bare = _page("Ảnh", "".join(f"<p><a href='{p}'>Ảnh số {p[-8:-5]} ở đây</a></p>" for p in paths))
     assert _verdict(candidate, bare, [unreadable]).kind != "news"
+
+
+def test_a_box_title_link_above_a_news_block_is_a_candidate_without_heading_tags() -> None:
+    found = _home(
+        '<div class="khung"><div class="tieu-de"><div><a href="/kinh-te-nong-nghiep">'
+        "Kinh tế - Nông nghiệp</a></div></div>"
+        f'<div class="than">{_news_list(4, "/kinh-te-nong-nghiep")}</div></div>'
+        "<p>Xem thông tin tại <a href='/ban-do'>bản đồ</a> của huyện và nhiều nội dung khác.</p>"
+        + _news_list(3)
+    )
+    assert found["/kinh-te-nong-nghiep"].found_in == "more_link"
+    assert found["/kinh-te-nong-nghiep"].name == "Kinh tế - Nông nghiệp"
+    assert "/ban-do" not in found  # a link inside a sentence is not a box title
+
+
+def test_dated_teasers_extraction_reads_as_an_article_are_still_a_listing() -> None:
+    """Long teasers can pass for an article's text; dated repeated items are a list."""
+    teaser = " ".join(_PARAGRAPHS)
+    items = "".join(
+        f'<div class="muc"><h3><a href="/an-ninh/vu-viec-{700 + i}.html">Công an huyện '
+        f"xử lý vụ việc thứ {i} trên địa bàn xã</a></h3><span>0{i + 1}/06/2024</span>"
+        f"<p>{teaser}</p></div>"
+        for i in range(5)
+    )
+    page = _page("An ninh", f"<h1>An ninh</h1>{items}<a href='/an-ninh?page=2'>Trang sau</a>")
+    candidate = _candidate("/an-ninh", "An ninh")
+    verdict = _verdict(candidate, page, [_article("Bài")])
+    assert verdict.kind == "news", verdict
+    assert "listing: 5 article links (5 dated)" in verdict.evidence

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from lxml.etree import _Element as Element
@@ -109,6 +109,9 @@ _MIN_MENU_LINKS = 3
 _ORDER = {name: rank for rank, name in enumerate(FOUND_IN)}
 # Containers a list-less menu is built from: link rows, table rows, stacks of boxes.
 _DROPDOWN_LEVELS = 3
+# A box title: the link, at most this many levels down, with at most this much other text.
+_HEADING_LEVELS = 3
+_HEADING_SLACK = 8
 _BLOCK_TAGS = frozenset(("div", "p", "span", "td", "tr", "tbody", "table", "section"))
 
 
@@ -297,18 +300,29 @@ def _is_more(anchor: Element) -> bool:
 
 
 def _is_block_heading(anchor: Element) -> bool:
-    """The short title link of a home-page news block (`<h2><a>Chính trị</a></h2>` + list)."""
-    heading = anchor.getparent()
-    for _ in range(2):
-        if heading is None or heading.tag in _HEADINGS:
-            break
-        heading = heading.getparent()
-    if heading is None or heading.tag not in _HEADINGS or not _short(anchor):
+    """The short title link of a home-page news block: `<h2><a>Chính trị</a></h2>` above its
+    list, or any box title holding just that link (`<div class="heading"><div><a>…`) whose
+    next sibling holds the block's links."""
+    if not _short(anchor) or _article_href(anchor.get("href")):
         return False
-    if _article_href(anchor.get("href")):
-        return False
-    block = heading.getparent()
-    return block is not None and sum(1 for _ in block.iter("a")) >= _MIN_MENU_LINKS + 1
+    label = len(_link_text(anchor))
+    node = anchor
+    for _ in range(_HEADING_LEVELS):
+        parent = node.getparent()
+        if parent is None:
+            return False
+        if parent.tag in _HEADINGS:
+            block = parent.getparent()
+            return block is not None and sum(1 for _ in block.iter("a")) > _MIN_MENU_LINKS
+        if len(clean_text(text_of(parent)) or "") > label + _HEADING_SLACK:
+            return False  # the link is part of a sentence or a teaser, not a title
+        following = parent.getnext()
+        while following is not None and not isinstance(following.tag, str):
+            following = following.getnext()
+        if following is not None and sum(1 for _ in following.iter("a")) >= _MIN_MENU_LINKS:
+            return True
+        node = parent
+    return False
 
 
 def _name(anchor: Element, place: str) -> str:
@@ -407,6 +421,8 @@ class PageCues:
     schedule: tuple[str, ...]  # weekday names and clock times of a work schedule
     qa: tuple[str, ...]  # question/answer labels
     procedures: tuple[str, ...]  # administrative-procedure labels
+    links: tuple[str, ...] = ()  # the structural listing's item links (find_listing)
+    next_page: str | None = None  # ... and its next page
 
 
 # Folded labels; each cue family counts distinct labels found.
@@ -491,6 +507,8 @@ def page_cues(
         schedule=schedule,
         qa=tuple(sorted({m.strip(" :") for m in _labels(_QA, text, doc, furniture)})),
         procedures=_labels(_PROCEDURES, text, doc, furniture),
+        links=tuple(listing.links),
+        next_page=listing.next_page,
     )
 
 
@@ -605,6 +623,7 @@ def classify_target(
     if candidate.other_host:
         host = urlsplit(candidate.url).hostname
         return SectionVerdict("other_host", f"on {host}, another host than the portal's")
+    listing = as_listing(listing, listing_cues)
     links = item_links(listing, sections)
     if (
         len(links) < _MIN_UNDATED_LINKS
@@ -665,6 +684,16 @@ def classify_target(
 
 def _padded(cues: Sequence[PageCues | None], n: int) -> list[PageCues | None]:
     return [*cues[:n], *([None] * (n - len(cues[:n])))]
+
+
+def as_listing(record: PageRecord, cues: PageCues | None) -> PageRecord:
+    """The page as a listing when structure says so though extraction read it otherwise
+    (teasers long enough to pass for an article's text): dated repeated items are a list."""
+    if record.kind == "listing" or cues is None:
+        return record
+    if cues.dated_items < _DATED_LISTING or len(cues.links) < _MIN_UNDATED_LINKS:
+        return record
+    return replace(record, kind="listing", links=list(cues.links), next_page=cues.next_page)
 
 
 def item_links(listing: PageRecord, sections: Collection[str] = ()) -> list[str]:
