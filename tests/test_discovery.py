@@ -115,6 +115,7 @@ def test_every_candidate_is_decided_and_news_verdicts_reach_the_hook() -> None:
     # 4 candidates; one item confirms /thoi-su, /cuoc-song needed a second (the home page is
     # not counted).
     assert discovery.requests_made == 4 + 1 + 2
+    assert discovery.finished  # the hook ran once every candidate was decided
     assert BASE + "cuoc-song/bai-901.html" in {r.url for r in requested}
     assert all(r.errback is not None for r in requested if r.callback is not None)
 
