@@ -224,7 +224,7 @@ class ArchivePipeline:
                 flush=True,
             )
             return
-        self._record_sections(spider)
+        self._record_sections(spider, reason)
         stats = self.crawler.stats
         assert stats is not None
         pages = int(stats.get_value("response_received_count", 0))
@@ -261,6 +261,15 @@ class ArchivePipeline:
         row = self.writer.db["crawls"].get(self.crawl_id)
         self.writer.close()
         elapsed = time.monotonic() - self.started
+        for limit in limits_hit:
+            print(
+                f"{spider.portal.slug}: partial: {limit}; the next crawl continues from there",
+                file=sys.stderr,
+                flush=True,
+            )
+        for notice in getattr(spider, "notices", []):
+            print(f"{spider.portal.slug}: notice: {notice}", file=sys.stderr, flush=True)
+        print(f"{spider.portal.slug}: {coverage_line(row)}", file=sys.stderr, flush=True)
         print(
             f"{spider.portal.slug}: {status} in {elapsed:.1f} s: {pages} pages, "
             f"{done.new + done.updated + done.reextracted + done.unchanged} articles "
@@ -272,19 +281,11 @@ class ArchivePipeline:
             file=sys.stderr,
             flush=True,
         )
-        print(f"{spider.portal.slug}: {coverage_line(row)}", file=sys.stderr, flush=True)
-        for limit in limits_hit:
-            print(
-                f"{spider.portal.slug}: partial: {limit}; the next crawl continues from there",
-                file=sys.stderr,
-                flush=True,
-            )
-        for notice in getattr(spider, "notices", []):
-            print(f"{spider.portal.slug}: notice: {notice}", file=sys.stderr, flush=True)
 
-    def _record_sections(self, spider: Any) -> None:
-        """At the end of a crawl: what discovery judged, sections gone or moved, paging that
-        reached its end, and the second sources of URLs that were archived already."""
+    def _record_sections(self, spider: Any, reason: str) -> None:
+        """At the end of a crawl: what discovery judged, sections gone or moved, sections
+        whose paging reached its end (when the crawl finished: then every article their
+        listings showed was fetched), and the second sources of URLs archived already."""
         writer = self._writer()
         slug = spider.portal.slug
         discovery = getattr(spider, "discovery", None)
@@ -302,9 +303,11 @@ class ArchivePipeline:
             )
         for path, (status, detail) in getattr(spider, "section_problems", {}).items():
             writer.section_status(portal=slug, path=path, status=status, detail=detail)
-        for path, how in getattr(spider, "paging", {}).items():
-            if how == "end":  # again: a section discovered in this run had no row before
-                writer.section_paging(portal=slug, path=path, reached_end=True, at=utc_now())
+        if reason == "finished":
+            # Only a crawl that ran to its end fetched every article its listings showed.
+            for path, how in getattr(spider, "paging", {}).items():
+                if how == "end":
+                    writer.section_paging(portal=slug, path=path, reached_end=True, at=utc_now())
         for (source, via), urls in getattr(spider, "second_known", {}).items():
             writer.add_listed(
                 urls, portal=slug, source=source, via=via, seen_at=utc_now(),

@@ -5,12 +5,14 @@ Real crawls of the demo portal over loopback, real SQLite files.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from portal_spider.demo_portal import DemoPortal
+from portal_spider.second_sources import SITEMAP_PATHS
 
 from .conftest import free_port, portal_archive, start_demo_portal, stop
 
@@ -71,10 +73,14 @@ def test_a_limited_crawl_is_partial_and_the_next_one_completes_it(tmp_path: Path
         )
         assert third.returncode == 0, third.stderr[-2000:]
         with sqlite3.connect(db) as conn:
-            requests = conn.execute(
-                "select requests from crawls order by id desc limit 1"
-            ).fetchone()[0]
-        assert requests <= 1 + 4  # robots.txt, then the first page of each section
+            requests, stats = conn.execute(
+                "select requests, stats from crawls order by id desc limit 1"
+            ).fetchone()
+        stats = json.loads(stats)
+        assert stats["portal/stopped_at_known"] == 4
+        # robots.txt, the home page (discovery), the usual sitemap paths (the classic demo
+        # has none), and the first listing page of each of the 4 sections: nothing else.
+        assert requests <= 1 + 1 + len(SITEMAP_PATHS) + 4
     finally:
         stop(process)
 

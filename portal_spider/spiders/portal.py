@@ -234,16 +234,15 @@ class PortalSpider(scrapy.Spider):
         )
 
     def _section_ended(self, section: Section, how: str) -> Iterator[SectionPagingItem]:
-        """Record how the section's paging ended ("end", "cut" or "stopped"); only "end"
-        tells the archive it now holds the whole section."""
+        """Record how the section's paging ended ("end", "cut" or "stopped"). The archive
+        learns that it holds the whole section only when the crawl finishes (the pipeline
+        reads ``paging`` then): the articles of the last pages are still being fetched now,
+        and a crawl stopped before they are stored must leave the section incomplete."""
         if self.paging.get(section.path) != "paging":
             return
         self.paging[section.path] = how
         self.crawler.stats.inc_value(f"portal/sections_{how}")
-        if how == "end":
-            yield SectionPagingItem(
-                portal=self.portal.slug, path=section.path, reached_end=True, at=utc_now()
-            )
+        yield from ()
 
     def _section(self, name: str | None) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -601,7 +600,10 @@ class PortalSpider(scrapy.Spider):
                 raise DontCloseSpider
         if self.phase == "listings":
             self.phase = "second"
-            if self.settings.getbool("PORTAL_SECOND_SOURCES", True):
+            # A portal that answered nothing at all (refused, no route) has no sitemap to
+            # read either: its failure is already recorded, guessing paths adds only noise.
+            answered = self.crawler.stats.get_value("response_received_count", 0)
+            if answered and self.settings.getbool("PORTAL_SECOND_SOURCES", True):
                 self.second = SecondSources.from_crawler(
                     self.crawler,
                     self.portal.base_url,
