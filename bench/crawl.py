@@ -42,7 +42,7 @@ class Run:
 
 def start_portal(articles: int) -> tuple[subprocess.Popen[str], str]:
     command = [sys.executable, "-m", "portal_spider.demo_portal", "--port", "0",
-               "--articles", str(articles)]  # fmt: skip
+               "--articles", str(articles), "--no-extras"]  # fmt: skip
     portal = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=REPO)
     assert portal.stdout is not None
     match = re.match(r"Demo portal: (\S+)", portal.stdout.readline())
