@@ -48,7 +48,7 @@ ITEMS_PER_LISTING = 2
 DEFAULT_BUDGET = 300
 
 # Which candidates are fetched first when the budget cannot cover them all.
-_FETCH_ORDER = {"more_link": 0, "menu": 1, "submenu": 2, "footer": 3}
+_FETCH_ORDER = {"more_link": 0, "menu": 1, "submenu": 2, "footer": 3, "banner": 4}
 
 # SectionFinding.status values.
 FETCHED = "fetched"  # the target answered; the verdict is from its page
@@ -228,6 +228,8 @@ class SectionDiscovery:
             return
         body, encoding = response.body, _encoding(response)
         listing = extract_page(body, response.url, encoding)
+        if not candidate.name and listing.title:  # a banner without alt text
+            candidate = replace(candidate, name=listing.title)
         target = _Target(
             candidate,
             listing,

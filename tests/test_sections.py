@@ -421,3 +421,19 @@ def test_dated_teasers_extraction_reads_as_an_article_are_still_a_listing() -> N
     verdict = _verdict(candidate, page, [_article("Bài")])
     assert verdict.kind == "news", verdict
     assert "listing: 5 article links (5 dated)" in verdict.evidence
+
+
+def test_banner_pictures_into_the_site_are_candidates_but_teaser_pictures_are_not() -> None:
+    found = _home(
+        '<table><tr><td><a href="/chi-dao-dieu-hanh.html"><img src="/b/1.png" alt=""></a>'
+        '</td></tr><tr><td><a href="/cai-cach-hanh-chinh"><img src="/b/2.png" '
+        'alt="Cải cách hành chính"></a></td></tr></table>'
+        '<div><a href="/tin/hoi-nghi-tong-ket"><img src="/t/1.jpg"></a>'
+        '<a href="/tin/hoi-nghi-tong-ket">Huyện tổ chức hội nghị tổng kết công tác năm với '
+        "nhiều kết quả nổi bật</a></div>"
+        '<a href="/tin/bai-123"><img src="/t/2.jpg"></a>'
+    )
+    assert {p: (c.found_in, c.name) for p, c in found.items()} == {
+        "/chi-dao-dieu-hanh.html": ("banner", ""),
+        "/cai-cach-hanh-chinh": ("banner", "Cải cách hành chính"),
+    }

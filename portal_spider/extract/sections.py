@@ -36,7 +36,7 @@ from .listing import find_listing
 from .record import PageRecord
 from .text import clean_text, text_of
 
-FOUND_IN = ("menu", "submenu", "footer", "more_link")
+FOUND_IN = ("menu", "submenu", "footer", "more_link", "banner")
 KINDS = (
     "news",
     "aggregate",
@@ -65,7 +65,7 @@ class SectionCandidate:
     url: str  # absolute, canonical_url'd
     path: str  # path + "?query": the key sections are stored under
     name: str  # NFC, whitespace collapsed, any length
-    found_in: str  # "menu" | "submenu" | "footer" | "more_link"
+    found_in: str  # "menu" | "submenu" | "footer" | "more_link" | "banner"
     other_host: bool  # a subdomain of the portal (english.x.gov.vn): reported, not fetched
 
 
@@ -121,6 +121,7 @@ def section_candidates(doc: Document) -> list[SectionCandidate]:
     site = _site(doc.url)
     own = _path_of(canonical_url(doc.url))
     menus, dropdowns, footers = _regions(doc.root)
+    titled = _titled_urls(doc)
     found: dict[str, SectionCandidate] = {}
     order: list[str] = []
     for anchor in doc.root.iter("a"):
@@ -131,6 +132,8 @@ def section_candidates(doc: Document) -> list[SectionCandidate]:
         if url is None:
             continue
         url = canonical_url(url)
+        if place == "banner" and url in titled:
+            continue  # a teaser's picture: the article's title links there too
         parts = urlsplit(url)
         host = (parts.hostname or "").removeprefix("www.")
         if _port_of(parts) != port:
@@ -290,7 +293,29 @@ def _place(
         return "menu" if first else "submenu"
     if _is_more(anchor) or _is_block_heading(anchor):
         return "more_link"
+    if _is_banner(anchor):
+        return "banner"
     return None
+
+
+def _is_banner(anchor: Element) -> bool:
+    """A picture linking into the site ("Chỉ đạo điều hành", "Phòng chống dịch" banners in a
+    sidebar): sections are often reached only that way. Article links are not banners."""
+    if anchor.find(".//img") is None or (clean_text(text_of(anchor)) or ""):
+        return False
+    return not _article_href(anchor.get("href"))
+
+
+def _titled_urls(doc: Document) -> set[str]:
+    """URLs some link names with a sentence (an article title): their pictures are teasers."""
+    urls: set[str] = set()
+    for anchor in doc.root.iter("a"):
+        text = clean_text(text_of(anchor)) or ""
+        if len(text.split()) > _SHORT_LABEL_WORDS or len(text) > _SHORT_LABEL_CHARS:
+            url = doc.absolute(anchor.get("href"))
+            if url:
+                urls.add(canonical_url(url))
+    return urls
 
 
 def _is_more(anchor: Element) -> bool:
