@@ -3,6 +3,8 @@ each target page (by its listing and items). Pure: small pages written here."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from portal_spider.extract import extract_page, parse_document
 from portal_spider.extract.sections import (
     SectionCandidate,
@@ -437,3 +439,28 @@ def test_banner_pictures_into_the_site_are_candidates_but_teaser_pictures_are_no
         "/chi-dao-dieu-hanh.html": ("banner", ""),
         "/cai-cach-hanh-chinh": ("banner", "Cải cách hành chính"),
     }
+
+
+def test_on_a_real_liferay_portal(shared_dir: Path) -> None:
+    """A department portal's saved home page and listings (../shared, not in the repo)."""
+    folder = shared_dir / "realdata" / "hanoi-liferay"
+    site = "https://sotttt.hanoi.gov.vn/"
+    home = parse_document((folder / "sotttt-hanoi_liferay_home_trang-chu.html").read_bytes(), site)
+    found = {c.path: c for c in section_candidates(home)}
+    assert found["/tin-tuc-su-kien.html"].found_in == "menu"
+    assert found["/cong-nghe-thong-tin.html"].found_in == "submenu"
+    # Sections the home page reaches only through sidebar banners.
+    assert found["/chi-dao-dieu-hanh.html"].found_in == "banner"
+    assert found["/phong-chong-dich-benh-covid-19.html"].found_in == "banner"
+    assert not any("view_content" in path for path in found)  # no article is a candidate
+    for name, path in (
+        ("chi-dao-dieu-hanh", "/chi-dao-dieu-hanh.html"),  # one article published so far
+        ("covid19", "/phong-chong-dich-benh-covid-19.html"),
+        ("cong-nghe-thong-tin_p1", "/cong-nghe-thong-tin.html"),
+    ):
+        page = (folder / f"sotttt-hanoi_liferay_listing_{name}.html").read_bytes()
+        url = site + path[1:-5]
+        listing = extract_page(page, url)
+        cues = page_cues(parse_document(page, url), listing)
+        verdict = classify_target(found[path], listing, [], listing_cues=cues, sections=list(found))
+        assert verdict.kind == "news", (name, verdict)

@@ -654,8 +654,13 @@ def classify_target(
         len(links) < _MIN_UNDATED_LINKS
         and listing_cues is not None
         and not listing_cues.dated_items
+        and listing.field_sources.get("links") != "profile"
+        and not any(_under(urlsplit(u).path, _path_key(candidate.path)) for u in links)
     ):
-        links = []  # one or two undated links: a box beside the page's text, not its list
+        # One or two undated links, not under the section's own path, found by structure
+        # alone: a box beside the page's text. (A section that has published one article
+        # lists it under its own path, or the platform's listing selectors find it.)
+        links = []
     own_cue = _cue_kind(listing_cues)
     if links and own_cue is not None and own_cue[0] == "schedule":
         own_cue = None  # a listing's dated teasers can read like a schedule
