@@ -138,3 +138,34 @@ def test_a_portal_registered_by_its_home_url_alone_is_archived_whole(tmp_path: P
         assert _live_articles(conn) == set(truth)
         found = {path for (path,) in conn.execute("select path from sections where kind = 'news'")}
     assert {s.path for s in DemoPortal(ARTICLES, extras=True).truth().news_sections} <= found
+
+
+def test_a_vanished_section_is_a_notice_not_a_failure(tmp_path: Path) -> None:
+    config = tmp_path / "portals.toml"
+    db = tmp_path / "gone.db"
+    process, url = start_demo_portal("--articles", "40")
+    config.write_text(
+        f"""[portals.gone]
+name = "Cổng thử nghiệm"
+base_url = "{url}"
+platform = "demo"
+sections = [
+    {{ path = "/chinh-tri/", name = "Chính trị" }},
+    {{ path = "/chuyen-muc-da-bo/", name = "Chuyên mục đã bỏ" }},
+]
+""",
+        encoding="utf-8",
+    )
+    try:
+        result = portal_archive("crawl", "gone", "--config", str(config), "--db", str(db))
+    finally:
+        stop(process)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "notice: section /chuyen-muc-da-bo/ gone" in result.stderr
+    with sqlite3.connect(db) as conn:
+        status, detail = conn.execute(
+            "select status, status_detail from sections where path = '/chuyen-muc-da-bo/'"
+        ).fetchone()
+        (crawl_status,) = conn.execute("select status from crawls").fetchone()
+    assert status == "gone" and "404" in detail
+    assert crawl_status == "ok"
