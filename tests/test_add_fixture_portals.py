@@ -106,6 +106,13 @@ UNREAD_LISTINGS = {
 
 # `add` failures caused by the above, not by the discovery logic: test -> family -> cause.
 KNOWN: dict[str, dict[str, str]] = {
+    "crawl": {
+        "nukeviet": (
+            "the grid-view section /news/an-ninh-trat-tu/ is not crawled: extraction reads its "
+            "listing pages as articles with no links (UNREAD_LISTINGS), so whether or not add "
+            "writes it, its 6 articles are never requested, and the crawl still says ok"
+        ),
+    },
     "news": {
         "nukeviet": (
             "the footer-only section /news/an-ninh-trat-tu/ uses NukeViet's grid view, which "
@@ -236,3 +243,32 @@ def test_add_writes_exactly_the_news_sections_and_they_crawl_whole(tmp_path: Pat
     with sqlite3.connect(db) as connection:
         archived = {url for (url,) in connection.execute("SELECT url FROM articles")}
     assert archived == {portal.origin + path for path in portal.manifest["pages"]["articles"]}
+
+
+def _add_and_crawl(family: str, folder: Path) -> tuple[FixturePortal, set[str], str]:
+    config, db = folder / f"{family}.toml", folder / f"{family}.db"
+    with serve_portal(family) as portal:
+        added = portal_archive("add", portal.url, "--config", str(config), "--slug", "fx")
+        assert added.returncode == 0, added.stderr[-2000:]
+        crawled = portal_archive("crawl", "fx", "--config", str(config), "--db", str(db))
+    with sqlite3.connect(db) as connection:
+        archived = {url for (url,) in connection.execute("SELECT url FROM articles")}
+    return portal, archived, crawled.stdout + crawled.stderr
+
+
+@pytest.fixture(scope="module")
+def crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """`add URL` then `crawl` of what it wrote, once per family, three at a time."""
+    folder = tmp_path_factory.mktemp("crawl")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        runs = pool.map(lambda f: _add_and_crawl(f, folder), FAMILIES)
+        return dict(zip(FAMILIES, runs, strict=True))
+
+
+@pytest.mark.slow  # ~30 s for the ten portals; the file without it stays under a minute
+@pytest.mark.parametrize("family", _params("crawl"))
+def test_add_then_crawl_archives_every_article(family: str, crawls: dict[str, Any]) -> None:
+    """The goal of issue 15 on each fixture portal, from its home URL alone: every article."""
+    portal, archived, output = crawls[family]
+    published = {portal.origin + path for path in portal.manifest["pages"]["articles"]}
+    assert sorted(published - archived) == [], output[-1500:]
