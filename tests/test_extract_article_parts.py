@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from portal_spider.extract import extract_page, parse_document
+from portal_spider.extract.article import walk_body
 from portal_spider.extract.signals.profile import profile_body
 
 URL = "https://xa-mau.example.gov.vn/tin-tuc/ra-quan-nao-vet-kenh-4521.html"
@@ -114,3 +115,14 @@ def test_microdata_article_body_narrows_a_broad_article_match() -> None:
     assert [a.url for a in record.attachments] == [
         "https://xa-mau.example.gov.vn/files/ke-hoach-15.pdf"
     ]
+
+
+def test_text_beside_an_image_keeps_its_word_order() -> None:
+    """Inline tags inside an image's block: their tails follow their text, in order."""
+    html = (
+        '<html><body><div class="k5"><div class="k6"><img src="/a.jpg">'
+        "<p>Xã <b>Mẫu <i>Đông</i> đạt</b> chuẩn nông thôn mới</p></div></div></body></html>"
+    )
+    doc = parse_document(html, URL)
+    _, images = walk_body(doc, doc.root.find(".//div[@class='k5']"))
+    assert [i.caption for i in images] == ["Xã Mẫu Đông đạt chuẩn nông thôn mới"]

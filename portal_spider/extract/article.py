@@ -84,7 +84,7 @@ def walk_body(doc: Document, body: Element) -> tuple[list[str], list[Image]]:
     """Paragraph texts and images, in reading order; captions go to images, not the text."""
     paragraphs: list[str] = []
     images: list[Image] = []
-    for block in _blocks(body):
+    for block in _blocks(body, _holding_blocks(body)):
         pictures = block.findall(".//img") if block.tag != "img" else [block]
         if pictures:
             caption = _caption(block)
@@ -104,8 +104,10 @@ def walk_body(doc: Document, body: Element) -> tuple[list[str], list[Image]]:
     return paragraphs, images
 
 
-def _blocks(element: Element) -> Iterator[Element]:
-    """Leaf-level blocks: a figure is one block; a block with block children is descended."""
+def _blocks(element: Element, holding: set[Element]) -> Iterator[Element]:
+    """Leaf-level blocks: a figure is one block; a block with block children is descended.
+
+    `holding`: the elements with a block element somewhere inside (`_holding_blocks`)."""
     if element.text and element.text.strip():
         # Loose text in a container (text<br>text) is one block: splitting it further would
         # cut sentences at <br> or inline tags.
@@ -114,12 +116,26 @@ def _blocks(element: Element) -> Iterator[Element]:
     for child in element:
         if not isinstance(child.tag, str):
             continue
-        if _is_figure_like(child) or not any(
-            isinstance(g.tag, str) and g.tag in _BLOCK_TAGS for g in child.iterdescendants()
-        ):
+        if child not in holding or _is_figure_like(child):
             yield child
         else:
-            yield from _blocks(child)
+            yield from _blocks(child, holding)
+
+
+def _holding_blocks(root: Element) -> set[Element]:
+    """Every element under `root` that has a block element among its descendants: one pass
+    up from each block (stopping at an ancestor already marked), not a scan per element."""
+    holding: set[Element] = set()
+    for element in root.iter(*_BLOCK_TAGS):
+        if element is root:
+            continue
+        parent = element.getparent()
+        while parent is not None and parent not in holding:
+            holding.add(parent)
+            if parent is root:
+                break
+            parent = parent.getparent()
+    return holding
 
 
 def _is_figure_like(element: Element) -> bool:
@@ -162,17 +178,29 @@ def _caption(block: Element) -> str | None:
 
 
 def _text_without_caption(block: Element) -> str | None:
+    if _inside_caption(block):
+        return None
     parts: list[str] = []
-    for element in block.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag == "figcaption" or _CAPTION_CLASSES.search(element.get("class") or ""):
-            continue
-        if element.text and not _inside_caption(element):
+
+    def visit(element: Element) -> None:
+        # One walk that skips caption subtrees (not their tails), instead of climbing to
+        # the root from every element to ask whether it sits in a caption.
+        if element.text:
             parts.append(element.text)
-        if element.tail and element is not block and not _inside_caption(element.getparent()):
-            parts.append(element.tail)
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            if not _is_caption_element(child):
+                visit(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    visit(block)
     return clean_text(" ".join(parts))
+
+
+def _is_caption_element(element: Element) -> bool:
+    return element.tag == "figcaption" or bool(_CAPTION_CLASSES.search(element.get("class") or ""))
 
 
 def _inside_caption(element: Element | None) -> bool:
