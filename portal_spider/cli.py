@@ -207,14 +207,14 @@ def add_command(
 ) -> None:
     """Fetch a portal's home page and its candidate sections, classify each by its page, and
     add the portal with its news sections to a registry file."""
-    from .onboard import detect, slug_for, write_entry
+    from .onboard import check_config, detect, slug_for, write_entry
     from .run import discover_portal
 
     try:
         if problem := _url_problem(url):
             raise UsageError(problem)
-        if not dry_run and config.exists():
-            load_registry([config])  # a broken file is refused before minutes of fetching
+        if not dry_run:  # a broken file or a taken slug is refused before minutes of fetching
+            check_config(config, slug)
         progress = _progress_line if sys.stderr.isatty() else None
         response, findings = discover_portal(url, budget=budget, progress=progress)
         found = detect(response.body, response.url, response.encoding, findings=findings)

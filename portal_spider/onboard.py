@@ -101,10 +101,7 @@ def write_entry(config: Path, slug: str, found: Detection) -> None:
             f"{found.url}: no news sections found among {len(found.findings)} candidate links "
             "(see 'portal-archive add --dry-run' for each one's verdict)"
         )
-    if config.exists():
-        load_registry([config])  # refuse to append to a file that is already broken
-        if slug in _slugs_in(config):
-            raise RegistryError(f"{config}: portals.{slug}: already present (choose --slug)")
+    check_config(config, slug)
     parts = urlsplit(found.url)
     origin = f"{parts.scheme}://{parts.netloc}/"
     sections = found.sections
@@ -123,6 +120,15 @@ def write_entry(config: Path, slug: str, found: Detection) -> None:
     ]
     old = config.read_text(encoding="utf-8") if config.exists() else ""
     _replace_file(config, old + "\n".join(lines) + "\n")
+
+
+def check_config(config: Path, slug: str | None) -> None:
+    """Refuse a config file that is broken or already holds `slug` (before minutes of
+    fetching, and again before writing)."""
+    if config.exists():
+        load_registry([config])  # refuse to append to a file that is already broken
+        if slug is not None and slug in _slugs_in(config):
+            raise RegistryError(f"{config}: portals.{slug}: already present (choose --slug)")
 
 
 def _replace_file(config: Path, text: str) -> None:

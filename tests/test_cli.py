@@ -116,3 +116,18 @@ def test_add_refuses_bad_urls_and_unreachable_portals(tmp_path: Path) -> None:
     result = _cli("add", closed, "--config", str(config))
     assert result.returncode == 2 and "could not fetch" in result.stderr
     assert not config.exists()
+
+
+def test_add_refuses_a_taken_slug_before_fetching_anything(tmp_path: Path) -> None:
+    config = tmp_path / "mine.toml"
+    config.write_text(
+        '[portals.mot]\nname = "Một"\nbase_url = "https://mot.example.gov.vn/"\n'
+        'platform = "generic"\n'
+        'sections = [{ path = "/tin", name = "Tin" }]\n',
+        encoding="utf-8",
+    )
+    before = config.read_bytes()
+    closed = f"http://127.0.0.1:{free_port()}/"  # nothing listens: a fetch would fail
+    result = _cli("add", closed, "--config", str(config), "--slug", "mot")
+    assert result.returncode == 2 and "already present" in result.stderr, result.stderr
+    assert config.read_bytes() == before
