@@ -1,5 +1,6 @@
 """Section candidates of a home page (by structure, not wording) and the classification of
-each target page (by its listing and items). Pure: small pages written here."""
+each target page (by its listing and items). Pure: small pages written here, and the real
+Liferay pages of ../shared (skipped when it is absent)."""
 
 from __future__ import annotations
 
