@@ -227,15 +227,17 @@ class SectionDiscovery:
             yield from self._unreachable(candidate, "redirects to the home page")
             return
         body, encoding = response.body, _encoding(response)
-        listing = extract_page(body, response.url, encoding)
+        try:
+            listing = extract_page(body, response.url, encoding)
+            doc = parse_document(body, response.url, encoding)
+            cues = page_cues(doc, listing, self._furniture)
+        except Exception as exc:  # a bug on one hostile page must not leave it undecided
+            self.logger.exception("discovery: cannot read %s", response.url)
+            yield from self._unreachable(candidate, f"unreadable page ({type(exc).__name__})")
+            return
         if not candidate.name and listing.title:  # a banner without alt text
             candidate = replace(candidate, name=listing.title)
-        target = _Target(
-            candidate,
-            listing,
-            page_cues(parse_document(body, response.url, encoding), listing, self._furniture),
-            response.url,
-        )
+        target = _Target(candidate, listing, cues, response.url)
         self._targets[candidate.path] = target
         links = item_links(as_listing(listing, target.cues), self._paths)
         links = [u for u in links if _site_of(u) == _site_of(response.url)]
@@ -250,11 +252,16 @@ class SectionDiscovery:
         target = self._targets[path]
         if response.status < 400:
             body, encoding = response.body, _encoding(response)
-            record = extract_page(body, response.url, encoding, expect="article")
-            cues = page_cues(parse_document(body, response.url, encoding), record, self._furniture)
-            target.items.append((record, cues))
-            if read_item(record, cues) == "article" and not target.cues.document:
-                target.pending.clear()  # one article confirms an undisputed listing
+            try:
+                record = extract_page(body, response.url, encoding, expect="article")
+                doc = parse_document(body, response.url, encoding)
+                cues = page_cues(doc, record, self._furniture)
+            except Exception:  # as a failed item: the next one is read instead
+                self.logger.exception("discovery: cannot read %s", response.url)
+            else:
+                target.items.append((record, cues))
+                if read_item(record, cues) == "article" and not target.cues.document:
+                    target.pending.clear()  # one article confirms an undisputed listing
         yield from self._next_item(target)
 
     def item_failed(self, failure: Any) -> Iterator[Any]:

@@ -9,11 +9,13 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
+import pytest
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from twisted.python.failure import Failure
 
+from portal_spider import discovery as discovery_module
 from portal_spider.demo_portal.content import DemoPortal
 from portal_spider.discovery import FAILED, FETCHED, OVER_BUDGET, SectionDiscovery
 
@@ -179,3 +181,23 @@ def test_add_dry_run_json_finds_the_demo_portals_sections_by_evidence() -> None:
         assert by_path[target.path]["verdict"] == target.kind, by_path[target.path]
     assert {p for p, row in by_path.items() if row["verdict"] == "news"} == set(news)
     assert not any("rss" in path or "sitemap" in path for path in by_path)
+
+
+def test_a_page_that_breaks_extraction_is_reported_not_left_undecided(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = discovery_module.extract_page
+
+    def fragile(html: bytes, url: str, *args: Any, **kwargs: Any) -> Any:
+        if url.endswith("/cuoc-song"):
+            raise ValueError("hostile page")
+        return real(html, url, *args, **kwargs)
+
+    monkeypatch.setattr(discovery_module, "extract_page", fragile)
+    discovery = SectionDiscovery(BASE, budget=50)
+    _drive(discovery, PAGES)
+    results = {f.candidate.path: f for f in discovery.results()}
+    broken = results["/cuoc-song"]
+    assert broken.status == FAILED and broken.verdict is not None
+    assert broken.verdict.evidence == "unreadable page (ValueError)"
+    assert results["/thoi-su"].status == FETCHED and discovery.finished
