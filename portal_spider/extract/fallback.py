@@ -439,7 +439,7 @@ def _mostly_teasers(doc: Document, paragraphs: list[str]) -> bool:
         return False
     teasers = 0
     for element in doc.root.iter():
-        if not isinstance(element.tag, str) or not element.text:
+        if not isinstance(element.tag, str) or not element.text or element.text.isspace():
             continue
         text = clean_text(element.text.lstrip()[: 4 * _PREFIX])  # only its opening is compared
         if not text or len(text) < _PREFIX or starts.pop(text[:_PREFIX], None) is None:

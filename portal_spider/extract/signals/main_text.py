@@ -9,6 +9,8 @@ whichever layer found the text.
 
 from __future__ import annotations
 
+import unicodedata
+
 from lxml.etree import _Element as Element
 
 from ..article import walk_body
@@ -21,6 +23,9 @@ from . import Body
 LAYER = "main_text"
 _PREFIX = 30
 _HEAD_CHARS = 4 * _PREFIX
+# Characters clean_text removes or turns into a space that str.lstrip keeps (zero-width
+# space and joiners, soft hyphen, BOM): a node starting with one is always cleaned.
+_UNCLEAN_FIRSTS = frozenset("\u200b\u00ad\u200c\u200d\u2060\ufeff")
 _MIN_ICON_PX = 60
 
 
@@ -69,6 +74,10 @@ def locate(
         for size in range(4, len(prefix) + 1):  # an empty prefix (a table row) adds none
             lowest.setdefault(prefix[:size], index)
             highest[prefix[:size]] = index
+    # A text node can open a paragraph only if its first visible character opens one (as
+    # written, or decomposed): most nodes are ruled out before any clean-up.
+    firsts = {c for p in prefixes if p for c in (p[0], unicodedata.normalize("NFD", p[0])[0])}
+    firsts |= _UNCLEAN_FIRSTS
     first_at: tuple[int, Element] | None = None
     last_at: tuple[int, Element] | None = None
     body = doc.root.find(".//body")
@@ -78,9 +87,12 @@ def locate(
         for piece, owner in ((element.text, element), (element.tail, element.getparent())):
             if not piece or len(piece) < 4 or owner is None:
                 continue
+            head = piece.lstrip()
+            if not head or head[0] not in firsts:
+                continue  # indentation between tags, or text no paragraph starts like
             # Only the opening is compared: clean (NFC, spacing) a bounded head, not the
             # whole paragraph (this visits every text node of the page).
-            text = clean_text(piece.lstrip()[:_HEAD_CHARS])
+            text = clean_text(head[:_HEAD_CHARS])
             if not text or len(text) < 4:
                 continue
             key = text[:_PREFIX]
