@@ -222,6 +222,13 @@ def add_command(
             click.echo(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
         else:
             _print_findings(findings)
+        skipped = sum(1 for f in findings if f.status == "over_budget")
+        if skipped:  # never a silent cap: say what was left and how to include it
+            click.echo(
+                f"note: {skipped} candidates not fetched: the budget of {budget} requests was "
+                "spent (raise --budget)",
+                err=as_json,
+            )
         if dry_run:
             return
         chosen = slug or slug_for(response.url)

@@ -131,3 +131,13 @@ def test_add_refuses_a_taken_slug_before_fetching_anything(tmp_path: Path) -> No
     result = _cli("add", closed, "--config", str(config), "--slug", "mot")
     assert result.returncode == 2 and "already present" in result.stderr, result.stderr
     assert config.read_bytes() == before
+
+
+def test_add_says_when_its_budget_left_candidates_unfetched(demo_portal: str) -> None:
+    result = _cli("add", demo_portal, "--dry-run", "--budget", "2")
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()[:-1:2]]
+    assert [row[:2] for row in rows] == [["news", "menu"]] + [["over", "budget"]] * 3
+    assert result.stdout.splitlines()[-1] == (
+        "note: 3 candidates not fetched: the budget of 2 requests was spent (raise --budget)"
+    )
