@@ -81,6 +81,8 @@ def test_fixture_server_answers_like_a_portal() -> None:
         body = _get(portal.url + "category/khuyen-nong/")[2]
         assert portal.manifest["origin"].encode() not in body
         assert (portal.origin + "/category/khuyen-nong/page/2/").encode() in body
+        robots = _get(portal.url + "robots.txt")[2].decode()
+        assert f"Sitemap: {portal.origin}/wp-sitemap.xml" in robots
     with serve_portal("sharepoint") as portal:
         section = portal.truth["news_sections"][0]["path"]
         first = _get(portal.origin + section)[2]
@@ -103,34 +105,6 @@ UNREAD_LISTINGS = {
     ("nukeviet", "/news/an-ninh-trat-tu/"),
     ("nukeviet", "/news/an-ninh-trat-tu/page-2/"),
 }
-
-# `add` failures caused by the above, not by the discovery logic: test -> family -> cause.
-KNOWN: dict[str, dict[str, str]] = {
-    "crawl": {
-        "nukeviet": (
-            "the grid-view section /news/an-ninh-trat-tu/ is not crawled: extraction reads its "
-            "listing pages as articles with no links (UNREAD_LISTINGS), so whether or not add "
-            "writes it, its 6 articles are never requested, and the crawl still says ok"
-        ),
-    },
-    "news": {
-        "nukeviet": (
-            "the footer-only section /news/an-ninh-trat-tu/ uses NukeViet's grid view, which "
-            "extraction reads as an article with no links (UNREAD_LISTINGS), so discovery "
-            "gives it verdict page"
-        ),
-    },
-}
-
-
-def _params(test: str) -> list[Any]:
-    known = KNOWN.get(test, {})
-    return [
-        pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=known[f]), id=f)
-        if f in known
-        else pytest.param(f, id=f)
-        for f in FAMILIES
-    ]
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -188,7 +162,7 @@ def test_known_misreads_are_still_misread() -> None:
     assert (titles, listings) == (UNREAD_TITLES, UNREAD_LISTINGS)
 
 
-@pytest.mark.parametrize("family", _params("news"))
+@pytest.mark.parametrize("family", FAMILIES)
 def test_add_finds_every_news_section(family: str, dry_runs: dict[str, Any]) -> None:
     portal, candidates, _ = dry_runs[family]
     found = _by_path(candidates)
@@ -265,10 +239,11 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         return dict(zip(FAMILIES, runs, strict=True))
 
 
-@pytest.mark.slow  # ~30 s for the ten portals; the file without it stays under a minute
-@pytest.mark.parametrize("family", _params("crawl"))
+@pytest.mark.slow  # 30-70 s for the ten portals; the file without it stays under a minute
+@pytest.mark.parametrize("family", FAMILIES)
 def test_add_then_crawl_archives_every_article(family: str, crawls: dict[str, Any]) -> None:
-    """The goal of issue 15 on each fixture portal, from its home URL alone: every article."""
+    """The goal of issue 15 on each fixture portal, from its home URL alone: every article
+    (on nukeviet, the grid-view section's articles come from the sitemap and the feed)."""
     portal, archived, output = crawls[family]
     published = {portal.origin + path for path in portal.manifest["pages"]["articles"]}
     assert sorted(published - archived) == [], output[-1500:]
