@@ -48,7 +48,15 @@ ITEMS_PER_LISTING = 2
 DEFAULT_BUDGET = 300
 
 # Which candidates are fetched first when the budget cannot cover them all.
-_FETCH_ORDER = {"more_link": 0, "menu": 1, "submenu": 2, "footer": 3, "banner": 4}
+SECTION_MENU = "section_menu"  # found in a section page's menus, not the home page's
+_FETCH_ORDER = {
+    "more_link": 0,
+    "menu": 1,
+    "submenu": 2,
+    "footer": 3,
+    "banner": 4,
+    SECTION_MENU: 5,
+}
 
 # SectionFinding.status values.
 FETCHED = "fetched"  # the target answered; the verdict is from its page
@@ -155,6 +163,7 @@ class SectionDiscovery:
         self._paths: list[str] = []
         self._furniture: frozenset[str] = frozenset()
         self._finished = False
+        self._listings_left = 0
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -194,21 +203,40 @@ class SectionDiscovery:
         self._say(f"home page: {len(self.candidates)} candidate links")
         # Half the budget for candidate pages, the rest for their items; when it cannot
         # cover every candidate, news-block links and the top menu go first.
-        listings = (self.budget - self.requests_made + 1) // 2
+        self._listings_left = (self.budget - self.requests_made + 1) // 2
         for candidate in sorted(self.candidates, key=lambda c: _FETCH_ORDER[c.found_in]):
-            if candidate.other_host:
-                verdict = classify_target(candidate, PageRecord(url=candidate.url), [])
-                yield from self._decide(SectionFinding(candidate, verdict, None, FETCHED))
-            elif candidate.path in self.known_paths:
-                yield from self._decide(SectionFinding(candidate, None, None, KNOWN))
-            elif listings <= 0 or not self._spend():
-                yield from self._decide(SectionFinding(candidate, None, None, OVER_BUDGET))
-            else:
-                listings -= 1
-                request = self._request(
-                    candidate.url, self.parse_target, self.target_failed, candidate=candidate
-                )
-                yield request.replace(priority=-_FETCH_ORDER[candidate.found_in])
+            yield from self._start(candidate)
+
+    def _start(self, candidate: SectionCandidate) -> Iterator[Any]:
+        """Request a candidate's page, or decide it at once (other host, known, no budget)."""
+        if candidate.other_host:
+            verdict = classify_target(candidate, PageRecord(url=candidate.url), [])
+            yield from self._decide(SectionFinding(candidate, verdict, None, FETCHED))
+        elif candidate.path in self.known_paths:
+            yield from self._decide(SectionFinding(candidate, None, None, KNOWN))
+        elif self._listings_left <= 0 or not self._spend():
+            yield from self._decide(SectionFinding(candidate, None, None, OVER_BUDGET))
+        else:
+            self._listings_left -= 1
+            request = self._request(
+                candidate.url, self.parse_target, self.target_failed, candidate=candidate
+            )
+            yield request.replace(priority=-_FETCH_ORDER[candidate.found_in])
+
+    def _section_menu(self, doc: Any) -> Iterator[Any]:
+        """Sub-sections a section's own page offers in its menus (a parent's sub-navigation)
+        that the home page does not: candidates too, one level deep."""
+        seen = {_key(c) for c in self.candidates} | self.known_paths
+        for found in section_candidates(doc):
+            if found.other_host or found.found_in not in ("menu", "submenu"):
+                continue
+            if _key(found) in seen:
+                continue
+            candidate = replace(found, found_in=SECTION_MENU)
+            seen.add(_key(candidate))
+            self.candidates.append(candidate)
+            self._paths.append(candidate.path)
+            yield from self._start(candidate)
 
     def home_failed(self, failure: Any) -> None:
         self.home_failure = _reason(failure)
@@ -238,6 +266,8 @@ class SectionDiscovery:
         if not candidate.name and listing.title:  # a banner without alt text
             candidate = replace(candidate, name=listing.title)
         target = _Target(candidate, listing, cues, response.url)
+        if candidate.found_in != SECTION_MENU and as_listing(listing, cues).kind == "listing":
+            yield from self._section_menu(doc)
         self._targets[candidate.path] = target
         links = item_links(as_listing(listing, target.cues), self._paths)
         links = [u for u in links if _site_of(u) == _site_of(response.url)]

@@ -201,3 +201,40 @@ def test_a_page_that_breaks_extraction_is_reported_not_left_undecided(
     assert broken.status == FAILED and broken.verdict is not None
     assert broken.verdict.evidence == "unreadable page (ValueError)"
     assert results["/thoi-su"].status == FETCHED and discovery.finished
+
+
+def test_sub_sections_a_section_page_offers_are_candidates_one_level_deep() -> None:
+    base = "http://huyen-mau.example/"
+    subnav = (
+        '<ul class="chuyen-muc-con"><li><a href="/tin-tuc/kinh-te">Kinh tế</a></li>'
+        '<li><a href="/tin-tuc/xa-hoi">Xã hội</a></li>'
+        '<li><a href="/tin-tuc/the-thao">Thể thao</a></li></ul>'
+    )
+    pager = '<ul class="trang"><li><a href="?page=2">2</a></li><li><a href="?page=3">3</a></li>'
+    pager += '<li><a href="?page=2">»</a></li></ul>'
+
+    def section(slug: str) -> bytes:
+        return _listing(slug).replace(b"</body>", (subnav + pager).encode() + b"</body>")
+
+    pages = {
+        base: _page("<p>Trang chủ</p>").replace(b"/thoi-su", b"/tin-tuc"),
+        base + "tin-tuc": section("tin-tuc"),
+        **{base + f"tin-tuc/{s}": section(f"tin-tuc/{s}") for s in ("kinh-te", "xa-hoi")},
+        **{
+            f"{base}tin-tuc/{s}/bai-{900 + i}.html": _article()
+            for s in ("tin-tuc", "tin-tuc/kinh-te", "tin-tuc/xa-hoi")
+            for i in range(5)
+        },
+    }
+    discovery = SectionDiscovery(base, budget=60)
+    _drive(discovery, pages)
+    results = {f.candidate.path: f for f in discovery.results()}
+    assert {p: f.candidate.found_in for p, f in results.items() if p.startswith("/tin-tuc/")} == {
+        "/tin-tuc/kinh-te": "section_menu",
+        "/tin-tuc/xa-hoi": "section_menu",
+        "/tin-tuc/the-thao": "section_menu",
+    }
+    assert results["/tin-tuc/kinh-te"].verdict.kind == "news"  # type: ignore[union-attr]
+    assert results["/tin-tuc/the-thao"].verdict.kind == "unreachable"  # type: ignore[union-attr]
+    assert not any("page" in path for path in results)  # the pager is not a menu
+    assert discovery.finished

@@ -36,7 +36,7 @@ from .listing import find_listing
 from .record import PageRecord
 from .text import clean_text, text_of
 
-FOUND_IN = ("menu", "submenu", "footer", "more_link", "banner")
+FOUND_IN = ("menu", "submenu", "footer", "more_link", "banner", "section_menu")
 KINDS = (
     "news",
     "aggregate",
@@ -65,7 +65,7 @@ class SectionCandidate:
     url: str  # absolute, canonical_url'd
     path: str  # path + "?query": the key sections are stored under
     name: str  # NFC, whitespace collapsed, any length
-    found_in: str  # "menu" | "submenu" | "footer" | "more_link" | "banner"
+    found_in: str  # "menu" | "submenu" | "footer" | "more_link" | "banner" | "section_menu"
     other_host: bool  # a subdomain of the portal (english.x.gov.vn): reported, not fetched
 
 
@@ -89,6 +89,16 @@ _SKIP_PATH = re.compile(
 )
 # Feeds and sitemaps are second sources (`second_sources`), not sections.
 _FEED_PATH = re.compile(r"(?:^|/)(?:rss|feeds?|atom|sitemap)(?:/|$|\.)|[?&]format=feed", re.I)
+# A pager's links ("2", "»", "Trang sau", ?page=3, /trang-4) page a listing: never sections.
+_PAGER_URL = re.compile(
+    r"[?&;](?:[\w-]*_)?(?:page|p|trang|pg|paged|pageindex|pagenum|pageno|cur|start|limitstart)"
+    r"=\d+(?:$|&)|[/_-](?:page|trang|pageid)[/_-]\d+(?:[/.?]|$)",
+    re.I,
+)
+_PAGER_NAME = re.compile(
+    r"\d{1,4}|[«»‹›<>→←]+|(?:trang )?(?:sau|truoc|dau|cuoi|tiep)(?: trang)?|next|prev(?:ious)?|"
+    r"first|last|\.\.\."
+)
 _SKIP_NAME = re.compile(r"^(?:dang nhap|dang ky|dang xuat|tim kiem|login|log in|search)$")
 # Home pages under their many names: "/", "/index.php", "/trang-chu.html", "/vi/", "/portal".
 _HOME = re.compile(
@@ -392,7 +402,9 @@ def _better(new: SectionCandidate, old: SectionCandidate) -> bool:
 def _skipped(path: str, name: str) -> bool:
     bare = path.split("?", 1)[0]
     return bool(
-        _FILE.search(bare)
+        _PAGER_URL.search(path)
+        or _PAGER_NAME.fullmatch(fold(name))
+        or _FILE.search(bare)
         or _SKIP_PATH.search(path)
         or _FEED_PATH.search(path)
         or _SKIP_NAME.fullmatch(fold(name))
