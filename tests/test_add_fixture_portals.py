@@ -186,6 +186,22 @@ def test_add_calls_nothing_else_news(family: str, dry_runs: dict[str, Any]) -> N
 
 
 @pytest.mark.parametrize("family", FAMILIES)
+def test_add_gives_non_news_targets_their_own_kind(family: str, dry_runs: dict[str, Any]) -> None:
+    """Document registers, schedules, Q&A, procedures, static and dead pages are recorded as
+    what they are; a link to another domain is no candidate at all."""
+    portal, candidates, _ = dry_runs[family]
+    found = _by_path(candidates)
+    verdicts = {
+        t["path"]: found[route_key(t["path"])]["verdict"] if route_key(t["path"]) in found else None
+        for t in portal.truth["non_news"]
+    }
+    expected = {
+        t["path"]: None if t["kind"] == "external" else t["kind"] for t in portal.truth["non_news"]
+    }
+    assert verdicts == expected
+
+
+@pytest.mark.parametrize("family", FAMILIES)
 def test_add_prints_evidence_and_writes_nothing(family: str, dry_runs: dict[str, Any]) -> None:
     portal, candidates, config_written = dry_runs[family]
     assert not config_written
