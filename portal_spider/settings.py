@@ -48,6 +48,13 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 # Real redirect chains are 1-3 hops; a loop is cut at 10 (Scrapy's default 20) and recorded.
 REDIRECT_MAX_TIMES = 10
+# Section discovery on every crawl (discovery.py): the home page is read once and links never
+# judged before are fetched, with at most this many requests (the same default as `add`).
+PORTAL_DISCOVERY = True
+PORTAL_DISCOVERY_BUDGET = 300
+# Sitemaps and feeds read after the listings (second_sources/).
+PORTAL_SECOND_SOURCES = True
+
 # No page-count cap on pagination: a section ends on evidence (a listing page whose links
 # were all listed before in the section, or a "next" link back to a page already read).
 # Limits are per portal (registry: max_pages_per_section, max_requests, max_sitemap_urls;

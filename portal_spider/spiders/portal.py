@@ -189,7 +189,7 @@ class PortalSpider(scrapy.Spider):
             # One request a crawl (the home page); only candidates never judged are fetched.
             self.discovery = SectionDiscovery(
                 self.portal.base_url,
-                budget=self.settings.getint("PORTAL_DISCOVERY_BUDGET", 150),
+                budget=self.settings.getint("PORTAL_DISCOVERY_BUDGET"),
                 known_paths={s.path for s in self.memory.sections} | registry,
                 logger=self.logger,
                 on_verdict=self._on_verdict,
