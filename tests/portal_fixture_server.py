@@ -31,10 +31,12 @@ ROBOTS = b"User-agent: *\nAllow: /\n"
 
 
 def route_key(target: str) -> str:
-    """Path plus query with its parameters sorted: a crawler may reorder or re-encode them."""
+    """Path plus query with its parameters sorted: a crawler may reorder or re-encode them.
+    A URL on another host keeps its host, so it never matches one of ours."""
     parts = urlsplit(target)
     pairs = sorted(parse_qsl(parts.query, keep_blank_values=True))
-    return parts.path + (f"?{urlencode(pairs)}" if pairs else "")
+    host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return host + parts.path + (f"?{urlencode(pairs)}" if pairs else "")
 
 
 @dataclass
@@ -93,7 +95,7 @@ def _handler(portal: FixturePortal) -> type[BaseHTTPRequestHandler]:
         def _answer(self, name: str, head: bool = False) -> None:
             with lock:
                 portal.requests.append((self.command, self.path))
-            key = route_key(self.path)
+            key = route_key(urlsplit(self.path)._replace(scheme="", netloc="").geturl())
             route = routes.get(key)
             if route is None and urlsplit(self.path).path == "/robots.txt":
                 return self._send(200, ROBOTS, "text/plain; charset=utf-8", head)
