@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import Any
 from urllib.parse import urljoin
 
 from bs4.dammit import UnicodeDammit
@@ -45,6 +46,8 @@ class Document:
     json_ld: list[str] = dataclass_field(default_factory=list)
     _index: PageIndex | None = None
     _metas: dict[str, str] | None = None
+    #: Values derived from the page that several layers ask for, computed once (by key).
+    memo: dict[str, Any] = dataclass_field(default_factory=dict)
     #: Selectors per field for this page's platform (set by extract_page after detection).
     field_candidates: dict[str, tuple[Candidate, ...]] = dataclass_field(
         default_factory=lambda: dict(GENERIC)

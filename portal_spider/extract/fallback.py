@@ -156,13 +156,18 @@ def extract_main_text(
     and when the clean-up leaves too little, trafilatura's own paragraphs are kept: an
     article with some boilerplate beats an article lost.
     """
-    tree = load_html(doc.markup)
-    if tree is None:
-        return None
-    captions = _unwrap_layout_tables(tree)
+    source: HtmlElement | str = doc.markup
+    captions: set[str] = set()
+    if _may_have_layout_tables(doc.root):
+        tree = load_html(doc.markup)
+        if tree is None:
+            return None
+        captions = _unwrap_layout_tables(tree)
+        source = tree
+    # Else trafilatura parses the markup itself: handed a tree, it deep-copies it first.
     captions.update(_captions(doc.root))
     captions.update(poll_texts(doc.root))
-    paragraphs = raw_paragraphs(tree, doc.url)
+    paragraphs = raw_paragraphs(source, doc.url)
     if not lenient and _has_teaser_stamps(paragraphs):
         return None
     found = postprocess(paragraphs, title, summary, captions, min_chars)
@@ -579,6 +584,23 @@ def _unwrap_layout_tables(tree: HtmlElement) -> set[str]:
     for table, tag in decisions:
         _to_blocks(table, tag)
     return captions
+
+
+def _may_have_layout_tables(root: Element) -> bool:
+    """Whether `_unwrap_layout_tables` could change anything: a table holding an image, a
+    table, or a cell of several blocks (looser than its tests, which also weigh text that
+    our tree, without scripts, may not have)."""
+    for table in root.iter("table"):
+        if table.find(".//img") is not None or table.find(".//table") is not None:
+            return True
+        for cell in table.iter("td", "th"):
+            if sum(1 for child in cell if child.tag in _PROSE_BLOCKS) >= _PROSE_CELL_BLOCKS:
+                return True
+    return False
+
+
+_PROSE_BLOCKS = frozenset({"p", "div", "ul", "ol", "h2", "h3"})
+_PROSE_CELL_BLOCKS = 2
 
 
 def _is_prose_cell(cell: Element) -> bool:

@@ -52,7 +52,19 @@ _MAX_AUTHORS = 3
 
 
 def structured_candidates(doc: Document) -> list[Candidate]:
-    """Every field value the page states in machine-readable form, JSON-LD first."""
+    """Every field value the page states in machine-readable form, JSON-LD first.
+
+    Read once per page (the title hints and the record both ask); a new list each call."""
+    cached = doc.memo.get(_MEMO_KEY)
+    if cached is None:
+        cached = doc.memo[_MEMO_KEY] = _read_candidates(doc)
+    return list(cached)
+
+
+_MEMO_KEY = "structured_candidates"
+
+
+def _read_candidates(doc: Document) -> list[Candidate]:
     found: list[Candidate] = []
     for article in _json_ld_articles(doc):
         found.extend(_from_json_ld(article))
