@@ -129,6 +129,7 @@ sections = [{{ path = "/chinh-tri/", name = "Chính trị" }}]
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # about 70 s alone on 2 cores; far more when the machine is busy
 def test_a_section_of_12000_articles_is_archived_whole(tmp_path: Path) -> None:
     """A province portal's 15-year news section: more than 1,000 listing pages, which the
     old page cap cut at 10,000 articles while reporting success."""

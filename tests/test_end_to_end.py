@@ -64,7 +64,7 @@ def test_datasette_serves_the_seed_article(crawled_db: Path) -> None:
         base = f"http://127.0.0.1:{port}"
         wait_for_http(f"{base}/-/versions.json")
         with urllib.request.urlopen(
-            f"{base}/demo/articles.json?_search=thanh+uy+tra+vinh&_shape=array"
+            f"{base}/demo/articles.json?_search=thanh+uy+tra+vinh&_shape=array&_size=max"
         ) as response:
             rows = json.load(response)
         seed = [row for row in rows if row["title"] == SEED_TITLE]
@@ -142,7 +142,7 @@ def test_demo_main_job_serves_the_archive(tmp_path: Path) -> None:
         assert lines[1].startswith(f"Archive:       http://127.0.0.1:{port}/demo")
         wait_for_http(f"http://127.0.0.1:{port}/-/versions.json")
         with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/demo/articles.json?_search=thanh+uy+tra+vinh&_shape=array"
+            f"http://127.0.0.1:{port}/demo/articles.json?_search=thanh+uy+tra+vinh&_shape=array&_size=max"
         ) as response:
             titles = [row["title"] for row in json.load(response)]
         assert SEED_TITLE in titles

@@ -33,7 +33,7 @@ def _crawl(db: Path, port: int, log: Path) -> str:
     with log.open("w") as errors:
         process = subprocess.Popen(
             [sys.executable, "-m", "portal_spider.demo_portal", "--articles", str(ARTICLES),
-             "--day", "0", "--port", str(port), "--verbose"],
+             "--day", "0", "--port", str(port), "--verbose", "--no-extras"],
             stdout=subprocess.PIPE, stderr=errors, text=True,
         )  # fmt: skip
         try:
