@@ -33,6 +33,9 @@ class KnownArticle:
     removed: bool
     etag: str | None
     last_modified: str | None
+    #: When the archive last saw the article (UTC, ``...Z``): a credible sitemap ``lastmod``
+    #: after it means the portal changed the page since.
+    last_seen_at: str | None = None
 
     def revisit(self, url: str) -> Revisit:
         return Revisit(url, self.etag, self.last_modified, self.removed)
@@ -79,11 +82,13 @@ def known_articles(db: sqlite_utils.Database, portal: str) -> dict[str, KnownArt
     fetched again in full (see :func:`failed_articles`).
     """
     cursor = db.execute(
-        "SELECT url, section, published_at, removed_at IS NOT NULL, etag, last_modified "
-        "FROM articles WHERE portal = ? AND extraction_failed IS NULL",
+        "SELECT url, section, published_at, removed_at IS NOT NULL, etag, last_modified, "
+        "last_seen_at FROM articles WHERE portal = ? AND extraction_failed IS NULL",
         [portal],
     )
-    return {row[0]: KnownArticle(row[1], row[2], bool(row[3]), row[4], row[5]) for row in cursor}
+    return {
+        row[0]: KnownArticle(row[1], row[2], bool(row[3]), row[4], row[5], row[6]) for row in cursor
+    }
 
 
 def revisit_candidates(

@@ -39,6 +39,7 @@ from ..pages import declared_encoding
 from ..registry import Limits, Portal, Section, get_portal
 from ..runtime import tune_gc_for_crawling
 from ..second_sources import ListedURL, SecondSources, robots_sitemaps
+from ..second_sources.credibility import instant
 from ..urls import canonical_url, trusted_canonical
 
 # Statuses a revisit must see instead of Scrapy's redirect/error handling.
@@ -654,6 +655,15 @@ class PortalSpider(scrapy.Spider):
             if url in self.memory.known or url in self._archived:
                 for source, via in self._second_sources_of(entry):
                     self.second_known.setdefault((source, via), []).append(url)
+                known = self.memory.known.get(url)
+                if (
+                    known is not None
+                    and url not in self._rechecked
+                    and _changed_since(entry, known.last_seen_at)
+                ):
+                    # A credible lastmod after our last visit: the portal changed the page.
+                    stats.inc_value("portal/second_lastmod_rechecks")
+                    yield self._recheck(known.revisit(url), self._section(known.section))
                 continue
             if url in listed or url in self._rechecked:
                 continue  # requested by this run already (a failed read is not retried)
@@ -735,6 +745,14 @@ class PortalSpider(scrapy.Spider):
 
 def _received_at(response: Response) -> str:
     return str(response.meta.get("received_at") or utc_now())
+
+
+def _changed_since(entry: ListedURL, last_seen_at: str | None) -> bool:
+    """Whether a sitemap/feed entry's date is credible and later than our last visit."""
+    if not (entry.lastmod_credible and entry.lastmod and last_seen_at):
+        return False
+    changed, seen = instant(entry.lastmod), instant(last_seen_at.replace("Z", "+00:00"))
+    return changed is not None and seen is not None and changed > seen
 
 
 def _limit(value: int | str | None, name: str) -> int | None:
