@@ -42,6 +42,7 @@ def run_demo(*, articles: int, datasette_port: int, db_path: Path) -> int:
         archive_url = f"http://127.0.0.1:{datasette_port}/{db_path.stem}"
         print(f"Archive:       {archive_url}", flush=True)
         print(f"Seed article:  {archive_url}/articles?_search=thanh+uy+tra+vinh", flush=True)
+        print(f"Coverage:      {archive_url}/portal_coverage, {archive_url}/sections", flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         return _wait(datasette)
     except KeyboardInterrupt:
