@@ -83,7 +83,8 @@ def extract_page(
 
     # 1. The cheap layers: the profile's body container, validated, and the densest block
     #    as a second opinion (a profile that found a fragment of the text is contested).
-    body = profile_body(doc, platform.selectors.get("body", ()))
+    own = platform.selectors.get("body", ())
+    body = profile_body(doc, own, own_only=True)
     if valid_body(body, MIN_BODY_CHARS) and body.specific:
         dense = densest_body(doc) if _text_elsewhere(doc, body) else None
         if not _contests(dense, body):
@@ -109,8 +110,12 @@ def extract_page(
         generic = main_text_body(doc, title_hint, None, min_chars, lenient=expect == "article")
         if generic is not None:
             generic = _cleaner_of(generic, densest_body(doc), doc)
-        if generic is None and valid_body(body, MIN_BODY_CHARS):
-            generic = body  # a generic selector's container, when nothing better reads
+        if generic is None:
+            # A generic selector's container (`article`, `.content`), read only now: it is
+            # the body when nothing better reads.
+            body = profile_body(doc, own)
+            if valid_body(body, MIN_BODY_CHARS):
+                generic = body
         if generic is None:
             dense = densest_body(doc)
             if valid_body(dense, max(min_chars, MIN_BODY_CHARS)) and not looks_like_teasers(

@@ -18,14 +18,17 @@ from . import Body, Candidate
 LAYER = "profile"
 
 
-def profile_body(doc: Document, own: tuple[str, ...] = ()) -> Body | None:
+def profile_body(doc: Document, own: tuple[str, ...] = (), own_only: bool = False) -> Body | None:
     """The body container the profile's selectors name, read into paragraphs and images.
 
     `own`: the platform's own body selectors; a match of one of them is `specific` (the
     theme the profile was written from), a match of a generic selector (`article`,
-    `.content`) is only a guess that other layers get to contest.
+    `.content`) is only a guess that other layers get to contest. `own_only`: try only
+    those (a generic match is read only when the other layers find nothing).
     """
     for candidate in doc.candidates("body"):
+        if own_only and candidate.css not in own:
+            continue
         found = candidate.find(doc.root, doc.index, None)
         if not found or is_teaser_list(found):
             continue
