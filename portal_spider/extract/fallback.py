@@ -33,6 +33,7 @@ What trafilatura does not know about Vietnamese portals, done here on its output
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from lxml.etree import _Element as Element
@@ -325,14 +326,19 @@ _TAGS_LINE = re.compile(r"^(?:từ khóa|từ khoá|tags?|thẻ|keywords?)\s*:",
 
 def _cut_tags(paragraphs: list[str]) -> list[str]:
     """Cut at a tag list, or at a poll ("Bạn đánh giá thế nào …?" and its short answers)."""
+    # Where the run of short lines closing the text starts (a poll's options), found once:
+    # asking "are all the lines after this one short?" at every line was quadratic.
+    short_from = len(paragraphs)
+    while short_from > 0 and len(paragraphs[short_from - 1]) <= _POLL_OPTION_CHARS:
+        short_from -= 1
     for index, paragraph in enumerate(paragraphs):
         if index == 0 or len(paragraph) > _FOOTER_MAX_CHARS:
             continue
         if _TAGS_LINE.match(paragraph):
             return paragraphs[:index]
-        rest = paragraphs[index + 1 :]
-        if all(len(p) <= _POLL_OPTION_CHARS for p in rest) and (
-            (paragraph.rstrip().endswith("?") and len(rest) >= _POLL_OPTIONS)
+        rest = len(paragraphs) - index - 1
+        if index + 1 >= short_from and (
+            (paragraph.rstrip().endswith("?") and rest >= _POLL_OPTIONS)
             or (not rest and _POLL_INLINE.match(paragraph))
         ):
             return paragraphs[:index]
@@ -443,10 +449,16 @@ def _mostly_teasers(doc: Document, paragraphs: list[str]) -> bool:
     if len(starts) < _TEASERS:
         return False
     teasers = 0
+    # Only a text whose first visible character opens a paragraph is cleaned and compared.
+    firsts = {c for k in starts for c in (k[0], unicodedata.normalize("NFD", k[0])[0])}
+    firsts |= _UNCLEAN_FIRSTS
     for element in doc.root.iter():
-        if not isinstance(element.tag, str) or not element.text or element.text.isspace():
+        if not isinstance(element.tag, str) or not element.text:
             continue
-        text = clean_text(element.text.lstrip()[: 4 * _PREFIX])  # only its opening is compared
+        head = element.text.lstrip()
+        if not head or head[0] not in firsts:
+            continue
+        text = clean_text(head[: 4 * _PREFIX])  # only its opening is compared
         if not text or len(text) < _PREFIX or starts.pop(text[:_PREFIX], None) is None:
             continue
         box = element
@@ -463,20 +475,30 @@ def _mostly_teasers(doc: Document, paragraphs: list[str]) -> bool:
     return teasers >= _TEASERS and teasers / len(paragraphs) > 0.5
 
 
+# Characters clean_text removes that str.lstrip keeps: a text starting with one is cleaned.
+_UNCLEAN_FIRSTS = frozenset("\u200b\u00ad\u200c\u200d\u2060\ufeff")
+
+
 def _inside(element: Element, container: Element) -> bool:
     return element is container or any(a is container for a in element.iterancestors())
 
 
 def _mostly_links(doc: Document, paragraphs: list[str]) -> bool:
     """True when many paragraphs are whole link texts: a list of teasers, not an article."""
+    folded_paragraphs = [fold_label(p) for p in paragraphs]
+    # A link text shorter than the shortest paragraph it could be is not folded at all
+    # (folding only shortens a text): most links are menu items of a few words.
+    shortest = min((len(f) for f in folded_paragraphs if len(f) >= 20), default=None)
+    if shortest is None:
+        return False
     anchors = {
         folded
         for a in doc.root.iterfind(".//body//a")
-        if len(folded := fold_label(text_of(a))) >= 20
+        if len(raw := text_of(a)) >= shortest and len(folded := fold_label(raw)) >= 20
     }
     if not anchors:
         return False
-    linked = sum(1 for p in paragraphs if fold_label(p) in anchors)
+    linked = sum(1 for f in folded_paragraphs if f in anchors)
     return linked >= 3 and linked / len(paragraphs) > _MAX_LINK_PARAGRAPH_SHARE
 
 
