@@ -8,14 +8,16 @@ Why trafilatura, and in which mode (numbers in docs/extraction.md, `bench/extrac
 - recall mode (trafilatura's defaults, `favor_precision` off): on the 990 real pages of
   ../shared/realdata/trafilatura-eval it gives the higher F1 once our own clean-up removes
   what a portal adds (sidebars, counters, polls, footers); precision mode lost more article
-  text than it kept boilerplate out. On the 7 government pages of gov-pages-intl it lets one
-  more boilerplate snippet through (a strict xfail in tests/test_fallback.py says so).
+  text than it kept boilerplate out. The 7 government pages of gov-pages-intl stay at
+  their floors (tests/test_fallback.py).
 - `include_comments=False`: portals have no reader comments; their "Ý kiến bạn đọc" forms
   and polls are boilerplate. `include_tables=True`: articles carry data tables (figures by
   commune, schedules); layout tables are unwrapped before trafilatura sees them (below).
 - trafilatura wants an lxml.html tree; ours is a plain lxml.etree tree (faster, see
-  document.py), so its own `load_html` parses the already-decoded markup once more
-  (~1-2 ms on a portal page, more on big pages): the only second parse in extraction.
+  document.py), so it parses the already-decoded markup once more (~1-2 ms on a portal
+  page, more on big pages): the only second parse in extraction. It gets the markup
+  itself, unless a table must be unwrapped first (handed a tree, it deep-copies it).
+  Sharing one `lxml.html` tree costs our layers as much as the parse saves.
 
 What trafilatura does not know about Vietnamese portals, done here on its output
 (`postprocess`) and, by `tidy_generic`, on every body whatever layer found it:
