@@ -56,7 +56,10 @@ _FETCH_ORDER = {
     "footer": 3,
     "banner": 4,
     SECTION_MENU: 5,
+    "sitemap": 6,
 }
+#: found_in of a folder that holds articles only a sitemap or feed listed (see `judge`).
+SITEMAP = "sitemap"
 
 # SectionFinding.status values.
 FETCHED = "fetched"  # the target answered; the verdict is from its page
@@ -222,6 +225,27 @@ class SectionDiscovery:
                 candidate.url, self.parse_target, self.target_failed, candidate=candidate
             )
             yield request.replace(priority=-_FETCH_ORDER[candidate.found_in])
+
+    def judge(self, candidates: list[SectionCandidate], home: Any = None) -> Iterator[Any]:
+        """Judge candidates that no home page offered (the crawl's folders of articles only
+        a sitemap listed): the same requests, verdicts and `on_verdict` hook as for the home
+        page's links. For a discovery that did not read a home page; `home` (the home page's
+        Document, if read) tells the site's furniture (a sidebar schedule box is no cue)."""
+        if home is not None:
+            self._furniture = furniture_of(home)
+        self.candidates = list(candidates)
+        self._paths = [c.path for c in self.candidates] + sorted(self.known_paths)
+        self._listings_left = (self.budget - self.requests_made + 1) // 2
+        if not self.candidates:
+            yield from self.finish()
+        for candidate in self.candidates:
+            yield from self._start(candidate)
+
+    def page_title(self, path: str) -> str | None:
+        """The title a fetched candidate's page gives itself (a name for a folder found
+        through the sitemap, which no menu names)."""
+        target = self._targets.get(path)
+        return target.listing.title if target is not None else None
 
     def _section_menu(self, doc: Any) -> Iterator[Any]:
         """Sub-sections a section's own page offers in its menus (a parent's sub-navigation)

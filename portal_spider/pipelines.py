@@ -288,14 +288,24 @@ class ArchivePipeline:
         listings showed was fetched), and the second sources of URLs archived already."""
         writer = self._writer()
         slug = spider.portal.slug
-        discovery = getattr(spider, "discovery", None)
-        for finding in discovery.results() if discovery is not None else ():
+        findings = [
+            finding
+            for discovery in (
+                getattr(spider, "discovery", None),
+                getattr(spider, "sitemap_discovery", None),
+            )
+            if discovery is not None
+            for finding in discovery.results()
+        ]
+        crawled = {section.path: section.name for section in getattr(spider, "sections", ())}
+        for finding in findings:
             if finding.verdict is None:  # not fetched (known, over budget): nothing new
                 continue
             writer.record_section(
                 portal=slug,
                 path=finding.candidate.path,
-                name=finding.candidate.name,
+                # A folder found through the sitemap is named by its page's own title.
+                name=crawled.get(finding.candidate.path, finding.candidate.name),
                 kind=finding.verdict.kind,
                 found_by=finding.candidate.found_in,
                 evidence=finding.verdict.evidence,

@@ -7,6 +7,8 @@ it, checked against the demo portal's own truth. Real HTTP over loopback, real S
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 
 from portal_spider.demo_portal import DemoPortal
 
-from .conftest import free_port, portal_archive, start_demo_portal, stop
+from .conftest import REPO, free_port, portal_archive, start_demo_portal, stop
 from .demo_truth import published_urls
 
 ARTICLES = 240
@@ -169,3 +171,31 @@ sections = [
         (crawl_status,) = conn.execute("select status from crawls").fetchone()
     assert status == "gone" and "404" in detail
     assert crawl_status == "ok"
+
+
+def test_sections_no_menu_reached_are_found_through_the_sitemap(tmp_path: Path) -> None:
+    """With a discovery budget too small for the whole menu, the articles of the sections
+    left unjudged arrive through the sitemap; their folders are judged as candidates
+    (found_by "sitemap"), named by their own page, and crawled as news."""
+    db = tmp_path / "budget.db"
+    process, url = start_demo_portal("--extras", "--articles", "80")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "portal=demo",
+             "-a", f"base_url={url}", "-s", f"ARCHIVE_DB_PATH={db}",
+             "-s", "PORTAL_DISCOVERY_BUDGET=4", "-s", "LOG_LEVEL=WARNING"],
+            capture_output=True, text=True, timeout=300, cwd=REPO,
+        )  # fmt: skip
+    finally:
+        stop(process)
+    assert result.returncode == 0, result.stderr[-3000:]
+    truth = published_urls(DemoPortal(80, extras=True), url)
+    with sqlite3.connect(db) as conn:
+        assert _live_articles(conn) == set(truth)
+        by_sitemap = conn.execute(
+            "select path, name, kind, complete from sections where found_by = 'sitemap'"
+        ).fetchall()
+    assert by_sitemap, "some sections were left to the sitemap by the small budget"
+    names = {s.path: s.name for s in DemoPortal(80, extras=True).truth().news_sections}
+    for path, name, kind, complete in by_sitemap:
+        assert (name, kind, complete) == (names[path], "news", 1)

@@ -6,6 +6,7 @@ stored by the pipeline; the spider decides which requests to make.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -21,8 +22,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..article_urls import ArticleShapes, section_of
-from ..discovery import SectionDiscovery
+from ..discovery import SITEMAP, SectionDiscovery
 from ..extract import PageRecord, extract_page, parse_document
+from ..extract.sections import SectionCandidate
 from ..failures import classify, release
 from ..items import (
     ArticleItem,
@@ -106,6 +108,10 @@ class PortalSpider(scrapy.Spider):
         #: "listings" until the listings are done, then "second" (sitemaps, feeds), "done".
         self.phase = "listings"
         self._second_failures: dict[str, int] = {}
+        #: Folders of articles only a sitemap or feed listed, in no known section.
+        self._unplaced: Counter[str] = Counter()
+        #: Judges those folders once the second sources are read (found_by "sitemap").
+        self.sitemap_discovery: SectionDiscovery | None = None
         self.allowed_domains = [self.portal.host]
         self.pages_seen = 0
         self.full = str(full).lower() in ("1", "true", "yes")
@@ -209,7 +215,10 @@ class PortalSpider(scrapy.Spider):
         path = finding.candidate.path
         if any(s.path == path for s in self.sections):
             return
-        section = Section(path=path, name=finding.candidate.name or path)
+        name = finding.candidate.name or path
+        if finding.candidate.found_in == SITEMAP and self.sitemap_discovery is not None:
+            name = self.sitemap_discovery.page_title(path) or name
+        section = Section(path=path, name=name)
         self.sections.append(section)
         self.crawler.stats.inc_value("portal/sections_discovered")
         self.logger.info("new section %s (%s): %s", path, section.name, verdict.evidence)
@@ -503,6 +512,10 @@ class PortalSpider(scrapy.Spider):
             http_headers=response.headers,
         )
         if second and not record.extraction_failed:
+            if section is None:
+                folder = urlsplit(record.url).path.rsplit("/", 1)[0] + "/"
+                if folder != "/":
+                    self._unplaced[folder] += 1
             urls = list(dict.fromkeys([response.url, record.url]))
             for source, via in second:
                 self.crawler.stats.inc_value(f"portal/second_archived/{source}")
@@ -613,15 +626,8 @@ class PortalSpider(scrapy.Spider):
                     max_urls=self.limits.max_sitemap_urls,
                     logger=self.logger,
                 )
-                home = None
-                if self.discovery is not None and self.discovery.home is not None:
-                    response = self.discovery.home
-                    home = parse_document(
-                        response.body, response.url, declared_encoding(
-                            response.headers.get("Content-Type"), response.body
-                        ),
-                    )  # fmt: skip
                 sitemaps = robots_sitemaps(self.crawler, self.portal.base_url)
+                home = self._home_document()
                 if self._schedule(engine, self.second.initial_requests(sitemaps, home)):
                     raise DontCloseSpider
         if self.phase == "second" and self.second is not None:
@@ -630,9 +636,53 @@ class PortalSpider(scrapy.Spider):
                     raise DontCloseSpider
             if not self.second.done:
                 raise DontCloseSpider
+        if self.phase == "second":
+            self.phase = "sitemap_sections"
+            if self._schedule(engine, self._judge_sitemap_folders()):
+                raise DontCloseSpider
+        late = self.sitemap_discovery
+        if late is not None and not late.finished and self._schedule(engine, late.finish()):
+            raise DontCloseSpider
         if self.phase != "done":
             self.phase = "done"
             self._close_second_sources()
+
+    def _home_document(self) -> Any:
+        """The home page discovery read, parsed (None if it was not read)."""
+        response = self.discovery.home if self.discovery is not None else None
+        if response is None or response.status >= 400:
+            return None
+        encoding = declared_encoding(response.headers.get("Content-Type"), response.body)
+        return parse_document(response.body, response.url, encoding)
+
+    def _judge_sitemap_folders(self) -> Iterator[scrapy.Request]:
+        """Folders holding articles that only a sitemap or feed listed and that no known
+        section contains: candidate sections no menu offers (found_by "sitemap"), judged
+        like the home page's links; a news one is crawled."""
+        if not self._unplaced or not self.settings.getbool("PORTAL_DISCOVERY", True):
+            return
+        known = {s.path for s in self.memory.sections} | {s.path for s in self.sections}
+        candidates = [
+            SectionCandidate(
+                url=self._section_url(Section(path=folder, name=folder)),
+                path=folder,
+                name=folder,
+                found_in=SITEMAP,
+                other_host=False,
+            )
+            for folder, _ in self._unplaced.most_common()
+            if folder not in known
+        ]
+        if not candidates:
+            return
+        self.sitemap_discovery = SectionDiscovery(
+            self.portal.base_url,
+            budget=self.settings.getint("PORTAL_DISCOVERY_BUDGET"),
+            known_paths=known,
+            logger=self.logger,
+            on_verdict=self._on_verdict,
+        )
+        yield from self.sitemap_discovery.judge(candidates, self._home_document())
 
     def _schedule(self, engine: Any, requests: Any) -> int:
         count = 0
