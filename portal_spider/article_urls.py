@@ -35,10 +35,9 @@ def url_shape(url: str) -> Shape:
     extension = _EXTENSION.search(last)
     stem = last[: extension.start()] if extension else last
     trailing = _TRAILING_ID.fullmatch(stem)
+    pattern = "a" if stem else ""
     if trailing:
         pattern = f"a{trailing[2]}9" if trailing[1] else "9"
-    else:
-        pattern = "a" if stem else ""
     if extension:
         pattern += extension[0]
     if parts.path.endswith("/") and segments:

@@ -73,6 +73,9 @@ class Portal:
     #: one is *partial* (exit 1) and the next crawl finishes what it left; the command line
     #: overrides them.
     limits: Limits = field(default_factory=lambda: Limits())
+    #: False: crawl only the sections listed here (no sections found on the home page or
+    #: through the sitemap, no sitemaps or feeds): for a crawl of chosen sections only.
+    discover: bool = True
 
     @property
     def host(self) -> str:
@@ -160,8 +163,13 @@ def _parse_portal(path: Path, slug: str, entry: Any) -> Portal:
         ):
             raise RegistryError(f"{where}.{key}: must be a whole number >= 1 (omit it: no limit)")
         limits[key] = value
+    discover = entry.get("discover", True)
+    if not isinstance(discover, bool):
+        raise RegistryError(f"{where}.discover: must be true or false")
+    if not discover and not entry.get("sections"):
+        raise RegistryError(f"{where}.discover: false needs the sections to crawl")
     allowed = {"name", "base_url", "platform", "sections", "download_delay", "obey_robots",
-               "contact", *LIMIT_FIELDS}  # fmt: skip
+               "contact", "discover", *LIMIT_FIELDS}  # fmt: skip
     unknown = set(entry) - allowed
     if unknown:
         raise RegistryError(f"{where}.{sorted(unknown)[0]}: unknown field")
@@ -175,6 +183,7 @@ def _parse_portal(path: Path, slug: str, entry: Any) -> Portal:
         obey_robots=obey,
         contact=contact.strip() if contact else None,
         limits=Limits(**limits),
+        discover=discover,
     )
 
 

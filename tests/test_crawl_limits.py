@@ -148,6 +148,7 @@ def test_a_section_of_12000_articles_is_archived_whole(tmp_path: Path) -> None:
 name = "Cổng thử nghiệm lớn"
 base_url = "{url}"
 platform = "demo"
+discover = false
 sections = [{{ path = "/tin-tuc-su-kien/", name = "Tin tức - Sự kiện" }}]
 """,
         encoding="utf-8",

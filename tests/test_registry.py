@@ -55,6 +55,7 @@ def test_user_file_adds_a_portal(tmp_path: Path) -> None:
         (("download_delay = 2", "max_pages_per_section = 0"), "max_pages_per_section"),
         (("download_delay = 2", "max_requests = true"), "max_requests"),
         (("download_delay = 2", 'max_sitemap_urls = "10"'), "max_sitemap_urls"),
+        (("download_delay = 2", 'discover = "no"'), "discover"),
         (('{ path = "/tin-tuc/"', '{ path = "tin-tuc/"'), "sections[0].path"),
         (("download_delay = 2", "download_delay = -1"), "download_delay"),
         (("download_delay = 2", "colour = 2"), "colour"),
@@ -143,3 +144,17 @@ def test_sections_and_limits_are_optional(tmp_path: Path) -> None:
     assert city.sections == ()
     assert city.limits.max_pages_per_section == 50
     assert city.limits.max_requests is None
+
+
+def test_discover_false_needs_sections(tmp_path: Path) -> None:
+    config = tmp_path / "chosen.toml"
+    config.write_text(GOOD.replace("download_delay = 2", "discover = false"), encoding="utf-8")
+    assert load_registry([config])["my-city"].discover is False
+    config.write_text(
+        GOOD.replace("download_delay = 2", "discover = false").replace(
+            'sections = [{ path = "/tin-tuc/", name = "Tin tức" }]', ""
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(RegistryError, match="discover: false needs the sections"):
+        load_registry([config])

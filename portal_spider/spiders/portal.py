@@ -192,7 +192,7 @@ class PortalSpider(scrapy.Spider):
             yield self._recheck(Revisit(url, None, None, False), self._section(section_name))
         for section in self.sections:
             yield self._listing_request(self._section_url(section), section)
-        if self.settings.getbool("PORTAL_DISCOVERY", True):
+        if self.portal.discover and self.settings.getbool("PORTAL_DISCOVERY", True):
             # One request a crawl (the home page); only candidates never judged are fetched.
             self.discovery = SectionDiscovery(
                 self.portal.base_url,
@@ -617,7 +617,8 @@ class PortalSpider(scrapy.Spider):
             # A portal that answered nothing at all (refused, no route) has no sitemap to
             # read either: its failure is already recorded, guessing paths adds only noise.
             answered = self.crawler.stats.get_value("response_received_count", 0)
-            if answered and self.settings.getbool("PORTAL_SECOND_SOURCES", True):
+            wanted = self.portal.discover and self.settings.getbool("PORTAL_SECOND_SOURCES")
+            if answered and wanted:
                 self.second = SecondSources.from_crawler(
                     self.crawler,
                     self.portal.base_url,
@@ -659,7 +660,7 @@ class PortalSpider(scrapy.Spider):
         """Folders holding articles that only a sitemap or feed listed and that no known
         section contains: candidate sections no menu offers (found_by "sitemap"), judged
         like the home page's links; a news one is crawled."""
-        if not self._unplaced or not self.settings.getbool("PORTAL_DISCOVERY", True):
+        if not self._unplaced or self.discovery is None:
             return
         known = {s.path for s in self.memory.sections} | {s.path for s in self.sections}
         candidates = [
