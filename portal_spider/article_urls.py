@@ -67,27 +67,40 @@ class ArticleShapes:
         return not self._shapes or url_shape(url) in self._shapes
 
 
-def section_of(
-    url: str, section_paths: Mapping[str, str], listed: Mapping[str, Iterable[str]]
-) -> str | None:
-    """The section (a key of ``listed``/``section_paths``: its name) a URL most likely
-    belongs to: the one whose path is the longest prefix of the URL's path, else the one
-    whose listed items share the URL's folder most often; None when nothing points to one.
+def folder_of(url: str) -> str:
+    """The folder of a URL's path: "/tin-tuc/a-1.html" -> "/tin-tuc"."""
+    return urlsplit(url).path.rsplit("/", 1)[0]
 
-    ``section_paths``: {name: section path}; ``listed``: {name: item URLs listed}.
+
+def section_of(
+    url: str, section_paths: Mapping[str, str], folders: Mapping[str, Mapping[str, int]]
+) -> str | None:
+    """The section (its name) a URL most likely belongs to: the one whose path is the
+    longest prefix of the URL's path, else the one whose listed items share the URL's folder
+    most often; None when nothing points to one.
+
+    ``section_paths``: {name: section path}; ``folders``: {folder: {name: items listed}},
+    kept up to date as listings are read (see :class:`FolderIndex`), so a lookup costs the
+    same whatever the number of listed articles.
     """
     path = urlsplit(url).path
     prefixed = [
         (len(p), name)
-        for name, p in section_paths.items()
-        if p not in ("", "/") and path.startswith(urlsplit(p).path) and urlsplit(p).path != "/"
+        for name, section_path in section_paths.items()
+        if (p := urlsplit(section_path).path) not in ("", "/") and path.startswith(p)
     ]
     if prefixed:
         return max(prefixed)[1]
-    folder = path.rsplit("/", 1)[0]
-    best: tuple[int, str] | None = None
-    for name, urls in listed.items():
-        count = sum(1 for u in urls if urlsplit(u).path.rsplit("/", 1)[0] == folder)
-        if count and (best is None or count > best[0]):
-            best = (count, name)
-    return best[1] if best else None
+    counts = folders.get(path.rsplit("/", 1)[0])
+    if not counts:
+        return None
+    return max(counts.items(), key=lambda item: item[1])[0]
+
+
+class FolderIndex(dict[str, dict[str, int]]):
+    """{folder: {section name: items listed}}, for :func:`section_of`."""
+
+    def add(self, section: str, urls: Iterable[str]) -> None:
+        for url in urls:
+            counts = self.setdefault(folder_of(url), {})
+            counts[section] = counts.get(section, 0) + 1

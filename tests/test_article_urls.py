@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal_spider.article_urls import ArticleShapes, section_of, url_shape
+from portal_spider.article_urls import ArticleShapes, FolderIndex, section_of, url_shape
 
 BASE = "https://phuong.gov.vn"
 
@@ -37,10 +37,10 @@ def test_nothing_learnt_lets_extraction_decide() -> None:
 
 def test_section_by_path_prefix_then_by_folder() -> None:
     paths = {"Chính trị": "/chinh-tri/", "Tin mới": "/tin-moi.html"}
-    listed = {
-        "Chính trị": [f"{BASE}/chinh-tri/a-1.html"],
-        "Tin mới": [f"{BASE}/bai-viet/b-2.html", f"{BASE}/bai-viet/c-3.html"],
-    }
-    assert section_of(f"{BASE}/chinh-tri/moi-99.html", paths, listed) == "Chính trị"
-    assert section_of(f"{BASE}/bai-viet/d-4.html", paths, listed) == "Tin mới"
-    assert section_of(f"{BASE}/khac/e-5.html", paths, listed) is None
+    folders = FolderIndex()
+    folders.add("Chính trị", [f"{BASE}/chinh-tri/a-1.html"])
+    folders.add("Tin mới", [f"{BASE}/bai-viet/b-2.html", f"{BASE}/bai-viet/c-3.html"])
+    folders.add("Chính trị", [f"{BASE}/bai-viet/d-9.html"])
+    assert section_of(f"{BASE}/chinh-tri/moi-99.html", paths, folders) == "Chính trị"
+    assert section_of(f"{BASE}/bai-viet/d-4.html", paths, folders) == "Tin mới"  # 2 against 1
+    assert section_of(f"{BASE}/khac/e-5.html", paths, folders) is None

@@ -21,7 +21,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from ..article_urls import ArticleShapes, section_of
+from ..article_urls import ArticleShapes, FolderIndex, section_of
 from ..discovery import SITEMAP, SectionDiscovery
 from ..extract import PageRecord, extract_page, parse_document
 from ..extract.sections import SectionCandidate
@@ -108,6 +108,9 @@ class PortalSpider(scrapy.Spider):
         #: "listings" until the listings are done, then "second" (sitemaps, feeds), "done".
         self.phase = "listings"
         self._second_failures: dict[str, int] = {}
+        #: Every article URL a listing showed in this run, and {folder: {section: items}}.
+        self._all_listed: set[str] = set()
+        self._folders = FolderIndex()
         #: Folders of articles only a sitemap or feed listed, in no known section.
         self._unplaced: Counter[str] = Counter()
         #: Judges those folders once the second sources are read (found_by "sitemap").
@@ -320,6 +323,8 @@ class PortalSpider(scrapy.Spider):
             yield from self._dropped_out(section)
             return
         self._listed.setdefault(section.name, set()).update(links)
+        self._all_listed.update(links)
+        self._folders.add(section.name, links)
         self.shapes.add(links)
         if links:
             yield ListedItem(
@@ -699,7 +704,7 @@ class PortalSpider(scrapy.Spider):
         this portal's article links, or (with credible dates) older than --since, are not
         fetched."""
         stats = self.crawler.stats
-        listed = set().union(*self._listed.values()) if self._listed else set()
+        listed = self._all_listed
         paths = {s.name: s.path for s in self.sections}
         for entry in batch:
             url = entry.url
@@ -730,7 +735,7 @@ class PortalSpider(scrapy.Spider):
                 stats.inc_value("portal/second_not_article_shape")
                 continue
             stats.inc_value(f"portal/second_requests/{entry.source}")
-            section = self._section(section_of(url, paths, self._listed))
+            section = self._section(section_of(url, paths, self._folders))
             yield scrapy.Request(
                 url,
                 callback=self.parse_article,
