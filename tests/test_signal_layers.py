@@ -336,3 +336,76 @@ def test_removal_notice_is_positive_evidence() -> None:
     record = extract_page(html, URL, expect="article")
     assert record.kind == "other"
     assert record.removal_notice
+
+
+# --- the <title>'s site name, told by its wording (not by being the shorter part) ---------
+
+_SHORT_HEADLINE_PAGE = """<html><head><title>{title}</title>{meta}</head><body>
+<div class="k1"><a href="/">Cổng thông tin điện tử huyện Bình Lộc</a></div>
+<h1 class="k2">Khánh thành cầu treo bản Nà</h1><div class="k3">Thứ Hai, 04/03/2024 09:10</div>
+<div class="k4"><p>{paragraph}</p><p>{paragraph}</p></div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("title", "meta", "heading", "names"),
+    [
+        # The headline shorter than the portal's name, either side of it.
+        ("Khánh thành cầu treo bản Nà - Cổng thông tin điện tử huyện Bình Lộc", "",
+         "Khánh thành cầu treo bản Nà", {"cổng thông tin điện tử huyện bình lộc"}),
+        ("CỔNG TTĐT HUYỆN BÌNH LỘC | Khánh thành cầu treo bản Nà", "",
+         "Khánh thành cầu treo bản Nà", {"cổng ttđt huyện bình lộc"}),
+        # Named by og:site_name, whatever its wording; the headline keeps its own dash.
+        ("Văn hóa - Xã hội: khánh thành cầu treo - Bình Lộc ngày nay",
+         '<meta property="og:site_name" content="Bình Lộc ngày nay">',
+         "Văn hóa - Xã hội: khánh thành cầu treo", {"bình lộc ngày nay"}),
+        # Nothing reads as a name: the shorter side is the name, as before.
+        ("Khánh thành cầu treo bản Nà giữa mùa lũ - Bình Lộc", "",
+         "Khánh thành cầu treo bản Nà giữa mùa lũ", {"bình lộc"}),
+    ],
+)  # fmt: skip
+def test_title_site_name_is_told_by_its_wording(
+    title: str, meta: str, heading: str, names: set[str]
+) -> None:
+    doc = parse_document(
+        _SHORT_HEADLINE_PAGE.format(title=title, meta=meta, paragraph=PARAGRAPH), URL
+    )
+    assert title_tag_heading(doc) == heading
+    assert site_names(doc) == names
+
+
+def test_a_headline_shorter_than_the_portal_name_is_the_title() -> None:
+    html = _SHORT_HEADLINE_PAGE.format(
+        title="Khánh thành cầu treo bản Nà - Cổng thông tin điện tử huyện Bình Lộc",
+        meta="",
+        paragraph=PARAGRAPH,
+    )
+    record = extract_page(html, URL, expect="article", captured_at=CAPTURED)
+    assert record.title == "Khánh thành cầu treo bản Nà"
+    assert record.published_at == "2024-03-04T09:10:00+07:00"
+
+
+# --- bylines after the body stop where the article does ------------------------------------
+
+_AFTER_BODY = """<html><head><title>Nạo vét kênh mương nội đồng</title></head><body>
+<div class="k1"><h1>Nạo vét kênh mương nội đồng</h1><div>Thứ Ba, 05/03/2024 08:00</div>
+<div class="k2"><p>{paragraph}</p><p>{paragraph}</p></div>{after}</div>
+<div class="k5"><h3>Tin xem nhiều</h3><ul><li><a href="/tin/cay-lua-123.html">Cấy lúa
+xuân đúng khung thời vụ trên toàn huyện</a></li></ul></div>
+<div class="k6"><ul><li><a href="/kinh-te-xa-hoi">Kinh tế - Xã hội</a></li>
+<li><a href="/lien-he">Liên hệ</a></li></ul><p>Trần Văn Hậu</p></div>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("after", "author"),
+    [
+        ("", None),  # a menu link and a name past the sidebar's heading: not bylines
+        ('<p class="k3">Tác giả bài viết: Lò Thị Mai</p>', "Lò Thị Mai"),
+        ('<p class="k3"><b>Hoàng Vũ - Phước Lập</b></p>', "Hoàng Vũ - Phước Lập"),
+    ],
+)
+def test_byline_after_the_body_never_from_the_next_box(after: str, author: str | None) -> None:
+    html = _AFTER_BODY.format(paragraph=PARAGRAPH, after=after)
+    record = extract_page(html, URL, expect="article", captured_at=CAPTURED)
+    assert record.kind == "article"
+    assert record.author == author

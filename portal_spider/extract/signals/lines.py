@@ -49,35 +49,79 @@ _STYLED = re.compile(r"text-align\s*:\s*right|font-weight\s*:\s*(?:bold|[6-9]00)
 
 
 def title_tag_heading(doc: Document) -> str | None:
-    """The `<title>` without the portal's " - Site name" part (the longer side)."""
+    """The `<title>` without the portal's " - Site name" part."""
     value = doc.page_title()
     if not value:
         return None
-    for separator in _TITLE_SEPARATORS:
-        if separator in value:
-            parts = [p.strip() for p in value.split(separator)]
-            best = max(parts, key=len)
-            if len(best) >= _MIN_TITLE_CHARS:
-                return best
-    return value
+    split = _split_title(doc, value)
+    return split[0] if split is not None and split[0] else value
 
 
 def site_names(doc: Document) -> set[str]:
-    """Folded names of the site (og:site_name, the `<title>`'s short side): never a title."""
+    """Folded names of the site (og:site_name, the `<title>`'s name part): never a title."""
+    names = _meta_site_names(doc)
+    value = doc.page_title()
+    split = _split_title(doc, value, names) if value else None
+    if split is not None:
+        names.update(split[1])
+    return names
+
+
+def _meta_site_names(doc: Document) -> set[str]:
     names: set[str] = set()
     for key in ("og:site_name", "application-name", "twitter:site"):
         value = doc.meta(key)
         if value:
             names.add(fold_label(value))
-    value = doc.page_title()
-    if value:
-        for separator in _TITLE_SEPARATORS:
-            if separator in value:
-                parts = [p.strip() for p in value.split(separator)]
-                longest = max(parts, key=len)
-                names.update(fold_label(p) for p in parts if p and p != longest)
-                break
     return names
+
+
+def _split_title(
+    doc: Document, value: str, names: set[str] | None = None
+) -> tuple[str | None, set[str]] | None:
+    """("Headline - Site name" read as (headline, {folded site names})), or None without a
+    separator.
+
+    Which side is the site's name is read from the parts themselves, not their length: a
+    part the page's meta names as the site, or one worded as a portal's name ("Cổng thông
+    tin điện tử huyện …", "Trang thông tin …", "Website …"). A Vietnamese portal's name is
+    often longer than a short headline, so "the shorter side is the name" (what
+    international sites do) is only the fallback when no part reads as a name. The headline
+    is then the rest, joined back ("Văn hóa - Xã hội: …" keeps its own dash).
+    """
+    for separator in _TITLE_SEPARATORS:
+        if separator not in value:
+            continue
+        parts = [p.strip() for p in value.split(separator)]
+        known = names if names is not None else _meta_site_names(doc)
+        named = [_is_site_part(p, known) for p in parts]
+        if any(named) and not all(named):
+            # The name stands at one end (or both); what lies between is the headline.
+            start, end = 0, len(parts)
+            while start < end and named[start]:
+                start += 1
+            while end > start and named[end - 1]:
+                end -= 1
+            rest = [p for p in parts[start:end] if p]
+            headline = separator.join(rest) if rest else None
+            return headline, {fold_label(p) for p, n in zip(parts, named, strict=True) if n and p}
+        longest = max(parts, key=len)
+        headline = longest if len(longest) >= _MIN_TITLE_CHARS else None
+        return headline, {fold_label(p) for p in parts if p and p != longest}
+    return None
+
+
+# A part of the <title> worded as a portal's name: "Cổng thông tin điện tử …", "Cổng TTĐT
+# …", "Trang thông tin điện tử …", "Trang tin điện tử …", "Website …" (folded).
+_PORTAL_NAME = re.compile(
+    r"^(?:cổng (?:thông tin|ttđt|tt)|trang (?:thông tin|tin|ttđt)(?: điện tử)?\b|website\b|"
+    r"portal\b)"
+)
+
+
+def _is_site_part(part: str, names: set[str]) -> bool:
+    folded = fold_label(part)
+    return bool(folded) and (folded in names or _PORTAL_NAME.match(folded) is not None)
 
 
 def find_headline(doc: Document, hints: list[str]) -> tuple[str, Element] | None:
@@ -465,15 +509,50 @@ def byline_near(body: Element, limit: int = 6) -> tuple[str | None, str | None, 
     author: str | None = None
     source: str | None = None
     used: set[str] = set()
-    for text, _ in lines_after(body, limit):
+    for text, element in lines_after(body, limit):
         if len(text) > LINE_CHARS:
             break
-        for byline in parse_bylines(text):
+        found = parse_bylines(text)
+        if not any(b.label for b in found):
+            if _starts_other_box(element):
+                break  # a sidebar's or the footer's heading or menu: the article has ended
+            if found and _all_linked(element, text):
+                continue  # a menu or related link ("Văn hóa - Xã hội"), not a signature
+        for byline in found:
             if byline.role == "source" and source is None:
                 source, _ = byline.name, used.add(text)
             elif byline.role == "author" and author is None and is_plausible_author(byline.name):
                 author, _ = byline.name, used.add(text)
     return author, source, used
+
+
+_BOX_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "nav", "aside"})
+
+
+def _starts_other_box(element: Element) -> bool:
+    """A line in a heading, a side column, navigation, or the page's footer or header: past
+    the article's end. Tags, not class names, so a re-themed portal reads the same (an
+    `<article>`'s own `<footer>` may sign it: not a boundary)."""
+    furniture = False
+    for depth, node in enumerate([element, *element.iterancestors()]):
+        if node.tag == "body":
+            break
+        if node.tag == "article":
+            return False
+        if depth < _BOX_LEVELS and node.tag in _BOX_TAGS:
+            return True
+        furniture = furniture or node.tag in ("footer", "header")
+    return furniture
+
+
+_BOX_LEVELS = 6
+
+
+def _all_linked(element: Element, text: str) -> bool:
+    """Whether the line's text is all inside links (a menu item, a related headline)."""
+    anchors = [element] if element.tag == "a" else list(element.iter("a"))
+    linked = sum(len(clean_text(text_of(a)) or "") for a in anchors)
+    return linked >= len(text) - 2
 
 
 def byline_by_headline(
