@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from portal_spider.extract import extract_page
 from portal_spider.extract.document import Document, parse_document
 from portal_spider.extract.listing import Listing, find_listing
 from portal_spider.extract.platforms import detect_platform
@@ -314,3 +315,118 @@ def test_platform_listing_with_every_class_renamed(page: Path) -> None:
     listing = listing_of(html, case["url"], profile=True)
     assert listing.links == case["expected"]["links"]
     assert listing.next_page == case["expected"]["next_page"]
+
+
+# --- a menu of section links is not a listing; a grid of tiles is ----------------------------
+
+_MENU_PAGE = """<html><head><title>Liên hệ</title></head><body>
+<div class="k0"><a href="{home}/"><img src="/logo.png" alt="logo"></a></div>
+{menu}
+<div class="k2"><h1>Liên hệ</h1><p>Văn phòng Ủy ban nhân dân xã Nà Mẫu, số 2 đường Bờ Sông.</p>
+<p>Giờ tiếp dân: sáng thứ Hai đến thứ Sáu.</p></div>
+<div class="k3"><a href="{home}/gioi-thieu/tabid/153/Default.aspx">Giới thiệu</a> |
+<a href="{home}/lien-he/tabid/199/Default.aspx">Liên hệ</a></div></body></html>"""
+_SECTIONS = (
+    ("/Default.aspx", "Trang chủ"),
+    ("/gioi-thieu/tabid/153/Default.aspx", "Giới thiệu chung về xã"),
+    ("/tin-hoat-dong-cua-xa/tabid/175/Default.aspx", "Tin hoạt động của xã"),
+    ("/van-ban-chi-dao-dieu-hanh/tabid/190/Default.aspx", "Văn bản chỉ đạo điều hành"),
+    ("/lich-cong-tac-tuan/tabid/192/Default.aspx", "Lịch công tác tuần"),
+    ("/lien-he/tabid/199/Default.aspx", "Liên hệ với chúng tôi"),
+)
+
+
+def _menu(home: str, wrapper: str) -> str:
+    items = "".join(f'<li><a href="{home}{path}">{label}</a></li>' for path, label in _SECTIONS)
+    return wrapper.format(items=f"<ul>{items}</ul>")
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    [
+        '<div class="k1">{items}</div>',  # bare: told by its links home and to this page
+        '<nav class="k1">{items}</nav>',
+        '<div class="k1" role="navigation">{items}</div>',
+    ],
+)
+@pytest.mark.parametrize("home", ["http://127.0.0.1:8000", "https://xa-namau.example.gov.vn"])
+def test_a_menu_of_sections_is_not_a_listing(wrapper: str, home: str) -> None:
+    """Section URLs carry ids too (DotNetNuke's /tabid/153/), and the host's digits are not
+    an article id: a short page with a menu has no article list."""
+    url = home + "/lien-he/tabid/199/Default.aspx"
+    html = _MENU_PAGE.format(home=home, menu=_menu(home, wrapper))
+    listing = listing_of(html, url)
+    assert listing.links == []
+    assert extract_page(html, url).kind != "listing"
+
+
+def test_a_bare_list_of_headlines_is_still_a_listing() -> None:
+    """The control: bare title links to articles (ids in their URLs), no dates, no menu
+    traits, on a host whose digits no longer count."""
+    url = "http://127.0.0.1:8000/tin-hoat-dong/"
+    titles = [
+        "Ra quân dọn vệ sinh kênh mương nội đồng đầu năm",
+        "Tập huấn kỹ thuật nuôi ong lấy mật cho hội viên nông dân",
+        "Trao nhà đại đoàn kết cho hộ cận nghèo thôn Bản Mẫu",
+        "Kiểm tra an toàn thực phẩm tại các bếp ăn tập thể",
+    ]
+    items = "".join(
+        f'<li><a href="/tin-hoat-dong/bai-{3310 + n}.html">{t}</a></li>'
+        for n, t in enumerate(titles)
+    )
+    html = _MENU_PAGE.format(home="", menu=f'<div class="k1"><ul>{items}</ul></div>')
+    links = listing_of(html, url).links
+    assert links == [f"http://127.0.0.1:8000/tin-hoat-dong/bai-{3310 + n}.html" for n in range(4)]
+
+
+_GRID = """<html><head><title>Khuyến nông</title></head><body>
+<div class="k0"><ul><li><a href="/">Trang chủ</a></li><li><a href="/tin/">Tin tức</a></li>
+<li><a href="/tin/khuyen-nong/">Khuyến nông</a></li><li><a href="/gioi-thieu/">Giới thiệu
+chung</a></li><li><a href="/van-ban/">Văn bản chỉ đạo điều hành</a></li><li><a
+href="/lich-cong-tac/">Lịch công tác</a></li><li><a href="/lien-he/">Liên hệ</a></li></ul></div>
+<div class="k8"><div class="k1"><h1>Khuyến nông</h1>
+<div class="k9"><a href="/tin/khuyen-nong/ngay-hoi-nong-dan-499.html"><img src="/anh/499.jpg"
+alt=""></a><h2><a href="/tin/khuyen-nong/ngay-hoi-nong-dan-499.html">Ngày hội nông dân giới
+thiệu giống lúa mới</a></h2><div>Thứ Tư, 15/11/2023 06:31</div><div>Hội nông dân xã phối hợp
+với trạm khuyến nông tổ chức ngày hội giới thiệu các giống lúa chịu hạn....</div></div>
+{tiles}
+<ul class="k5"><li class="k6"><a href="#">1</a></li><li><a href="/tin/khuyen-nong/page-2/">2</a>
+</li><li><a href="/tin/khuyen-nong/page-2/" title="Trang sau">&raquo;</a></li></ul></div>
+<div class="k7"><div>Xem nhiều</div><ul><li><a href="/tin/thoi-su/hop-dan-thon-518.html">Họp
+dân thôn Bản Mẫu bàn kế hoạch làm đường</a></li><li><a href="/tin/thoi-su/giai-bong-517.html">
+Giải bóng chuyền hơi chào mừng ngày hội</a></li></ul>
+<div>Thống kê truy cập</div><div>Đang truy cập 9</div><div>Tổng lượt truy cập 301.877</div>
+</div></div></body></html>"""
+_TILE = """<div class="k2"><div class="k3"><a href="/tin/khuyen-nong/{slug}-{n}.html"><img
+src="/anh/{n}.jpg" alt=""></a><div class="k4"><h4><a href="/tin/khuyen-nong/{slug}-{n}.html">
+{title}</a></h4></div></div></div>"""
+
+
+@pytest.mark.parametrize("renamed", [False, True])
+def test_a_grid_of_dateless_tiles_is_a_listing(renamed: bool) -> None:
+    """One featured item, then thumbnail tiles with a title each, no dates, no summaries
+    (NukeViet's grid view): trafilatura reads menu, tiles and sidebar as one text, but the
+    page has no text of its own outside the items."""
+    url = "http://127.0.0.1:8000/tin/khuyen-nong/"
+    tiles = [
+        ("ra-quan-lam-dat-vu-mua", "Ra quân làm đất vụ mùa trên các cánh đồng lớn"),
+        ("tap-huan-nuoi-ong", "Tập huấn kỹ thuật nuôi ong lấy mật cho nông dân"),
+        ("trong-rau-an-toan", "Mở rộng diện tích trồng rau an toàn ở thôn Bản Mẫu"),
+        ("phong-tru-sau-cuon-la", "Phòng trừ sâu cuốn lá nhỏ hại lúa xuân muộn"),
+        ("cap-nuoc-sach-ban-xa", "Đưa nước sạch về các bản xa trung tâm xã"),
+    ]
+    html = _GRID.format(
+        tiles="".join(
+            _TILE.format(slug=slug, n=500 + n, title=title) for n, (slug, title) in enumerate(tiles)
+        )
+    )
+    record = extract_page(rename_classes(html) if renamed else html, url)
+    assert record.kind == "listing"
+    assert record.links == [
+        "http://127.0.0.1:8000/tin/khuyen-nong/ngay-hoi-nong-dan-499.html",
+        *(
+            f"http://127.0.0.1:8000/tin/khuyen-nong/{slug}-{500 + n}.html"
+            for n, (slug, _) in enumerate(tiles)
+        ),
+    ]
+    assert record.next_page == "http://127.0.0.1:8000/tin/khuyen-nong/page-2/"

@@ -236,11 +236,73 @@ def _reads_teasers(doc: Document, listing: Listing | None, body: Body) -> bool:
     # items' own text makes up most of the body.
     text = _fast_fold(" ".join(paragraphs))
     held = sum(len(box) for box in set(boxes) if box[:_PREFIX] in text)
-    return held >= _TEASER_SHARE * chars
+    if held >= _TEASER_SHARE * chars:
+        return True
+    # Or the page has no text of its own at all: trafilatura read menus, tiles and sidebar
+    # as one text (a grid of thumbnails and titles, no dates, no summaries).
+    return listing.dated_items * 2 >= len(listing.links) and _own_text(doc, wanted) < (
+        MIN_BODY_CHARS
+    )
 
 
 _TEASER_SHARE = 0.5
 _ITEM_BOX_CHARS = 800
+
+
+def _own_text(doc: Document, wanted: set[str]) -> int:
+    """Characters of text the page prints outside its listing's items, links and page
+    furniture (nav, header, footer, aside): what an article page has and a listing lacks.
+
+    An item is the largest box around a listed link that holds no other listed article, if
+    a teaser's size (an article's text holding one such link is not an item); a text counts
+    in chunks of a phrase or more (labels, counts and clocks do not add up).
+    """
+    owners: dict[int, set[str]] = {}
+    alive: list = []  # the ids below stay unique only while their elements are referenced
+    for anchor in doc.root.iter("a"):
+        url = doc.absolute(anchor.get("href"))
+        if url not in wanted:
+            continue
+        for node in (anchor, *anchor.iterancestors()):
+            owners.setdefault(id(node), set()).add(url)
+            alive.append(node)
+    body = doc.root.find(".//body")
+    if body is None or len(owners.get(id(body), ())) < _MIN_LISTING_LINKS:
+        return MIN_BODY_CHARS  # the listed links are not on this page as such: no judgement
+    items: set[int] = set()
+    for anchor in alive:
+        if len(owners[id(anchor)]) != 1 or anchor.tag != "a":
+            continue
+        top = anchor
+        for parent in anchor.iterancestors():
+            if len(owners[id(parent)]) != 1:
+                break
+            top = parent
+        if len(text_of(top)) <= _ITEM_BOX_CHARS:  # a teaser, not an article holding a link
+            items.add(id(top))
+    total = 0
+    stack = [body]
+    while stack:
+        element = stack.pop()
+        for piece in [element.text, *(child.tail for child in element)]:
+            if piece and len(piece) >= _OWN_CHUNK and len(piece.strip()) >= _OWN_CHUNK:
+                total += len(piece.strip())
+        if total >= MIN_BODY_CHARS:
+            return total
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag in _NOT_OWN or id(child) in items:
+                continue
+            if child.tag in _FURNITURE and len(text_of(child)) <= _FURNITURE_CHARS:
+                continue  # (a `<header>` left open can hold the whole page: read that one)
+            stack.append(child)
+    return total
+
+
+_OWN_CHUNK = 25
+_NOT_OWN = frozenset({"a", "select", "button", "script", "style"})
+# Not "form": WebForms portals wrap the whole page in one.
+_FURNITURE = frozenset({"nav", "header", "footer", "aside"})
+_FURNITURE_CHARS = 2000
 
 
 def _text_elsewhere(doc: Document, body: Body) -> bool:

@@ -205,7 +205,10 @@ def _is_label(anchor: Element, text: str) -> bool:
 
 
 def _article_like(href: str) -> bool:
-    """A numeric id of 3+ digits or a slug of 5+ words in the URL: an article, not a menu."""
+    """A numeric id of 3+ digits or a slug of 5+ words in the URL's path or query (not its
+    host: "127.0.0.1:8000", "so123.gov.vn"): an article, not a menu."""
+    if "//" in href[:8] or href.startswith("//"):
+        href = "/" + href.split("//", 1)[1].partition("/")[2]
     if _ID.search(href):
         return True
     return any(part.count("-") >= 4 for part in href.split("/"))
@@ -317,6 +320,8 @@ def _best_group(doc: Document, scan: _Scan) -> _Scored | None:
             continue
         items = [entry[0] for entry in entries]
         score, dated = _score(group.container, items, bound)
+        if score and _navigation(doc, group.container, entries, dated):
+            continue
         if best is None or score > best[0]:
             best = (score, [entry[1].element for entry in entries], dated)
     if best is None or best[0] < _MIN_SCORE:
@@ -324,6 +329,37 @@ def _best_group(doc: Document, scan: _Scan) -> _Scored | None:
     score, anchors, dated = best
     links = [url for url in _unique_urls(doc, anchors) if _site(url) == scan.host]
     return _Scored(links, len(anchors), dated, score) if len(links) >= 2 else None
+
+
+def _navigation(
+    doc: Document, container: Element, entries: list[tuple[Element, _Link, int, int]], dated: int
+) -> bool:
+    """A menu, not a list of articles: the group sits in navigation (`<nav>`, a role of
+    navigation or menu), or its items are bare and one of them links to the page itself or
+    to the home page (a menu does; a section's own list of articles never does). Read from
+    tags, roles and URLs, not class names, so a re-themed portal's menu is still one."""
+    for node in (container, *container.iterancestors()):
+        if node.tag == "nav" or (node.get("role") or "").lower() in _NAV_ROLES:
+            return True
+    if dated:
+        return False
+    here = _without_fragment(doc.url).rstrip("/")
+    for _, link, _, _ in entries:
+        url = _resolve(doc, link.href)
+        if url is None:
+            continue
+        url = _without_fragment(url)
+        if url.rstrip("/") == here or _HOME.fullmatch(urlsplit(url).path.lower().rstrip("/")):
+            return True
+    return False
+
+
+_NAV_ROLES = frozenset({"navigation", "menu", "menubar"})
+# The home page's path: "/", "/Default.aspx", "/index.php", "/trang-chu", "/web/guest/home".
+_HOME = re.compile(
+    r"(?:/(?:vi|vn|en|portal|web(?:/guest)?))?(?:/(?:default|index|home|trang-?chu|trangchu)"
+    r"(?:\.(?:aspx?|php|html?|jsp))?)?"
+)
 
 
 def _groups(titles: list[_Link]) -> tuple[dict[int, _Group], list[_Link], list[list[Element]]]:
