@@ -140,6 +140,8 @@ class _PendingSources:
 _PendingRow = _PendingCounter | _PendingError | _PendingSources
 
 # One row per (url, source): the first sighting is kept, the last one moves.
+# An article first archived through a sitemap has no section until a listing shows it.
+_PLACE_ARTICLE = "UPDATE articles SET section = :section WHERE url = :url AND section IS NULL"
 _UPSERT_SOURCE = """INSERT INTO article_sources
   (portal, url, source, via, first_seen_at, last_seen_at, first_crawl_id, last_crawl_id)
 VALUES (:portal, :url, :source, :via, :seen_at, :seen_at, :crawl_id, :crawl_id)
@@ -469,10 +471,14 @@ class ArchiveWriter:
         via: str | None,
         seen_at: str,
         crawl_id: int | None = None,
+        section: str | None = None,
     ) -> None:
         """Queue "``source`` listed these article URLs" (a listing page's items, or sitemap
         and feed URLs confirmed as articles): one ``article_sources`` row per URL and source,
-        whose first sighting is kept and last sighting moves. Written with the next batch."""
+        whose first sighting is kept and last sighting moves. Written with the next batch.
+
+        ``section``: the name of the section whose listing showed them; an archived article
+        with no section yet (first reached through a sitemap) takes it."""
         if source not in ARTICLE_SOURCES:
             raise ValueError(f"unknown article source {source!r} (one of {ARTICLE_SOURCES})")
         self._require_portal(portal)
@@ -485,6 +491,7 @@ class ArchiveWriter:
                 "via": clean_text(via),
                 "seen_at": seen,
                 "crawl_id": crawl_id,
+                "section": clean_text(section),
             }
             for url in urls
             if (cleaned := clean_text(url))
@@ -621,6 +628,9 @@ class ArchiveWriter:
                 self.db["crawl_errors"].insert_all(errors, batch_size=len(errors))
             if sources:
                 self.db.conn.executemany(_UPSERT_SOURCE, sources)
+                placed = [row for row in sources if row["section"]]
+                if placed:
+                    self.db.conn.executemany(_PLACE_ARTICLE, placed)
         self._pending.clear()
         self._pending_urls.clear()
         self.stats.add(delta)

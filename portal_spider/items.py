@@ -79,6 +79,8 @@ class ListedItem:
     source: str
     #: The section path, or the sitemap/feed URL.
     via: str | None
+    #: The section name, for a listing's items (None for sitemaps and feeds).
+    section: str | None = None
     #: ISO 8601 UTC time the listing response arrived.
     seen_at: str
 

@@ -158,6 +158,7 @@ class ArchivePipeline:
                 via=item.via,
                 seen_at=item.seen_at,
                 crawl_id=self.crawl_id,
+                section=item.section,
             )
         elif isinstance(item, SectionPagingItem):
             writer.section_paging(

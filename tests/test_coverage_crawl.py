@@ -199,3 +199,6 @@ def test_sections_no_menu_reached_are_found_through_the_sitemap(tmp_path: Path) 
     names = {s.path: s.name for s in DemoPortal(80, extras=True).truth().news_sections}
     for path, name, kind, complete in by_sitemap:
         assert (name, kind, complete) == (names[path], "news", 1)
+    with sqlite3.connect(db) as conn:
+        unplaced = conn.execute("select count(*) from articles where section is null").fetchone()
+    assert unplaced == (0,)  # the sitemap reached them first, the new section's listing placed them

@@ -333,6 +333,7 @@ class PortalSpider(scrapy.Spider):
                 source="listing",
                 via=section.path,
                 seen_at=_received_at(response),
+                section=section.name,
             )
         known = self.memory.known
         # Articles whose last read failed are not "known": they keep paging going (even once
