@@ -349,7 +349,11 @@ def _navigation(
         if url is None:
             continue
         url = _without_fragment(url)
-        if url.rstrip("/") == here or _HOME.fullmatch(urlsplit(url).path.lower().rstrip("/")):
+        parts = urlsplit(url)
+        if url.rstrip("/") == here:
+            return True
+        # (with a query, /index.php is any page of a CMS without URL rewriting)
+        if not parts.query and _HOME.fullmatch(parts.path.lower().rstrip("/")):
             return True
     return False
 
