@@ -85,13 +85,7 @@ class Portal:
     @property
     def is_loopback(self) -> bool:
         """True for a portal served from this machine (the demo): no politeness needed."""
-        host = self.host
-        if host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
+        return is_loopback_host(self.host)
 
     def section_urls(self) -> list[tuple[str, Section]]:
         """Absolute listing URL of each section."""
@@ -101,6 +95,16 @@ class Portal:
         """The same portal served elsewhere (the demo portal on another port)."""
         _check_url(base_url, "--base-url", "base_url")
         return replace(self, base_url=base_url if base_url.endswith("/") else base_url + "/")
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether a host name is this machine (localhost, 127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load_registry(extra: Iterable[Path] = ()) -> dict[str, Portal]:

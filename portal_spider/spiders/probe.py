@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from ..discovery import DEFAULT_BUDGET, SectionDiscovery
+from ..registry import is_loopback_host
 
 
 class ProbeSpider(scrapy.Spider):
@@ -73,10 +73,4 @@ class ProbeSpider(scrapy.Spider):
 
 
 def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(urlsplit(url).hostname or "")
