@@ -161,3 +161,19 @@ sections = [{{ path = "/tin-tuc-su-kien/", name = "Tin tức - Sự kiện" }}]
         stop(process)
     assert result.returncode == 0, result.stderr[-2000:]
     assert _articles(db) == expected
+
+
+def test_a_sitemap_url_limit_makes_the_crawl_partial(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    process, url = start_demo_portal("--extras", "--articles", "60")
+    try:
+        cut = portal_archive(
+            "crawl", "demo", "--base-url", url, "--db", str(db), "--max-sitemap-urls", "5"
+        )
+    finally:
+        stop(process)
+    assert cut.returncode == 1, cut.stderr[-2000:]
+    assert "partial: sitemap/feed URL limit 5 reached" in cut.stderr
+    with sqlite3.connect(db) as conn:
+        status, limits = conn.execute("select status, limits_hit from crawls").fetchone()
+    assert status == "partial" and "max_sitemap_urls" in limits
