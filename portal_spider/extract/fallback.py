@@ -173,6 +173,7 @@ def extract_main_text(
     paragraphs = raw_paragraphs(source, doc.url)
     if not lenient and _has_teaser_stamps(paragraphs):
         return None
+    paragraphs = cut_dated_link_lists(paragraphs, doc)
     found = postprocess(paragraphs, title, summary, captions, min_chars)
     if found is None:
         if lenient and sum(len(p) for p in paragraphs) >= min_chars:
@@ -360,6 +361,91 @@ def looks_like_teasers(doc: Document, paragraphs: list[str]) -> bool:
         or _mostly_links(doc, paragraphs)
         or _mostly_teasers(doc, paragraphs)
     )
+
+
+# A date closing a line, as side boxes print each entry's: "Tiêu đề (18/07/2022)",
+# "Tiêu đề 18/07/2022", "Tiêu đề Ngày ban hành: 12/03/2023" (a new document's date).
+_DATE_AT_END = re.compile(
+    r"[\s(\[-]*(?:(?:ngày ban hành|ngày đăng|ngày|cập nhật)\s*:?\s*)?"
+    r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}(?:\s*-?\s*\d{1,2}:\d{2})?\s*[)\]]?$",
+    re.IGNORECASE,
+)
+_DATED_ITEM_CHARS = 260
+_DATED_RUN = 2
+_MIN_LINK_CHARS = 15
+
+
+def cut_dated_link_lists(paragraphs: list[str], doc: Document) -> list[str]:
+    """Drop side boxes read with the text: runs of dated link entries ("Tin mới", "Văn bản
+    mới", "Các tin khác" under a heading a theme may print as an image).
+
+    An entry is a short line ending with a date, printed in the small box of a link (the
+    link's text, or a title beside it); two or more in a row are a list of other pages,
+    whatever the class names. A run after the article's text ends it (what follows is other
+    boxes, a poll, the footer) unless running text comes later (a left column printed
+    before the article).
+    """
+    dated = [
+        i
+        for i, p in enumerate(paragraphs)
+        if len(p) <= _DATED_ITEM_CHARS and not p.startswith("|") and _DATE_AT_END.search(p)
+    ]
+    if len(dated) < _DATED_RUN:
+        return paragraphs
+    boxes = _link_boxes(doc)
+    items = {i for i in dated if _is_link_entry(paragraphs[i], boxes)}
+    runs = [i for i in items if i - 1 in items or i + 1 in items]
+    if not runs:
+        return paragraphs
+    first = min(runs)
+    text_before = any(_is_prose(p) for p in paragraphs[:first])
+    text_after = any(
+        _is_prose(p) for i, p in enumerate(paragraphs[first:], first) if i not in items
+    )
+    if text_before and not text_after:
+        return paragraphs[:first]
+    drop = set(runs)
+    return [p for i, p in enumerate(paragraphs) if i not in drop]
+
+
+def _is_prose(paragraph: str) -> bool:
+    """A paragraph of running text: a sentence or more, not a list entry or a heading."""
+    return len(paragraph) >= _PROSE_CHARS and not paragraph.startswith("|")
+
+
+_PROSE_CHARS = 150
+
+
+def _link_boxes(doc: Document) -> list[str]:
+    """The folded texts of the small boxes around the page's links (a link, or the list
+    entry or card holding it with a title, a number and a date), longest first."""
+    found: set[str] = set()
+    for a in doc.root.iterfind(".//body//a"):
+        box, text = a, text_of(a)
+        for _ in range(_BOX_LEVELS):
+            parent = box.getparent()
+            if parent is None or parent.tag in ("body", "ul", "ol", "table", "tbody"):
+                break
+            wider = text_of(parent)
+            if len(wider) > _DATED_ITEM_CHARS * 2:
+                break
+            box, text = parent, wider
+        folded = fold_label(text)
+        if len(folded) >= _MIN_LINK_CHARS:
+            found.add(folded)
+    return sorted(found, key=len, reverse=True)
+
+
+_BOX_LEVELS = 3
+
+
+def _is_link_entry(paragraph: str, boxes: list[str]) -> bool:
+    """Whether the line is a link's box: a headline link, or an entry whose title sits
+    beside its link (a document list links the number, "33/QĐ-UBND", not the title)."""
+    entry = fold_label(_DATE_AT_END.sub("", _LIST_MARK.sub("", paragraph)))
+    if len(entry) < _MIN_LINK_CHARS:
+        return False
+    return any(entry in box for box in boxes)
 
 
 def _cut_related(paragraphs: list[str]) -> list[str]:
