@@ -391,9 +391,18 @@ def summary_between(
     title = fold_label(clean_text(text_of(headline)) or "")
     holders = [body, *body.iterancestors()]  # alive, so their ids cannot be reused
     stop = {id(a) for a in holders}
-    limit = _position(first if first is not None else body)
+    if first is not None and _within_or_before(first, headline):
+        # The generic text's first paragraph was the headline itself (dropped from the
+        # text since): not a bound.
+        first = None
+    if first is not None:
+        limit: int | None = _position(first)
+    elif any(a is body for a in headline.iterancestors()):
+        limit = None  # the container holds the headline too: the text's opening ends it
+    else:
+        limit = _position(body)
     for text, element in _blocks_toward(headline, body, stop, 12):
-        if element is body or _position(element) >= limit:
+        if element is body or (limit is not None and _position(element) >= limit):
             return None  # reached the body without meeting a separate lead
         folded = fold_label(text)
         if start and folded.startswith(start):
@@ -411,6 +420,13 @@ def summary_between(
                 continue  # a related-article link, not the lead
             return Candidate("summary", text, LAYER, "lead", element)
     return None
+
+
+def _within_or_before(element: Element, headline: Element) -> bool:
+    """Whether `element` is the headline, inside it, or earlier in the document."""
+    if element is headline or any(a is headline for a in element.iterancestors()):
+        return True
+    return _position(element) < _position(headline)
 
 
 def _prints_line(block: Element, folded: str) -> bool:

@@ -9,6 +9,7 @@ whichever layer found the text.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from lxml.etree import _Element as Element
@@ -137,10 +138,35 @@ def _images_between(
         if _tiny(img.get("width")) or _tiny(img.get("height"))
     }
     for image in images:
-        if image.url in in_links or image.url in small:
+        if image.url in in_links or image.url in small or is_icon_file(image.url):
             continue
         keep.append(image)
     return keep
+
+
+# Words naming an icon in its file name: a file type beside a download, rating stars,
+# bullets. Only GIF/PNG/SVG/ICO files: photos are JPEG or WebP, and a photo's Vietnamese
+# slug may hold "doc" ("ngay-hoi-doc-sach.jpg").
+_ICON_WORDS = frozenset(
+    {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "rar", "txt", "file", "files",
+     "icon", "icons", "ico", "star", "stars", "rating", "rate", "vote", "bullet", "arrow"}
+)  # fmt: skip
+_ICON_EXTENSIONS = (".gif", ".png", ".svg", ".ico")
+_ICON_TOKENS = re.compile(r"[a-z]+")
+
+
+def is_icon_file(url: str | None) -> bool:
+    """Whether an image's file name says it is an icon ("pdf.gif", "icpdf.png",
+    "stars-0-0.gif"): a themed page no longer says so with a class name."""
+    if not url:
+        return False
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0].lower()
+    if not name.endswith(_ICON_EXTENSIONS):
+        return False
+    tokens = _ICON_TOKENS.findall(name.rsplit(".", 1)[0])
+    return any(
+        t in _ICON_WORDS or (t.startswith("ic") and t[2:] in _ICON_WORDS) for t in tokens
+    )
 
 
 def _tiny(value: str | None) -> bool:

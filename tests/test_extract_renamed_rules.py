@@ -1,0 +1,74 @@
+"""Rules that read a page whose theme renamed every class and id: the lead beside a
+container that also holds the headline, and file-type icons among the images. Our text."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal_spider.extract.document import parse_document
+from portal_spider.extract.signals.lines import summary_between
+from portal_spider.extract.signals.main_text import is_icon_file
+
+URL = "https://xaanbinh.example.gov.vn/tin-tuc/hoi-nghi-ra-mat-to-cong-nghe-so-5678.html"
+LEAD = (
+    "Chiều 14/6, Ủy ban nhân dân xã An Bình ra mắt 9 tổ công nghệ số cộng đồng và tập huấn "
+    "cho các thành viên cách hướng dẫn người dân nộp hồ sơ trực tuyến."
+)
+FIRST = (
+    "Mỗi tổ có từ 5 đến 7 người, gồm trưởng thôn, công an viên và đoàn viên thanh niên am hiểu "
+    "công nghệ, hỗ trợ người dân tại nhà văn hóa thôn vào tối thứ Năm hằng tuần."
+)
+PAGE = f"""<html><head><meta charset="utf-8"><title>Tin</title></head><body>
+<div class="x1"><p>Trang chủ</p></div>
+<article class="x2">
+  <h1 class="x3">Xã An Bình ra mắt tổ công nghệ số cộng đồng</h1>
+  <div class="x4"><span>14/06/2024 - 16:10</span> <span>Lượt xem: 87</span></div>
+  <div class="x5">{LEAD}</div>
+  <div class="x6"><p>{FIRST}</p><p>Đến cuối năm, xã phấn đấu mọi thôn có điểm hỗ trợ.</p></div>
+</article></body></html>"""
+
+
+def _parts():
+    doc = parse_document(PAGE, URL)
+    article = doc.root.find(".//article")
+    return article, article.find("h1"), article.find(".//p")
+
+
+def test_lead_found_when_the_first_paragraph_given_is_the_headline() -> None:
+    """The generic text may start with the headline (its element then passed as the first
+    paragraph's): the lead between the date line and the text is still found."""
+    article, headline, _ = _parts()
+    found = summary_between(headline, FIRST, article, headline)
+    assert found is not None and found.value == LEAD
+
+
+def test_lead_found_in_a_container_holding_the_headline() -> None:
+    article, headline, first = _parts()
+    found = summary_between(headline, FIRST, article, first)
+    assert found is not None and found.value == LEAD
+    found = summary_between(headline, FIRST, article, None)
+    assert found is not None and found.value == LEAD
+
+
+def test_no_lead_when_the_text_follows_the_date_line() -> None:
+    page = PAGE.replace(f'<div class="x5">{LEAD}</div>', "")
+    doc = parse_document(page, URL)
+    article = doc.root.find(".//article")
+    assert summary_between(article.find("h1"), FIRST, article, article.find("h1")) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "icon"),
+    [
+        ("https://a.gov.vn/Images/Files/pdf.gif", True),
+        ("https://a.gov.vn/_layouts/15/images/icpdf.png", True),
+        ("https://a.gov.vn/img/icon-docx.png?v=2", True),
+        ("https://a.gov.vn/Images/Rating/stars-0-0.gif", True),
+        ("https://a.gov.vn/uploads/2024/6/ngay-hoi-doc-sach.jpg", False),
+        ("https://a.gov.vn/uploads/2024/6/ban-do-quy-hoach.png", False),
+        ("https://a.gov.vn/uploads/2024/6/ho-so-file-mem.jpg", False),
+        (None, False),
+    ],
+)
+def test_icon_files_by_name(url: str | None, icon: bool) -> None:
+    assert is_icon_file(url) is icon
