@@ -9,7 +9,7 @@ PageKind = Literal["article", "listing", "other"]
 
 #: Bumped whenever extraction changes what it outputs for the same bytes. Stored with every
 #: article version, so a re-crawl after an upgrade is not mistaken for the portal's edit.
-EXTRACTOR_VERSION = "2026.12.3"
+EXTRACTOR_VERSION = "2026.12.4"
 
 #: The signal layers a field can come from, strongest first in most fields' precedence:
 #: "profile" (a platform profile's selectors), "structured" (JSON-LD, OpenGraph,
