@@ -72,3 +72,24 @@ def test_no_lead_when_the_text_follows_the_date_line() -> None:
 )
 def test_icon_files_by_name(url: str | None, icon: bool) -> None:
     assert is_icon_file(url) is icon
+
+
+def test_files_block_after_wrapped_body_is_read() -> None:
+    """A page builder wraps the text in bare divs; the files block after the wrappers is
+    still the article's."""
+    from portal_spider.extract import extract_page
+
+    text = "".join(f"<p>{FIRST} Đoạn {n} của bài viết.</p>" for n in range(4))
+    page = (
+        '<html><head><meta charset="utf-8"><title>Tin</title></head><body><div class="z0">'
+        '<h1 class="z1">Xã An Bình ra mắt tổ công nghệ số cộng đồng</h1>'
+        f'<div class="z2"><div><div class="z3">{text}</div></div></div>'
+        '<div class="z4"><b>Tài liệu đính kèm:</b> Kế hoạch số 21/KH-UBND '
+        '<a href="/uploads/KH-21-UBND.pdf">Tải về</a></div>'
+        "</div></body></html>"
+    )
+    record = extract_page(page, URL)
+    assert record.kind == "article"
+    assert [a.url for a in record.attachments] == [
+        "https://xaanbinh.example.gov.vn/uploads/KH-21-UBND.pdf"
+    ]

@@ -256,6 +256,9 @@ def _blocks_after(element) -> list:
     found = []
     node = element
     for _ in range(2):
+        # Bare wrappers (a page builder's div around the one block) are not levels.
+        while _only_child(node):
+            node = node.getparent()
         for sibling in node.itersiblings():
             if not isinstance(sibling.tag, str):
                 continue
@@ -268,6 +271,20 @@ def _blocks_after(element) -> list:
         if node is None or node.tag == "body":
             break
     return found
+
+
+def _only_child(node) -> bool:
+    """Whether `node`'s parent holds nothing else: no other element, no text of its own."""
+    parent = node.getparent()
+    if parent is None or parent.tag in ("body", "html") or (parent.text or "").strip():
+        return False
+    return (
+        not any(
+            child is not node and (isinstance(child.tag, str) or (child.tail or "").strip())
+            for child in parent
+        )
+        and not (node.tail or "").strip()
+    )
 
 
 # A files block's own heading: "Tài liệu đính kèm", "Tệp đính kèm", "Tải về", "File".
