@@ -93,3 +93,24 @@ def test_files_block_after_wrapped_body_is_read() -> None:
     assert [a.url for a in record.attachments] == [
         "https://xaanbinh.example.gov.vn/uploads/KH-21-UBND.pdf"
     ]
+
+
+def test_a_side_column_between_headline_and_text_is_not_the_lead() -> None:
+    """A theme that prints the side column first puts its poll and links between the
+    headline and the text: a box of form controls or links is never the lead."""
+    side = (
+        '<div class="x7"><p>Bạn thấy thông tin trên cổng hữu ích ở mức nào?</p>'
+        '<label><input type="radio" name="v"> Rất hữu ích</label>'
+        '<label><input type="radio" name="v"> Bình thường</label>'
+        "<p>Liên kết: <a href='/a'>Cổng Dịch vụ công</a> <a href='/b'>Báo Nhân dân</a>"
+        " <a href='/c'>Đài phát thanh tỉnh</a></p></div>"
+    )
+    page = PAGE.replace(f'<div class="x5">{LEAD}</div>', side)
+    doc = parse_document(page, URL)
+    article = doc.root.find(".//article")
+    first = article.find(".//div[@class='x6']/p")
+    assert summary_between(article.find("h1"), FIRST, article, first) is None
+    links_only = side.replace('<label><input type="radio" name="v"> ', "<label>")
+    doc = parse_document(PAGE.replace(f'<div class="x5">{LEAD}</div>', links_only), URL)
+    article = doc.root.find(".//article")
+    assert summary_between(article.find("h1"), FIRST, article, None) is None

@@ -418,8 +418,22 @@ def summary_between(
         if _SUMMARY_MIN <= len(text) <= _SUMMARY_MAX:
             if element.find(".//a") is not None and len(text_of(element.find(".//a"))) > 40:
                 continue  # a related-article link, not the lead
+            if _is_widget_box(element):
+                continue  # a side column printed before the text (poll, links, counter)
             return Candidate("summary", text, LAYER, "lead", element)
     return None
+
+
+_FORM_CONTROLS = ("input", "select", "textarea", "button")
+_LEAD_MAX_LINKS = 3
+
+
+def _is_widget_box(element: Element) -> bool:
+    """A box of widgets or links, never a lead: it holds form controls (a poll, a search
+    box, a "Liên kết website" select) or several links."""
+    if any(element.find(f".//{tag}") is not None for tag in _FORM_CONTROLS):
+        return True
+    return sum(1 for _ in element.iter("a")) >= _LEAD_MAX_LINKS
 
 
 def _within_or_before(element: Element, headline: Element) -> bool:
