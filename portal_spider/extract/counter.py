@@ -122,6 +122,11 @@ _GATE = re.compile(
     rf"[\s|•·]*+(?=[{_FIRST_LETTERS}])(?:{'|'.join(map(re.escape, _FIRST_WORDS))})",
     re.IGNORECASE,
 )
+# The same gate over every text node at once: the page's text nodes joined with NUL (never in
+# parsed text), lower-cased, searched from each NUL. One C scan instead of a regex call per
+# node (~0.3 µs each, 1 ms on a page of 3 000 nodes).
+_SEPARATOR = "\x00"
+_JOINED_GATE = re.compile(rf"{_SEPARATOR}[\s|•·]*+(?:{'|'.join(map(re.escape, _FIRST_WORDS))})")
 _NUMBER = re.compile(r"^[\d.,\s]+$")
 # "Label: 12" where the label is not a known one.
 _LABELLED = re.compile(r"^([^:]{1,40}?)\s*:\s*([\d.,\s]+)$")
@@ -176,8 +181,7 @@ _SPACE = re.compile(r"\s+")
 # images and title attributes when one of them can be part of a counter. The union costs a
 # sort in libxml2 (~0.4 ms on a page of 1 800 nodes), so most pages go without it.
 _TEXTS = etree.XPath("//text()")
-_IMAGES = etree.XPath("//img")
-_TITLES = etree.XPath("//@title")
+_TITLES = etree.XPath("//@title", smart_strings=False)
 _NODES = etree.XPath("//text() | //img | //@title")
 
 # Token kinds.
@@ -194,7 +198,7 @@ def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
     "Tổng: 45" row in an article's data table therefore cannot displace the counter.
     """
     gate = _GATE.match
-    if any(map(_is_mark, _IMAGES(doc.root))) or any(map(_is_mark, _TITLES(doc.root))):
+    if any(map(_is_mark, doc.root.iter("img"))) or any(map(_is_title_mark, _TITLES(doc.root))):
         nodes = _NODES(doc.root)
         gated = [
             index
@@ -202,12 +206,10 @@ def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
             if gate(node if isinstance(node, str) else node.get("alt") or "")
         ]
     else:
-        nodes = _TEXTS(doc.root)
         # First pass, on every text node of every page: a regex on the raw text rules almost
         # all of them out before anything is stripped, normalised or folded.
-        gated = [
-            index for index, node in enumerate(nodes) if len(node) <= _MAX_LINE_CHARS and gate(node)
-        ]
+        nodes = _TEXTS(doc.root)
+        gated = _gated_texts(nodes)
     tokens = {index: _tokens(nodes[index]) for index in gated}
     anchors = [
         index
@@ -233,6 +235,31 @@ def extract_visitor_counter(doc: Document) -> dict[str, int] | None:
             reader.feed(token)
         i += 1
     return reader.result()
+
+
+def _gated_texts(texts: list[str]) -> list[int]:
+    """Indexes of the text nodes that pass `_GATE` and are at most a line long."""
+    joined = _SEPARATOR + _SEPARATOR.join(texts)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # a letter whose lower case is longer: node by node
+        gate = _GATE.match
+        return [i for i, text in enumerate(texts) if len(text) <= _MAX_LINE_CHARS and gate(text)]
+    gated = []
+    index, position = 0, 0
+    for match in _JOINED_GATE.finditer(lowered):
+        # The separators before this one: its node's index.
+        index += lowered.count(_SEPARATOR, position, match.start())
+        position = match.start()
+        if len(texts[index]) <= _MAX_LINE_CHARS:
+            gated.append(index)
+    return gated
+
+
+def _is_title_mark(title: str) -> bool:
+    """Whether a title attribute can be part of a counter: a known label (as `_tokens`)."""
+    return bool(_GATE.match(title)) and bool(
+        COUNTER_LABELS.get(fold_label(title).rstrip(":").rstrip())
+    )
 
 
 def _is_mark(node: Any) -> bool:
