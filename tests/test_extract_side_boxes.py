@@ -101,3 +101,30 @@ def test_a_single_dated_link_is_not_a_box() -> None:
     lines = [*_PARAGRAPHS, "- Hội Nông dân xã tập huấn kỹ thuật trồng lúa hữu cơ (04/03/2024)"]
     doc = parse_document(_page(_NEWS), URL)
     assert cut_dated_link_lists(lines, doc) == lines
+
+
+def test_stamps_after_short_teasers_are_a_listing() -> None:
+    """Teasers whose sapos are shorter than a paragraph, each followed by its weekday stamp
+    with a time: a listing's text, not an article's."""
+    from portal_spider.extract.fallback import _has_teaser_stamps
+
+    teasers = [
+        "Cuộc họp bàn phương án di dời các hộ dân ở vùng có nguy cơ sạt lở trong mùa mưa.",
+        "- Thứ ba, 24/10/2023 12:35",
+        "Hội thảo bàn cách đưa sản phẩm OCOP của xã lên các sàn thương mại điện tử lớn.",
+        "- Thứ hai, 23/10/2023 16:00",
+        "Đoàn kiểm tra yêu cầu dừng thi công 3 công trình xây dựng không phép trên địa bàn.",
+    ]
+    assert _has_teaser_stamps(teasers)
+    # An article: headline, its date line (once), the text.
+    article = [teasers[0], teasers[1], *_PARAGRAPHS]
+    assert not _has_teaser_stamps(article)
+    # A week's schedule: day headings without a time are not teaser stamps.
+    schedule = [
+        "Thứ Hai, 23/10/2023",
+        "Sáng: Chủ tịch UBND xã dự họp giao ban với các thôn về kế hoạch thu hoạch lúa mùa.",
+        "Thứ Ba, 24/10/2023",
+        "Chiều: Phó Chủ tịch UBND xã kiểm tra tiến độ làm đường giao thông nông thôn thôn Đông.",
+        "Thứ Tư, 25/10/2023",
+    ]
+    assert not _has_teaser_stamps(schedule)

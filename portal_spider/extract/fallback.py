@@ -93,7 +93,7 @@ _DATE_LINE_MAX_CHARS = 120
 _STAMP = re.compile(r"^\W{0,3}\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}")
 _STAMP_LINE = re.compile(
     r"^\W{0,3}(?:\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|ngày đăng|đăng ngày|cập nhật|"
-    r"ngày \d)",
+    r"ngày \d|thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])\b|chủ nhật\b)",
     re.IGNORECASE,
 )
 _LAYOUT_CELL_CHARS = 300
@@ -517,14 +517,36 @@ def _has_teaser_stamps(paragraphs: list[str]) -> bool:
     paragraph, or a date line after text has begun, is the next teaser's stamp.
     """
     text_started = False
+    after_text = 0
+    previous = ""
     for paragraph in paragraphs:
         short = len(paragraph) <= _DATE_LINE_MAX_CHARS
         if not short and _STAMP.match(paragraph):
             return True
-        if short and text_started and _STAMP_LINE.match(paragraph) and parse_vn_datetime(paragraph):
+        stamp = short and _STAMP_LINE.match(paragraph) and parse_vn_datetime(paragraph)
+        if stamp and text_started:
             return True
+        if (
+            stamp
+            and _CLOCK.search(paragraph)
+            and not paragraph.startswith("|")
+            and len(previous) >= _TEASER_TEXT_CHARS
+            and not _STAMP_LINE.match(previous)
+        ):
+            # A stamp with its time right after a teaser's sentence (sapos are shorter than
+            # a paragraph): twice is a list; once may be an article's date line under its
+            # headline. A schedule's day headings carry no time; its table rows start "|".
+            after_text += 1
+            if after_text >= _TEASER_STAMPS:
+                return True
         text_started = text_started or not short
+        previous = paragraph
     return False
+
+
+_TEASER_TEXT_CHARS = 60
+_CLOCK = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b")
+_TEASER_STAMPS = 2
 
 
 def _mostly_teasers(doc: Document, paragraphs: list[str]) -> bool:
