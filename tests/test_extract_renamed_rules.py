@@ -114,3 +114,30 @@ def test_a_side_column_between_headline_and_text_is_not_the_lead() -> None:
     doc = parse_document(PAGE.replace(f'<div class="x5">{LEAD}</div>', links_only), URL)
     article = doc.root.find(".//article")
     assert summary_between(article.find("h1"), FIRST, article, None) is None
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        # A photo with its caption between headline and text.
+        '<div class="x7"><img src="/anh/hop.jpg"><p>Quang cảnh buổi ra mắt tổ công nghệ số '
+        "tại nhà văn hóa thôn Đông chiều 14/6.</p></div>",
+        # A caption set apart from its photo, closed by the credit.
+        '<div class="x7"><p>Thành viên tổ hướng dẫn người cao tuổi cài đặt ứng dụng VNeID '
+        "trên điện thoại. Ảnh: Minh Anh</p></div>",
+    ],
+)
+def test_a_photo_box_is_not_the_lead(box: str) -> None:
+    page = PAGE.replace(f'<div class="x5">{LEAD}</div>', box)
+    doc = parse_document(page, URL)
+    article = doc.root.find(".//article")
+    assert summary_between(article.find("h1"), FIRST, article, None) is None
+
+
+def test_a_lead_with_a_link_or_two_is_still_the_lead() -> None:
+    linked = LEAD.replace("hồ sơ trực tuyến", '<a href="/dvc">hồ sơ trực tuyến</a>')
+    page = PAGE.replace(f'<div class="x5">{LEAD}</div>', f'<div class="x5">{linked}</div>')
+    doc = parse_document(page, URL)
+    article = doc.root.find(".//article")
+    found = summary_between(article.find("h1"), FIRST, article, None)
+    assert found is not None and found.value == LEAD

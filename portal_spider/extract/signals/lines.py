@@ -429,11 +429,28 @@ _LEAD_MAX_LINKS = 3
 
 
 def _is_widget_box(element: Element) -> bool:
-    """A box of widgets or links, never a lead: it holds form controls (a poll, a search
-    box, a "Liên kết website" select) or several links."""
+    """A box of widgets, links or a photo, never a lead: it holds form controls (a poll, a
+    search box, a "Liên kết website" select), several links making much of its text, an
+    image with a caption's length of text, or a photo credit ("Ảnh: …") closing its text."""
     if any(element.find(f".//{tag}") is not None for tag in _FORM_CONTROLS):
         return True
-    return sum(1 for _ in element.iter("a")) >= _LEAD_MAX_LINKS
+    if element.tag in ("figure", "figcaption") or any(
+        a.tag in ("figure", "figcaption") for a in element.iterancestors()
+    ):
+        return True
+    text = clean_text(text_of(element)) or ""
+    if len(text) <= _CAPTION_CHARS and element.find(".//img") is not None:
+        return True  # a photo and its caption (a short article's box with photos is text)
+    if _PHOTO_CREDIT.search(text[-_CREDIT_SCAN_CHARS:]):
+        return True
+    links = [clean_text(text_of(a)) or "" for a in element.iter("a")]
+    return len(links) >= _LEAD_MAX_LINKS and sum(map(len, links)) >= _LINKED_SHARE * len(text)
+
+
+_LINKED_SHARE = 0.3
+_CAPTION_CHARS = 200
+_CREDIT_SCAN_CHARS = 80
+_PHOTO_CREDIT = re.compile(r"\b(?:ảnh|foto|photo|photograph|bild|image)\s*:", re.IGNORECASE)
 
 
 def _within_or_before(element: Element, headline: Element) -> bool:
