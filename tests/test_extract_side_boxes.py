@@ -116,6 +116,11 @@ def test_stamps_after_short_teasers_are_a_listing() -> None:
         "Đoàn kiểm tra yêu cầu dừng thi công 3 công trình xây dựng không phép trên địa bàn.",
     ]
     assert _has_teaser_stamps(teasers)
+    # With a metadata line between stamp and sapo ("Phản hồi: 0").
+    assert _has_teaser_stamps([teasers[1], "- Phản hồi: 0", teasers[0], teasers[3], teasers[4]])
+    # An article's two date lines stand together under the headline.
+    dated = [teasers[0], "Ngày đăng: 23/10/2023 08:10", "Cập nhật: 24/10/2023 09:30"]
+    assert not _has_teaser_stamps([*dated, teasers[2], teasers[4]])
     # An article: headline, its date line (once), the text.
     article = [teasers[0], teasers[1], *_PARAGRAPHS]
     assert not _has_teaser_stamps(article)

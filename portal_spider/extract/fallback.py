@@ -517,8 +517,8 @@ def _has_teaser_stamps(paragraphs: list[str]) -> bool:
     paragraph, or a date line after text has begun, is the next teaser's stamp.
     """
     text_started = False
-    after_text = 0
-    previous = ""
+    stamped = False  # a stamp with its time seen
+    sapo_since = False  # a teaser's sentence seen since that stamp
     for paragraph in paragraphs:
         short = len(paragraph) <= _DATE_LINE_MAX_CHARS
         if not short and _STAMP.match(paragraph):
@@ -526,27 +526,21 @@ def _has_teaser_stamps(paragraphs: list[str]) -> bool:
         stamp = short and _STAMP_LINE.match(paragraph) and parse_vn_datetime(paragraph)
         if stamp and text_started:
             return True
-        if (
-            stamp
-            and _CLOCK.search(paragraph)
-            and not paragraph.startswith("|")
-            and len(previous) >= _TEASER_TEXT_CHARS
-            and not _STAMP_LINE.match(previous)
-        ):
-            # A stamp with its time right after a teaser's sentence (sapos are shorter than
-            # a paragraph): twice is a list; once may be an article's date line under its
-            # headline. A schedule's day headings carry no time; its table rows start "|".
-            after_text += 1
-            if after_text >= _TEASER_STAMPS:
+        if stamp and _CLOCK.search(paragraph) and not paragraph.startswith("|"):
+            # Stamp, sentence, stamp: teasers whose sapos are shorter than a paragraph. An
+            # article's date lines stand together under its headline; a schedule's day
+            # headings carry no time, and its table rows start with "|".
+            if stamped and sapo_since:
                 return True
+            stamped, sapo_since = True, False
+        elif stamped and not stamp and len(paragraph) >= _TEASER_TEXT_CHARS:
+            sapo_since = True
         text_started = text_started or not short
-        previous = paragraph
     return False
 
 
 _TEASER_TEXT_CHARS = 60
 _CLOCK = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}\b")
-_TEASER_STAMPS = 2
 
 
 def _mostly_teasers(doc: Document, paragraphs: list[str]) -> bool:
