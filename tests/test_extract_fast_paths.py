@@ -1,61 +1,74 @@
-"""The shortcuts taken for speed give what the long way gives (pages written here)."""
+"""The fast paths of platform detection, the counter gate and the class/id index read pages
+exactly as the plain ones: these tests take the pages where the two could part."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from portal_spider.extract.counter import extract_visitor_counter
+from portal_spider.extract.document import parse_document
+from portal_spider.extract.platforms import detect_platform
 
-import pytest
-from lxml import etree
-from trafilatura.utils import load_html
-
-from portal_spider.extract import parse_document
-from portal_spider.extract.fallback import _may_have_layout_tables, _unwrap_layout_tables
-from portal_spider.extract.signals.structured import structured_candidates
-from portal_spider.extract.text import has_text, text_of, text_upto
-
-FIXTURES = Path(__file__).parent / "fixtures"
-PAGES = sorted(FIXTURES.glob("platforms/*/*.html")) + sorted(FIXTURES.glob("generic/*.html"))
+_COUNTER = (
+    "<div class='thong-ke'><p>Thống kê truy cập</p>"
+    "<p>Đang online: 12</p><p>Hôm nay: 345</p><p>Tổng truy cập: 45.210</p></div>"
+)
 
 
-@pytest.mark.parametrize("path", PAGES, ids=[f"{p.parent.name}/{p.stem}" for p in PAGES])
-def test_markup_goes_to_trafilatura_unparsed_only_when_no_table_would_change(path: Path) -> None:
-    """When no table could be a layout table or a photo box, trafilatura gets the markup
-    (it parses it once) instead of our tree: unwrapping it would have changed nothing."""
-    doc = parse_document(path.read_bytes(), "https://xa-mau.example.gov.vn/")
-    tree = load_html(doc.markup)
-    before = etree.tostring(tree)
-    captions = _unwrap_layout_tables(tree)
-    if not _may_have_layout_tables(doc.root):
-        assert captions == set()
-        assert etree.tostring(tree) == before
+def _page(body: str, head: str = "") -> bytes:
+    return f"<html><head>{head}</head><body>{body}</body></html>".encode()
 
 
-def test_layout_tables_are_noticed() -> None:
-    page = "<html><body><table><tr><td>{}</td></tr></table></body></html>"
-    photo = page.format('<img src="/a.jpg"><br>Chú thích ảnh')
-    nested = page.format("<table><tr><td>x</td></tr></table>")
-    prose = page.format("<p>Đoạn một.</p><p>Đoạn hai.</p>")
-    data = page.format("Hôm nay")
-    found = [
-        _may_have_layout_tables(parse_document(h, "https://x.vn/").root)
-        for h in (photo, nested, prose, data)
-    ]
-    assert found == [True, True, True, False]
+def test_hint_found_only_through_unicode_lower_case() -> None:
+    # The Kelvin sign's lower case is "k": str.lower() reads "NUKEVIET", a bytes search of
+    # ASCII letters would not, so such a page takes the str path.
+    head = '<meta name="generator" content="NU\u212aEVIET 4">'
+    doc = parse_document(_page("<p>Trang</p>", head), "https://xa.example.vn/")
+    assert detect_platform(doc).name == "nukeviet"
 
 
-def test_bounded_text_reads() -> None:
-    element = etree.fromstring("<div><p>Một <b>hai</b></p>  <p>ba</p></div>")
-    assert text_upto(element, 100) == text_of(element)
-    assert text_upto(element, len(text_of(element)) - 1) is None
-    assert has_text(element)
-    assert not has_text(etree.fromstring("<div> <span>\n</span> </div>"))
+def test_hints_in_bytes_and_case_sensitive_fingerprints() -> None:
+    cases = {
+        '<meta name="generator" content="NukeViet v4.5">': "nukeviet",
+        '<link href="/wp-content/themes/x/style.css">': "wordpress",
+        '<link href="/WP-CONTENT/themes/x/style.css">': "generic",  # the regex is exact-case
+        '<div id="dnn_ctr123_ContentPane"></div>': "dotnetnuke",
+        '<form name="aspnetForm"><input name="MSOWebPartPageFormName"></form>': "sharepoint",
+    }
+    for markup, expected in cases.items():
+        doc = parse_document(_page(markup), "https://xa.example.vn/tin-tuc/")
+        assert detect_platform(doc).name == expected, markup
 
 
-def test_structured_candidates_are_read_once_and_not_shared() -> None:
-    html = (
-        '<html><head><meta property="og:title" content="Xã Mẫu sơ kết"></head><body></body></html>'
+def test_counter_read_when_a_text_changes_length_in_lower_case() -> None:
+    # "İ" lower-cases to two characters: the joined gate cannot map positions back and the
+    # nodes are gated one by one; the counter is the same.
+    plain = parse_document(_page("<p>Tin</p>" + _COUNTER), "https://xa.example.vn/")
+    dotted = parse_document(_page("<p>İzmir</p>" + _COUNTER), "https://xa.example.vn/")
+    expected = {"online": 12, "today": 345, "total": 45210}
+    assert extract_visitor_counter(plain) == expected
+    assert extract_visitor_counter(dotted) == expected
+
+
+def test_counter_gate_finds_labels_among_many_nodes_and_long_texts() -> None:
+    filler = "".join(
+        f"<p>Đoạn văn số {n} của bài viết, đủ dài để không là nhãn.</p>" for n in range(300)
     )
-    doc = parse_document(html, "https://x.vn/")
-    first = structured_candidates(doc)
-    first.clear()  # a caller's list is its own
-    assert [c.value for c in structured_candidates(doc)] == ["Xã Mẫu sơ kết"]
+    long_line = "<p>" + "Hôm nay " * 30 + "</p>"  # a label's first word, but a whole paragraph
+    doc = parse_document(_page(filler + long_line + _COUNTER), "https://xa.example.vn/")
+    assert extract_visitor_counter(doc) == {"online": 12, "today": 345, "total": 45210}
+    no_counter = parse_document(_page(filler + long_line), "https://xa.example.vn/")
+    assert extract_visitor_counter(no_counter) is None
+
+
+def test_class_and_id_index_in_document_order() -> None:
+    doc = parse_document(
+        _page(
+            "<div class='a b' id='x'><span class='b'>1</span></div><p class=' b '>2</p>"
+            "<p id=''>3</p><p id='x'>4</p>"
+        ),
+        "https://xa.example.vn/",
+    )
+    index = doc.index
+    assert [e.tag for e in index.by_class["b"]] == ["div", "span", "p"]
+    assert [e.tag for e in index.by_class["a"]] == ["div"]
+    assert [e.tag for e in index.by_id["x"]] == ["div", "p"]
+    assert "" not in index.by_id

@@ -43,11 +43,29 @@ _HEAD_CHARS = 200_000
 def detect_platform(doc: Document) -> Platform:
     """The platform family that built this page, or the generic profile."""
     haystack = doc.url + "\n" + doc.markup[:_HEAD_CHARS]
-    lowered = haystack.lower()
+    # Hints are searched in bytes; the str lower case is made only for a fingerprint that
+    # asks for it after a hint was found (most pages match no family: ~0.4 ms saved a page).
+    encoded = haystack.encode("utf-8", "surrogatepass")
+    exact = _LOWER_TO_ASCII not in encoded and _KELVIN not in encoded
+    if not exact:
+        lowered = haystack.lower()
+        return next((p for p in DETECTION_ORDER if p.matches(haystack, lowered)), GENERIC)
+    ascii_lowered = encoded.lower()
+    lowered = None
     for platform in DETECTION_ORDER:
-        if platform.matches(haystack, lowered):
+        if platform.hints and not platform.hinted_in(ascii_lowered):
+            continue
+        if platform.fingerprint_lowercase and lowered is None:
+            lowered = haystack.lower()
+        if platform.matches(haystack, lowered, hinted=True):
             return platform
     return GENERIC
+
+
+# The two characters whose str.lower() is (or starts with) an ASCII letter: "İ" -> "i̇",
+# Kelvin sign "K" -> "k". With either on the page, hints are searched in str.lower().
+_LOWER_TO_ASCII = "\u0130".encode()
+_KELVIN = "\u212a".encode()
 
 
 def get_platform(name: str) -> Platform:

@@ -18,6 +18,8 @@ PLATFORM = Platform(
     fingerprint=re.compile(
         r"\A(?:[^\n]*[/?&][Tt]ab[Ii][Dd][/=]\d|(?s:.*)DesktopModules/|(?s:.*)id=\"dnn_)"
     ),
+    # Lower-case substrings the fingerprint needs (the regex runs only after one is found).
+    hints=("tabid", "desktopmodules/", 'id="dnn_'),
     selectors={
         "title": (".articleHeadline h1",),
         "date": (".articleDate",),

@@ -21,6 +21,8 @@ PLATFORM = Platform(
     fingerprint=re.compile(
         r"\A(?:[^\n]*/portal/[Pp]ages/|(?s:.*)MSOWebPartPageFormName|(?s:.*)/_layouts/1[45]/)"
     ),
+    # Lower-case substrings the fingerprint needs (the regex runs only after one is found).
+    hints=("/portal/pages/", "msowebpartpageformname", "/_layouts/1"),
     selectors={
         "title": (".tandan-title-view",),
         "date": (".tandan-date-view",),

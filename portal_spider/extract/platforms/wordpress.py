@@ -17,6 +17,8 @@ PLATFORM = Platform(
     # Case-sensitive on purpose: WordPress prints these in lower case, and re.I made the scan of
     # a page without them 3x slower (every unknown page pays it).
     fingerprint=re.compile(r"/wp-(?:content|includes)/|content=\"WordPress"),
+    # Lower-case substrings the fingerprint needs (the regex runs only after one is found).
+    hints=("/wp-content/", "/wp-includes/", 'content="wordpress'),
     selectors={
         "title": ("h1.entry-title",),
         "date": ("time.entry-date", ".posted-on", ".entry-date"),
