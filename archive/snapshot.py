@@ -11,9 +11,12 @@ Next to it go ``<file>.sha256`` (``sha256sum`` format: ``sha256sum -c`` verifies
 entry appended to ``manifest.json``, written atomically (temporary file + rename) while
 holding an ``flock`` on the directory, so two snapshot commands never lose each other's entry.
 A snapshot file is never overwritten: it is written under a temporary name and published
-with ``os.link``, which fails if the name already exists. A snapshot command killed half-way
-leaves only hidden temporary files (never a file named like a snapshot, never a half-written
-manifest); the next snapshot command into the directory removes them.
+with ``os.link``, which fails if the name already exists. The checksum file and the new
+manifest are written and synced under hidden names first, so publishing is one link and two
+renames in a row: a kill can leave a published file not yet listed only in the microseconds
+between them (the 20-kill test once hit the older, longer window of two synced writes).
+Otherwise a snapshot command killed half-way leaves only hidden temporary files (never a
+half-written manifest); the next snapshot command into the directory removes them.
 """
 
 import fcntl
@@ -79,13 +82,14 @@ def take_snapshot(
         manifest = read_manifest(out_dir)  # a broken manifest stops us before any copying
         if final.exists():
             raise SnapshotError(f"{final} already exists; refusing to overwrite a snapshot")
+        partial = out_dir / f".{name}.partial"
+        staged: list[Path] = [partial]
         try:
-            contents, digest = _copy(db_path, out_dir, name)
-            _write_atomically(out_dir / f"{name}.sha256", f"{digest}  {name}\n")
+            contents, digest = _copy(db_path, partial)
             entry = {
                 "file": name,
                 "created_at": started.strftime(_ENTRY_TIME),
-                "bytes": final.stat().st_size,
+                "bytes": partial.stat().st_size,
                 "sha256": digest,
                 **contents,
                 "source": str(db_path.resolve()),
@@ -94,29 +98,35 @@ def take_snapshot(
             manifest["snapshots"].append(entry)
             manifest_path = out_dir / MANIFEST_NAME
             text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-            _write_atomically(manifest_path, text)
+            checksum = out_dir / f"{name}.sha256"
+            # Everything is written and synced under hidden names first; publishing is then
+            # one link and two renames, so a kill leaves a snapshot-named file unlisted only
+            # in the microseconds between them (it used to be two fsynced writes).
+            staged.append(_staged(checksum, f"{digest}  {name}\n"))
+            staged.append(_staged(manifest_path, text))
+            try:
+                os.link(partial, final)  # unlike rename, fails if the name exists
+            except FileExistsError as exc:
+                raise SnapshotError(f"{final} already exists; refusing to overwrite") from exc
+            os.replace(staged[1], checksum)
+            os.replace(staged[2], manifest_path)
             _fsync_directory(out_dir)
         except (OSError, sqlite3.Error) as exc:
             raise SnapshotError(f"cannot snapshot {db_path} into {out_dir}: {exc}") from exc
+        finally:
+            for path in staged:
+                path.unlink(missing_ok=True)
     return Snapshot(final, manifest_path, entry)
 
 
-def _copy(db_path: Path, out_dir: Path, name: str) -> tuple[dict[str, Any], str]:
-    """VACUUM INTO a temporary name, describe and hash it, then publish it as ``name``."""
-    partial = out_dir / f".{name}.partial"
-    final = out_dir / name
-    try:
-        partial.unlink(missing_ok=True)  # left by a killed run: never a published name
-        _vacuum_into(db_path, partial)
-        contents = describe(partial)
-        digest = sha256_file(partial)
-        _fsync(partial)
-        try:
-            os.link(partial, final)  # unlike rename, fails if the name exists
-        except FileExistsError as exc:
-            raise SnapshotError(f"{final} already exists; refusing to overwrite") from exc
-    finally:
-        partial.unlink(missing_ok=True)
+def _copy(db_path: Path, partial: Path) -> tuple[dict[str, Any], str]:
+    """VACUUM INTO a hidden temporary name, then describe, hash and sync it (published by
+    the caller)."""
+    partial.unlink(missing_ok=True)  # left by a killed run: never a published name
+    _vacuum_into(db_path, partial)
+    contents = describe(partial)
+    digest = sha256_file(partial)
+    _fsync(partial)
     return contents, digest
 
 
@@ -243,8 +253,9 @@ def _directory_lock(out_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers see the old file or the new one, never half of one."""
+def _staged(path: Path, text: str) -> Path:
+    """``text`` written and synced under a hidden temporary name beside ``path``, ready to be
+    renamed over it (readers see the old file or the new one, never half of one)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -252,10 +263,10 @@ def _write_atomically(path: Path, text: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it 0600; the manifest is public
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def _fsync(path: Path) -> None:
