@@ -164,9 +164,7 @@ def is_icon_file(url: str | None) -> bool:
     if not name.endswith(_ICON_EXTENSIONS):
         return False
     tokens = _ICON_TOKENS.findall(name.rsplit(".", 1)[0])
-    return any(
-        t in _ICON_WORDS or (t.startswith("ic") and t[2:] in _ICON_WORDS) for t in tokens
-    )
+    return any(t in _ICON_WORDS or (t.startswith("ic") and t[2:] in _ICON_WORDS) for t in tokens)
 
 
 def _tiny(value: str | None) -> bool:
