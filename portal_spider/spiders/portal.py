@@ -246,7 +246,7 @@ class PortalSpider(scrapy.Spider):
             errback=self.on_listing_error,
         )
 
-    def _section_ended(self, section: Section, how: str) -> Iterator[SectionPagingItem]:
+    def _section_ended(self, section: Section, how: str) -> None:
         """Record how the section's paging ended ("end", "cut" or "stopped"). The archive
         learns that it holds the whole section only when the crawl finishes (the pipeline
         reads ``paging`` then): the articles of the last pages are still being fetched now,
@@ -255,7 +255,6 @@ class PortalSpider(scrapy.Spider):
             return
         self.paging[section.path] = how
         self.crawler.stats.inc_value(f"portal/sections_{how}")
-        yield from ()
 
     def _section(self, name: str | None) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -296,7 +295,7 @@ class PortalSpider(scrapy.Spider):
         moved = first_page and self._moved_away(response, section)
         if moved:
             self.section_problems[section.path] = ("moved", moved)
-            yield from self._section_ended(section, "cut")
+            self._section_ended(section, "cut")
             return
         if record.kind != "listing":
             self.logger.warning("not a listing page: %s (%s)", response.url, record.kind)
@@ -306,7 +305,7 @@ class PortalSpider(scrapy.Spider):
                     "not_listing",
                     f"{response.url} reads as a {record.kind} page, not a listing",
                 )
-            yield from self._section_ended(section, "cut")
+            self._section_ended(section, "cut")
             yield from self._dropped_out(section)
             return
         # Tracking and session parameters never select content: one URL per article.
@@ -316,10 +315,10 @@ class PortalSpider(scrapy.Spider):
             kind, detail = trap
             if kind == "limit":
                 self.limits_hit.append(detail)
-                yield from self._section_ended(section, "cut")
+                self._section_ended(section, "cut")
             else:
                 yield self._error(response.url, "trap", detail)
-                yield from self._section_ended(section, "end")
+                self._section_ended(section, "end")
             yield from self._dropped_out(section)
             return
         self._listed.setdefault(section.name, set()).update(links)
@@ -353,7 +352,7 @@ class PortalSpider(scrapy.Spider):
                 yield self._recheck(article.revisit(url), section)
         stop = self._stop_paging(record, unknown, section)
         if stop:
-            yield from self._section_ended(section, stop)
+            self._section_ended(section, stop)
             yield from self._dropped_out(section)
             return
         if record.next_page:
@@ -365,7 +364,7 @@ class PortalSpider(scrapy.Spider):
             )
             if request is None:  # the "next" page is one this run already read
                 self.crawler.stats.inc_value("portal/next_page_seen")
-                yield from self._section_ended(section, "end")
+                self._section_ended(section, "end")
                 yield from self._dropped_out(section)
             else:
                 yield request
@@ -386,7 +385,7 @@ class PortalSpider(scrapy.Spider):
                 errback=self.on_listing_error,
             )
         else:
-            yield from self._section_ended(section, "end")
+            self._section_ended(section, "end")
             yield from self._dropped_out(section)
 
     def _trap(self, section: Section, links: list[str]) -> tuple[str, str] | None:
@@ -601,11 +600,11 @@ class PortalSpider(scrapy.Spider):
             )
             self.crawler.stats.inc_value("portal/sections_gone")
             release(failure)
-            yield from self._section_ended(section, "cut")
+            self._section_ended(section, "cut")
             return
         yield from self.on_error(failure)
         if section is not None:
-            yield from self._section_ended(section, "cut")
+            self._section_ended(section, "cut")
 
     # -- second sources: sitemaps and feeds, once the listings are done ----------------------
 
