@@ -93,6 +93,24 @@ Migration ``0006_coverage`` (issue 15: sections by evidence, second sources, cov
   articles only the sitemap or feed knows}``).
 - view ``portal_coverage``: the same figures per portal over everything archived.
 
+Migration ``0007_captures`` (issue 12: raw captures in WARC, see docs/captures.md):
+
+- ``captures``: one row per HTTP exchange the crawl kept, keyed by ``record_id`` (the
+  WARC-Record-ID of its ``response`` or ``revisit`` record): ``url``, ``fetched_at``,
+  ``http_status``, ``content_type``, ``record_type`` (``response``; ``revisit`` when the
+  payload was identical to an earlier capture of the URL, or a 304), ``revisit_profile``,
+  ``refers_to`` (the record a revisit stands for), where the record is (``warc_file``
+  relative to the database's folder, ``warc_offset``, ``warc_length``: a whole gzip member),
+  the payload as received (``payload_sha1`` in the WARC ``sha1:BASE32`` form,
+  ``payload_sha256`` hex, ``payload_length``), ``truncated`` (WARC-Truncated: the crawl
+  stopped reading), the ``request_record_id``, ``portal`` and ``crawl_id``.
+- ``capture`` (the ``captures.record_id`` the fact was read from, NULL when nothing was
+  captured: archives from before 0007, a crawl run with ``--no-warc``, a failure with no
+  response) on ``article_versions``, ``visitor_stats`` and ``crawl_errors``; ``articles``
+  gets ``capture`` too: the capture its current fields were read from.
+- ``crawls``: ``warc_files`` (JSON list of the files this run wrote), ``warc_bytes``,
+  ``captures_full`` and ``captures_revisit``.
+
 Versioning uses sqlite-utils ``Migrations`` (applied names are stored in
 ``_sqlite_migrations``). A database that has applied a migration this code does not know
 was written by newer code and is refused with :class:`ArchiveError` rather than modified.
@@ -562,6 +580,46 @@ def _backfill_registry_sections(db: sqlite_utils.Database) -> None:
                     last[1] if complete else None,
                 ],
             )
+
+
+@migrations(name="0007_captures")
+def _captures(db: sqlite_utils.Database) -> None:
+    """Raw captures (WARC record pointers) and the capture of every stored fact (see the
+    module docstring)."""
+    db.execute(
+        """CREATE TABLE captures (
+  record_id TEXT PRIMARY KEY,
+  portal TEXT REFERENCES portals(slug),
+  crawl_id INTEGER REFERENCES crawls(id),
+  url TEXT NOT NULL,
+  fetched_at TEXT NOT NULL,
+  http_status INTEGER CHECK (http_status BETWEEN 100 AND 599),
+  content_type TEXT,
+  record_type TEXT NOT NULL CHECK (record_type IN ('response', 'revisit')),
+  revisit_profile TEXT,
+  refers_to TEXT,
+  warc_file TEXT NOT NULL,
+  warc_offset INTEGER NOT NULL CHECK (warc_offset >= 0),
+  warc_length INTEGER NOT NULL CHECK (warc_length > 0),
+  payload_sha1 TEXT NOT NULL,
+  payload_sha256 TEXT NOT NULL,
+  payload_length INTEGER NOT NULL,
+  truncated TEXT,
+  request_record_id TEXT
+)"""
+    )
+    db["captures"].create_index(["url", "fetched_at"])
+    db["captures"].create_index(["portal", "crawl_id"])
+    db["captures"].create_index(["warc_file", "warc_offset"])
+    for table in ("articles", "article_versions", "visitor_stats", "crawl_errors"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN capture TEXT REFERENCES captures(record_id)")
+    for column, kind in (
+        ("warc_files", str),
+        ("warc_bytes", int),
+        ("captures_full", int),
+        ("captures_revisit", int),
+    ):
+        db["crawls"].add_column(column, kind)
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

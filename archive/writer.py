@@ -35,7 +35,7 @@ What each call does to an article (all buffered, applied in queue order at flush
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -98,6 +98,7 @@ class _PendingArticle:
     http_headers: str | None
     validators: dict[str, str | None]  # columns to set on articles; empty: leave alone
     provenance: dict[str, Any]  # field_sources, extraction_failed, extractor_version
+    capture: str | None = None  # captures.record_id of the response it was read from
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class _PendingNotModified:
     crawl_id: int | None
     http_headers: str | None
     validators: dict[str, str | None]
+    capture: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class _PendingRemoval:
     crawl_id: int | None
     http_status: int | None
     http_headers: str | None
+    capture: str | None = None
 
 
 _ArticleEvent = _PendingArticle | _PendingNotModified | _PendingRemoval
@@ -137,7 +140,12 @@ class _PendingSources:
     rows: list[dict[str, Any]]
 
 
-_PendingRow = _PendingCounter | _PendingError | _PendingSources
+@dataclass(frozen=True)
+class _PendingCapture:
+    row: dict[str, Any]
+
+
+_PendingRow = _PendingCounter | _PendingError | _PendingSources | _PendingCapture
 
 # One row per (url, source): the first sighting is kept, the last one moves.
 # An article first archived through a sitemap has no section until a listing shows it.
@@ -164,6 +172,8 @@ class ArchiveWriter:
         self._pending_urls: set[str] = set()  # article URLs queued since the last flush
         self._closed = False
         self._known_portals: set[str] = set()
+        #: Called before a batch holding capture rows commits (the crawl fsyncs its WARC).
+        self.before_commit: Callable[[], None] | None = None
 
     def __enter__(self) -> Self:
         return self
@@ -245,6 +255,7 @@ class ArchiveWriter:
         options: dict | None = None,
         limits_hit: list[str] | None = None,
         notices: list[str] | None = None,
+        warc: Mapping[str, Any] | None = None,
     ) -> None:
         """Flush, then close the crawl row with counts taken from ``self.stats``.
 
@@ -257,6 +268,7 @@ class ArchiveWriter:
         keys. ``options`` may be given here if ``start_crawl`` did not get them; options that
         differ from those recorded at start raise ValueError (the start record is evidence).
         ``errors_by_kind`` is counted from the crawl's ``crawl_errors`` rows (``add_error``).
+        ``warc``: what the crawl's capture wrote (``files``, ``bytes``, ``full``, ``revisit``).
         """
         if status not in CRAWL_STATUSES or status == "running":
             raise ValueError(f"finish status must be ok, partial or failed, not {status!r}")
@@ -301,6 +313,7 @@ class ArchiveWriter:
                     "notices": _dump_json(list(notices)) if notices else None,
                     **coverage,
                     "sections_behind": _dump_json(behind) if behind else None,
+                    **_warc_columns(warc),
                 },
             )
 
@@ -316,8 +329,12 @@ class ArchiveWriter:
         crawl_id: int | None = None,
         http_status: int = 200,
         http_headers: Mapping[Any, Any] | None = None,
+        capture: str | None = None,
     ) -> None:
         """Queue one article record; validation happens now so a bad record fails here.
+
+        ``capture``: the ``captures.record_id`` of the response the record was read from
+        (queued with :meth:`add_capture` before, or already stored).
 
         ``http_headers``: the response headers (dict or Scrapy ``Headers``); ETag,
         Last-Modified, Content-Type, Date and Location are kept on the version, and for a 200
@@ -353,6 +370,7 @@ class ArchiveWriter:
                 http_headers=_headers_json(headers),
                 validators=validators,
                 provenance=origin,
+                capture=capture,
             )
         )
 
@@ -363,6 +381,7 @@ class ArchiveWriter:
         fetched_at: str,
         crawl_id: int | None = None,
         http_headers: Mapping[Any, Any] | None = None,
+        capture: str | None = None,
     ) -> None:
         """Queue a 304 Not Modified for an archived article: only ``last_seen_at`` moves
         (and ``etag``/``last_modified`` if the 304 carries them). Unknown URL: ValueError."""
@@ -380,6 +399,7 @@ class ArchiveWriter:
                 crawl_id=crawl_id,
                 http_headers=_headers_json(headers),
                 validators=validators,
+                capture=capture,
             )
         )
 
@@ -392,6 +412,7 @@ class ArchiveWriter:
         crawl_id: int | None = None,
         http_status: int | None = None,
         http_headers: Mapping[Any, Any] | None = None,
+        capture: str | None = None,
     ) -> None:
         """Queue the finding that an archived article is gone (``reason``: http_404, http_410,
         redirect or soft_404). Nothing is deleted: see the module docstring."""
@@ -406,6 +427,7 @@ class ArchiveWriter:
                 crawl_id=crawl_id,
                 http_status=check_http_status(http_status),
                 http_headers=_headers_json(evidence_headers(http_headers)),
+                capture=capture,
             )
         )
 
@@ -417,6 +439,7 @@ class ArchiveWriter:
         page_url: str,
         counter: dict[str, Any],
         crawl_id: int | None = None,
+        capture: str | None = None,
     ) -> None:
         """Queue one visitor-counter observation (absent counter rows stay NULL; rows with a
         label the extractor did not know go, verbatim, into ``other_counts``)."""
@@ -429,6 +452,7 @@ class ArchiveWriter:
             "observed_at": to_utc(observed_at),
             "page_url": clean_text(page_url),
             "crawl_id": crawl_id,
+            "capture": capture,
             **values,
             "other_counts": json.dumps(other, ensure_ascii=False, sort_keys=True)
             if other
@@ -444,6 +468,7 @@ class ArchiveWriter:
         kind: str,
         detail: str | None = None,
         at: str | None = None,
+        capture: str | None = None,
     ) -> None:
         """Queue one ``crawl_errors`` row: a page the crawl could not archive, and why.
 
@@ -459,8 +484,17 @@ class ArchiveWriter:
             "kind": kind,
             "detail": clean_text(detail),
             "at": to_utc(at) if at else utc_now(),
+            "capture": capture,
         }
         self._queue(_PendingError(row))
+
+    def add_capture(self, row: Mapping[str, Any]) -> None:
+        """Queue one ``captures`` row (``archive.warc_store.Capture.row()`` plus ``portal``
+        and ``crawl_id``). Written before the facts of the same batch that point to it."""
+        missing = {"record_id", "url", "warc_file", "warc_offset", "warc_length"} - set(row)
+        if missing:
+            raise ValueError(f"capture row lacks {', '.join(sorted(missing))}")
+        self._queue(_PendingCapture({**row, "fetched_at": to_utc(row["fetched_at"])}))
 
     def add_listed(
         self,
@@ -618,7 +652,12 @@ class ArchiveWriter:
         sources = [
             r for item in self._pending if isinstance(item, _PendingSources) for r in item.rows
         ]
+        captures = [item.row for item in self._pending if isinstance(item, _PendingCapture)]
+        if captures and self.before_commit is not None:
+            self.before_commit()  # the WARC bytes are on disk before pointers to them
         with _write_transaction(self.db):
+            if captures:  # first: the rows below refer to them
+                self.db["captures"].insert_all(captures, batch_size=len(captures))
             if articles:
                 _BatchOfArticles(self.db, articles).write(delta)
             if counters:
@@ -783,6 +822,7 @@ class _BatchOfArticles:
                 "removal_reason": None,
                 **_stored(origin),
                 **({} if failed else item.validators),
+                "capture": item.capture,
             }
             self.new_rows[item.url] = row
             self.state[item.url] = {**row, "id": None}
@@ -796,10 +836,11 @@ class _BatchOfArticles:
         if failed:
             delta.failed += 1
             if current["extraction_failed"] is not None:  # failed again: no new version
-                self._apply(item.url, current, {**seen, **_stored(origin)})
+                self._apply(item.url, current, {**seen, **_stored(origin), **_capture(item)})
             # else: content read earlier stays, untouched (see the module docstring)
             return
-        update: dict[str, Any] = {**seen, **item.validators}
+        # The current fields are (re)read from this capture, changed or not.
+        update: dict[str, Any] = {**seen, **item.validators, **_capture(item)}
         restored = current["removed_at"] is not None
         first_read = current["extraction_failed"] is not None
         if current["content_hash"] == item.content_hash and not restored and not first_read:
@@ -927,6 +968,7 @@ class _BatchOfArticles:
             "http_headers": item.http_headers,
             "tombstone": int(reason is not None),
             "removal_reason": reason,
+            "capture": item.capture,
         }
         self.versions.append((url, row))
 
@@ -991,6 +1033,22 @@ def _write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
         if db.conn.in_transaction:
             db.conn.execute("ROLLBACK")
         raise
+
+
+def _warc_columns(warc: Mapping[str, Any] | None) -> dict[str, Any]:
+    if warc is None:
+        return {}
+    return {
+        "warc_files": _dump_json(list(warc.get("files", []))),
+        "warc_bytes": int(warc.get("bytes", 0)),
+        "captures_full": int(warc.get("full", 0)),
+        "captures_revisit": int(warc.get("revisit", 0)),
+    }
+
+
+def _capture(item: _PendingArticle) -> dict[str, str]:
+    """``{"capture": id}`` for an item read from a capture, else nothing to update."""
+    return {"capture": item.capture} if item.capture else {}
 
 
 def _stored(origin: dict[str, Any]) -> dict[str, Any]:

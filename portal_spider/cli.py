@@ -284,6 +284,8 @@ def _print_findings(findings: list[Any]) -> None:
               metavar="SECONDS", help="Give up on a page after this long; default 60.")  # fmt: skip
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Only archive articles published on or after this day.")  # fmt: skip
+@click.option("--no-warc", is_flag=True,
+              help="Do not keep raw captures (WARC files beside the archive).")  # fmt: skip
 @click.option("--wait", is_flag=True, help="Wait for another crawl of this archive to finish.")
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's own log (INFO).")
 def crawl_command(
@@ -299,10 +301,14 @@ def crawl_command(
     max_sitemap_urls: int | None,
     download_timeout: float | None,
     since: datetime | None,
+    no_warc: bool,
     wait: bool,
     verbose: bool,
 ) -> None:
     """Crawl portals (by registry slug) into the archive.
+
+    Every response is kept as received in WARC files under <db stem>-warc/ beside the
+    database (docs/captures.md), unless --no-warc.
 
     Exit 0 when every crawl is ok, 1 when some were partial (errors, or cut short by a
     limit: the next crawl continues) or failed, 2 on usage or configuration errors, 3 when
@@ -323,6 +329,7 @@ def crawl_command(
         max_sitemap_urls=max_sitemap_urls,
         since=since.date().isoformat() if since else None,
         download_timeout=download_timeout,
+        warc=not no_warc,
     )
     try:
         with ArchiveLock(db, wait=wait):

@@ -49,6 +49,11 @@ class NotHtmlError(IgnoreRequest):
     """A binary body (PDF, image...) arrived where an HTML page was expected."""
 
 
+class TooLargeError(IgnoreRequest):
+    """The body passed the size limit: the crawl stopped reading (its first bytes are kept
+    in the WARC capture, marked truncated)."""
+
+
 class RedirectLoopError(IgnoreRequest):
     """A redirect leads back to a URL already visited on the way."""
 
@@ -67,6 +72,8 @@ def classify(failure: Failure) -> tuple[str, str]:
         return f"http_{status}", f"HTTP {status}"
     if isinstance(error, NotHtmlError):
         return "not_html", str(error)
+    if isinstance(error, TooLargeError):
+        return "too_large", str(error)
     if isinstance(error, RedirectLoopError):
         return "redirect_loop", str(error)
     if isinstance(error, IgnoreRequest):

@@ -20,6 +20,8 @@ class ArticleItem:
     http_status: int = 200
     #: The response headers (ETag, Last-Modified... are kept as evidence and for revisits).
     http_headers: Any = None
+    #: The WARC record id of the response it was read from (None: not captured).
+    capture: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -30,6 +32,7 @@ class CounterItem:
     observed_at: str
     page_url: str
     counter: dict[str, int]
+    capture: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -40,6 +43,7 @@ class NotModifiedItem:
     url: str
     fetched_at: str
     http_headers: Any = None
+    capture: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -53,6 +57,7 @@ class RemovalItem:
     fetched_at: str
     http_status: int
     http_headers: Any = None
+    capture: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -66,6 +71,8 @@ class ErrorItem:
     detail: str | None
     #: ISO 8601 UTC time of the failure.
     at: str
+    #: The WARC record id of the response that failed (None: no response, nothing captured).
+    capture: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)

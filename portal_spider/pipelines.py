@@ -13,8 +13,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from archive.timestamps import utc_now
+from archive.warc_store import Capture
 from archive.writer import ArchiveWriter
 
+from .capture import capture_written
 from .failures import is_failure
 from .items import (
     ArticleItem,
@@ -47,6 +49,7 @@ class ArchivePipeline:
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(pipeline.spider_error, signal=signals.spider_error)
         crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
+        crawler.signals.connect(pipeline.capture_written, signal=capture_written)
         return pipeline
 
     def open_spider(self) -> None:
@@ -78,6 +81,8 @@ class ArchivePipeline:
                 flush=True,
             )
         self.crawl_id = self.writer.start_crawl(portal.slug, options=self.options)
+        self.crawler.stats.set_value("portal/crawl_id", self.crawl_id)  # type: ignore[union-attr]
+        self.writer.before_commit = self._sync_captures
         for section in portal.sections:  # the registry's seeds (a person chose them)
             self.writer.record_section(
                 portal=portal.slug,
@@ -89,6 +94,24 @@ class ArchivePipeline:
                 crawl_id=self.crawl_id,
             )
         self.started = time.monotonic()
+
+    def capture_written(self, capture: Capture) -> None:
+        """A WARC capture was written: its ``captures`` row joins the next batch, ahead of
+        the facts read from it."""
+        if self.writer is None or self.storage_error is not None:
+            return
+        portal = self.crawler.spider.portal.slug  # type: ignore[union-attr]
+        try:
+            self.writer.add_capture({**capture.row(), "portal": portal, "crawl_id": self.crawl_id})
+        except sqlite3.OperationalError as exc:
+            if not _is_storage_failure(exc):
+                raise
+            self._stop_on_storage_failure(exc)
+
+    def _sync_captures(self) -> None:
+        capture = getattr(self.crawler, "portal_capture", None)
+        if capture is not None:
+            capture.sync()
 
     def process_item(self, item: Any) -> Any:
         if self.storage_error is not None:
@@ -125,17 +148,21 @@ class ArchivePipeline:
                 crawl_id=self.crawl_id,
                 http_status=item.http_status,
                 http_headers=item.http_headers,
+                capture=item.capture,
             )
             self.crawler.stats.inc_value("portal/articles")  # type: ignore[union-attr]
             counter = item.record.get("visitor_counter")
             if counter:  # one item per article page: the page's counter reading rides along
-                self._add_counter(item.portal, item.fetched_at, item.record["url"], counter)
+                self._add_counter(
+                    item.portal, item.fetched_at, item.record["url"], counter, item.capture
+                )
         elif isinstance(item, NotModifiedItem):
             writer.add_not_modified(
                 item.url,
                 fetched_at=item.fetched_at,
                 crawl_id=self.crawl_id,
                 http_headers=item.http_headers,
+                capture=item.capture,
             )
         elif isinstance(item, RemovalItem):
             writer.add_removal(
@@ -145,11 +172,14 @@ class ArchivePipeline:
                 crawl_id=self.crawl_id,
                 http_status=item.http_status,
                 http_headers=item.http_headers,
+                capture=item.capture,
             )
         elif isinstance(item, CounterItem):
-            self._add_counter(item.portal, item.observed_at, item.page_url, item.counter)
+            self._add_counter(
+                item.portal, item.observed_at, item.page_url, item.counter, item.capture
+            )
         elif isinstance(item, ErrorItem):
-            self._add_error(item.url, item.kind, item.detail, item.at)
+            self._add_error(item.url, item.kind, item.detail, item.at, item.capture)
         elif isinstance(item, ListedItem):
             writer.add_listed(
                 item.urls,
@@ -168,7 +198,12 @@ class ArchivePipeline:
             raise DropItem(f"unknown item type {type(item).__name__}")
 
     def _add_counter(
-        self, portal: str, observed_at: str, page_url: str, counter: dict[str, int]
+        self,
+        portal: str,
+        observed_at: str,
+        page_url: str,
+        counter: dict[str, int],
+        capture: str | None = None,
     ) -> None:
         self._writer().add_counter(
             portal=portal,
@@ -176,12 +211,22 @@ class ArchivePipeline:
             page_url=page_url,
             counter=counter,
             crawl_id=self.crawl_id,
+            capture=capture,
         )
         self.crawler.stats.inc_value("portal/counter_readings")  # type: ignore[union-attr]
 
-    def _add_error(self, url: str | None, kind: str, detail: str | None, at: str | None) -> None:
+    def _add_error(
+        self,
+        url: str | None,
+        kind: str,
+        detail: str | None,
+        at: str | None,
+        capture: str | None = None,
+    ) -> None:
         assert self.crawl_id is not None
-        self._writer().add_error(crawl_id=self.crawl_id, url=url, kind=kind, detail=detail, at=at)
+        self._writer().add_error(
+            crawl_id=self.crawl_id, url=url, kind=kind, detail=detail, at=at, capture=capture
+        )
 
     def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
         """A callback raised: the page is lost; keep the exception in crawl_errors."""
@@ -257,6 +302,7 @@ class ArchivePipeline:
             options=self.options,
             limits_hit=limits_hit,
             notices=list(getattr(spider, "notices", [])),
+            warc=self._warc_summary(),
         )
         done = self.writer.stats
         row = self.writer.db["crawls"].get(self.crawl_id)
@@ -282,6 +328,10 @@ class ArchivePipeline:
             file=sys.stderr,
             flush=True,
         )
+
+    def _warc_summary(self) -> dict[str, Any] | None:
+        capture = getattr(self.crawler, "portal_capture", None)
+        return capture.summary() if capture is not None else None
 
     def _record_sections(self, spider: Any, reason: str) -> None:
         """At the end of a crawl: what discovery judged, sections gone or moved, sections

@@ -42,6 +42,8 @@ class CrawlOptions:
     since: str | None = None
     #: Seconds to wait for a page (Scrapy's DOWNLOAD_TIMEOUT); None: the settings' 60 s.
     download_timeout: float | None = None
+    #: Keep raw captures in WARC files (capture.py); off with `crawl --no-warc`.
+    warc: bool = True
 
 
 def run_crawls(
@@ -56,6 +58,8 @@ def run_crawls(
     settings = crawl_settings(db_path, log_level)
     if options.download_timeout:
         settings.set("DOWNLOAD_TIMEOUT", options.download_timeout, priority="cmdline")
+    if not options.warc:
+        settings.set("PORTAL_WARC", False, priority="cmdline")
     process = CrawlerProcess(settings)
     crawlers: dict[str, Crawler] = {}
     for portal in portals:

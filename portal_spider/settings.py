@@ -83,11 +83,17 @@ ARCHIVE_BATCH_SIZE = 100
 # RedirectMiddleware (610 > 600) would drop them silently; retries wait (retry.py).
 DOWNLOADER_MIDDLEWARES = {
     "portal_spider.middlewares.ReceivedAtMiddleware": 990,
+    # Every exchange as received, before decompression, redirects and retries (capture.py).
+    "portal_spider.capture.WarcCaptureMiddleware": 980,
     "portal_spider.guards.RedirectLoopMiddleware": 610,
     "portal_spider.guards.BinaryBodyMiddleware": 585,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "portal_spider.retry.BackoffRetryMiddleware": 550,
 }
+# Raw captures in WARC beside the archive (archive/warc_store.py, docs/captures.md);
+# `crawl --no-warc` turns them off. Files rotate at this size.
+PORTAL_WARC = True
+PORTAL_WARC_MAX_FILE_SIZE = 1024**3
 ITEM_PIPELINES = {"portal_spider.pipelines.ArchivePipeline": 300}
 
 # Progress line every PORTAL_PROGRESS_INTERVAL seconds, summary at the end.

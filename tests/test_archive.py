@@ -55,22 +55,28 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
         | {"author", "body_text", "images", "attachments", "content_hash"}
         | {"first_seen_at", "last_seen_at", "version"}
         | {"etag", "last_modified", "removed_at", "removal_reason"}
-        | PROVENANCE,
+        | PROVENANCE
+        | {"capture"},
         "article_versions": {"id", "article_id", "version", "fetched_at", "content_hash"}
         | {"title", "summary", "published_at", "author", "body_text", "images", "attachments"}
         | {"crawl_id", "http_status", "http_headers", "tombstone", "removal_reason"}
         | PROVENANCE
-        | {"change_kind"},
+        | {"change_kind", "capture"},
         "visitor_stats": {"id", "portal", "observed_at", "page_url", "crawl_id", *COUNTER_KEYS}
-        | {"other_counts"},
+        | {"other_counts", "capture"},
         "crawls": {"id", "portal", "started_at", "finished_at", "status", "pages", "errors"}
         | {"articles_new", "articles_updated", "articles_unchanged", "counter_observations"}
         | {"stats", "requests", "responses_by_status", "articles_removed", "articles_restored"}
         | {"robots_obeyed", "options", "errors_by_kind"}
         | {"extraction_failures", "articles_reextracted"}
         | {"limits_hit", "notices", "listed", "listed_archived", "sections_behind"}
-        | {"found_listing_only", "found_second_only", "found_both"},
-        "crawl_errors": {"id", "crawl_id", "url", "kind", "detail", "at"},
+        | {"found_listing_only", "found_second_only", "found_both"}
+        | {"warc_files", "warc_bytes", "captures_full", "captures_revisit"},
+        "crawl_errors": {"id", "crawl_id", "url", "kind", "detail", "at", "capture"},
+        "captures": {"record_id", "portal", "crawl_id", "url", "fetched_at", "http_status"}
+        | {"content_type", "record_type", "revisit_profile", "refers_to", "warc_file"}
+        | {"warc_offset", "warc_length", "payload_sha1", "payload_sha256", "payload_length"}
+        | {"truncated", "request_record_id"},
         "sections": {"id", "portal", "path", "name", "kind", "found_by", "found_in"}
         | {"evidence", "first_found_at", "last_seen_at", "status", "status_detail"}
         | {"reached_end_at", "complete", "last_crawl_id"},
@@ -87,7 +93,7 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
     version_indexes = {tuple(i.columns): i.unique for i in db["article_versions"].indexes}
     assert version_indexes[("article_id", "version")] == 1
     assert ("portal", "observed_at") in {tuple(i.columns) for i in db["visitor_stats"].indexes}
-    assert {fk.other_table for fk in db["articles"].foreign_keys} == {"portals"}
+    assert {fk.other_table for fk in db["articles"].foreign_keys} == {"portals", "captures"}
     assert "remove_diacritics 0" in db["articles_search"].schema
     search_triggers = {"articles_search_ai", "articles_search_ad", "articles_search_au"}
     assert {t.name for t in db["articles"].triggers} >= search_triggers
@@ -106,6 +112,7 @@ def test_open_archive_is_idempotent(db_path: Path) -> None:
         "0004_crawl_errors",
         "0005_provenance",
         "0006_coverage",
+        "0007_captures",
     ]
     db.close()
 

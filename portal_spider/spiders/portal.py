@@ -22,6 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ..article_urls import ArticleShapes, FolderIndex, section_of
+from ..capture import CAPTURE
 from ..discovery import SITEMAP, SectionDiscovery
 from ..extract import PageRecord, extract_page, parse_document
 from ..extract.sections import SectionCandidate
@@ -317,7 +318,7 @@ class PortalSpider(scrapy.Spider):
                 self.limits_hit.append(detail)
                 self._section_ended(section, "cut")
             else:
-                yield self._error(response.url, "trap", detail)
+                yield self._error(response.url, "trap", detail, _capture(response))
                 self._section_ended(section, "end")
             yield from self._dropped_out(section)
             return
@@ -457,6 +458,7 @@ class PortalSpider(scrapy.Spider):
                 url=response.url,
                 fetched_at=_received_at(response),
                 http_headers=response.headers,
+                capture=_capture(response),
             )
             return
         if status in (404, 410):
@@ -484,7 +486,9 @@ class PortalSpider(scrapy.Spider):
                 return
             self.logger.warning("not an article page: %s (%s)", response.url, record.kind)
             self.crawler.stats.inc_value("portal/not_article")
-            yield self._error(response.url, "not_article", f"a {record.kind} page")
+            yield self._error(
+                response.url, "not_article", f"a {record.kind} page", _capture(response)
+            )
             return
         if record.url in self._archived:
             self.crawler.stats.inc_value("portal/duplicates")
@@ -515,6 +519,7 @@ class PortalSpider(scrapy.Spider):
             fetched_at=_received_at(response),
             http_status=status,
             http_headers=response.headers,
+            capture=_capture(response),
         )
         if second and not record.extraction_failed:
             if section is None:
@@ -553,6 +558,7 @@ class PortalSpider(scrapy.Spider):
             fetched_at=_received_at(response),
             http_status=response.status,
             http_headers=response.headers,
+            capture=_capture(response),
         )
 
     def _extract(
@@ -783,11 +789,19 @@ class PortalSpider(scrapy.Spider):
         if retries:
             detail = f"{detail} (after {retries} retries)"
         self.logger.warning("%s: %s (%s)", kind, request.url, detail)
-        yield self._error(request.url, kind, detail)
+        captured = request.meta.get(CAPTURE)
+        if captured is None:
+            detail = f"{detail}; no response: nothing captured"
+        yield self._error(request.url, kind, detail, captured)
 
-    def _error(self, url: str | None, kind: str, detail: str) -> ErrorItem:
+    def _error(
+        self, url: str | None, kind: str, detail: str, capture: str | None = None
+    ) -> ErrorItem:
         self.crawler.stats.inc_value(f"portal/errors/{kind}")
-        return ErrorItem(portal=self.portal.slug, url=url, kind=kind, detail=detail, at=utc_now())
+        return ErrorItem(
+            portal=self.portal.slug, url=url, kind=kind, detail=detail, at=utc_now(),
+            capture=capture,
+        )  # fmt: skip
 
     def _counter(self, response: Response, record: PageRecord) -> Iterator[CounterItem]:
         if record.visitor_counter:
@@ -796,7 +810,13 @@ class PortalSpider(scrapy.Spider):
                 observed_at=_received_at(response),
                 page_url=response.url,
                 counter=record.visitor_counter,
+                capture=_capture(response),
             )
+
+
+def _capture(response: Response) -> str | None:
+    """The WARC record id of this response's capture (None when capture is off)."""
+    return response.meta.get(CAPTURE)
 
 
 def _received_at(response: Response) -> str:
