@@ -17,10 +17,13 @@ connection headers: Transfer-Encoding, Content-Length, Connection, Keep-Alive).
 
 Size limit: Scrapy's own DOWNLOAD_MAXSIZE cancels an over-size download and keeps nothing.
 Here the limit is enforced on the ``bytes_received`` signal with ``StopDownload(fail=False)``
-instead, so the first bytes are kept, marked ``WARC-Truncated: length``, and the request then
-fails ``too_large`` with its capture. The handler's check is turned off for the request only
-while it downloads; decompression keeps its gzip-bomb limit (the meta is restored on the
-way back, before HttpCompressionMiddleware).
+instead, so the first bytes are kept (PORTAL_WARC_TRUNCATED_KEEP, 1 MiB: enough to show what
+the portal sent, without 16 MiB of padding per hostile page), marked ``WARC-Truncated:
+length``, and the request then fails ``too_large`` with its capture. A body whose
+Content-Length announces more than the limit is stopped once those first bytes arrived (the
+handler's own check, which would cancel at once, is turned off for that request only while
+it downloads; decompression keeps its gzip-bomb limit: the meta is restored on the way back,
+before HttpCompressionMiddleware).
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ _LIMIT = "_capture_maxsize"  # the request's own size limit, kept while the hand
 _RECEIVED = "_capture_bytes"
 _TRUNCATED = "_capture_truncated"
 _ENCODED = "_capture_content_encoding"
+_ANNOUNCED = "_capture_content_length"
 
 
 class WarcCaptureMiddleware:
@@ -73,6 +77,7 @@ class WarcCaptureMiddleware:
         self.db_path = Path(settings.get("ARCHIVE_DB_PATH"))
         self.max_file_size = settings.getint("PORTAL_WARC_MAX_FILE_SIZE")
         self.default_maxsize = settings.getint("DOWNLOAD_MAXSIZE")
+        self.truncated_keep = settings.getint("PORTAL_WARC_TRUNCATED_KEEP")
         self.software = str(settings.get("USER_AGENT") or "portal-archive").split(" ", 1)[0]
         self.files: WarcFileSet | None = None
 
@@ -93,11 +98,19 @@ class WarcCaptureMiddleware:
         request.meta[_RECEIVED] = 0
         if _LIMIT not in request.meta:
             request.meta[_LIMIT] = request.meta.get("download_maxsize", self.default_maxsize)
-        request.meta["download_maxsize"] = 0  # our bytes_received handler keeps the limit
 
-    def headers_received(self, headers: Any, request: Request, **_: Any) -> None:
+    def headers_received(self, headers: Any, body_length: Any, request: Request, **_: Any) -> None:
         encoding = headers.get(b"Content-Encoding") if headers is not None else None
         request.meta[_ENCODED] = bool(encoding and encoding.strip().lower() != b"identity")
+        # Twisted's UNKNOWN_LENGTH is a string sentinel, not a number.
+        announced = body_length if isinstance(body_length, int) else None
+        request.meta[_ANNOUNCED] = announced
+        limit = request.meta.get(_LIMIT)
+        if limit and announced is not None and announced > limit:
+            # The handler would cancel now, keeping nothing: bytes_received stops it instead
+            # once the first bytes are in. (A body that streams past the limit is stopped by
+            # bytes_received first; the handler's own check then frees its buffer.)
+            request.meta["download_maxsize"] = 0
 
     def bytes_received(self, data: bytes, request: Request, **_: Any) -> None:
         meta = request.meta
@@ -106,7 +119,11 @@ class WarcCaptureMiddleware:
         first = meta.get(_RECEIVED, 0) == 0
         meta[_RECEIVED] = received = meta.get(_RECEIVED, 0) + len(data)
         limit = meta[_LIMIT]
-        if limit and received > limit:
+        announced = meta.get(_ANNOUNCED)
+        if limit and (
+            received > limit
+            or (announced is not None and announced > limit and received >= self.truncated_keep)
+        ):
             meta[_TRUNCATED] = TRUNCATED_LENGTH
             raise StopDownload(fail=False)
         if (
@@ -133,13 +150,18 @@ class WarcCaptureMiddleware:
         meta[CAPTURE] = capture.record_id
         self.crawler.signals.send_catch_log(capture_written, capture=capture)
         if truncated == TRUNCATED_LENGTH:
+            kept = min(len(response.body), self.truncated_keep)
+            announced = meta.get(_ANNOUNCED)
+            size = f"{announced} bytes announced" if announced else "streamed"
             raise TooLargeError(
-                f"over {meta.get(_LIMIT)} bytes: stopped reading, the first "
-                f"{len(response.body)} bytes are kept (WARC-Truncated)"
-            )
+                f"over {meta.get(_LIMIT)} bytes ({size}): stopped reading; the first "
+                f"{kept} bytes are kept (WARC-Truncated)"
+            ) from None
         if truncated == TRUNCATED_UNSPECIFIED and 200 <= response.status < 300:
             kind = binary_kind(response.body) or "binary"
-            raise NotHtmlError(f"{kind} where a page was expected: stopped at the first bytes")
+            raise NotHtmlError(
+                f"{kind} where a page was expected: stopped at the first bytes"
+            ) from None
         return response
 
     def process_exception(self, request: Request, exception: BaseException) -> None:
@@ -163,7 +185,7 @@ class WarcCaptureMiddleware:
             request_body=request.body or b"",
             status=response.status,
             response_headers=_header_list(response.headers),
-            payload=response.body,
+            payload=response.body[: self.truncated_keep] if truncated else response.body,
             fetched_at=fetched_at,
             protocol=response.protocol or "HTTP/1.1",
             truncated=truncated,

@@ -94,6 +94,8 @@ DOWNLOADER_MIDDLEWARES = {
 # `crawl --no-warc` turns them off. Files rotate at this size.
 PORTAL_WARC = True
 PORTAL_WARC_MAX_FILE_SIZE = 1024**3
+# A body the crawl stops reading (over DOWNLOAD_MAXSIZE) keeps this many first bytes.
+PORTAL_WARC_TRUNCATED_KEEP = 1024**2
 ITEM_PIPELINES = {"portal_spider.pipelines.ArchivePipeline": 300}
 
 # Progress line every PORTAL_PROGRESS_INTERVAL seconds, summary at the end.
