@@ -26,7 +26,7 @@ from .signals.lines import title_tag_heading
 from .signals.main_text import densest_body, main_text_body
 from .signals.profile import profile_body
 from .signals.structured import structured_candidates
-from .text import clean_text, text_of
+from .text import clean_text, text_of, text_upto
 
 __all__ = [
     "COUNTER_KEYS",
@@ -109,7 +109,7 @@ def extract_page(
         title_hint = hints[0] if hints else None
         generic = main_text_body(doc, title_hint, None, min_chars, lenient=expect == "article")
         if generic is not None:
-            generic = _cleaner_of(generic, densest_body(doc), doc)
+            generic = _cleaner_of(generic, doc)
         if generic is None:
             # A generic selector's container (`article`, `.content`), read only now: it is
             # the body when nothing better reads.
@@ -155,29 +155,55 @@ def extract_page(
     return record
 
 
-def _cleaner_of(text: Body, dense: Body | None, doc: Document) -> Body:
+def _cleaner_of(text: Body, doc: Document) -> Body:
     """trafilatura's text or the densest block, whichever is the article without extras.
 
     On old table layouts trafilatura keeps sidebar tables ("Văn bản mới") after the text;
     the densest block is then the same text without them, in its own container (so images,
     captions, bylines and files come along). When the densest block is only part of
     trafilatura's text, or other text, trafilatura's reading stands.
+
+    Cheapest first: a text that has nothing the block could shed is kept without looking
+    for the block, and the block's teaser check runs only when the block would win.
     """
+    if _nothing_to_shed(text):
+        return text
+    dense = densest_body(doc)
     if dense is None or not valid_body(dense, MIN_BODY_CHARS):
         return text
-    if looks_like_teasers(doc, dense.paragraphs):
-        return text
+    if _prefers_dense(text, dense) and not looks_like_teasers(doc, dense.paragraphs):
+        return dense
+    return text
+
+
+def _nothing_to_shed(text: Body) -> bool:
+    """What `_prefers_dense` needs of trafilatura's text alone: a scrap, table rows (100+
+    characters of cells) or three short lines. Without any, the densest block cannot win."""
     if text.chars < MIN_BODY_CHARS:
-        return dense  # trafilatura kept a scrap (a poll, a caption); the block has the text
+        return False
+    cells = sum(len(p) for p in text.paragraphs if "|" in p)
+    short = sum(1 for p in text.paragraphs if len(p) < _SHORT_LINE)
+    return (
+        cells < _MIN_TABLE_EXTRA
+        and short < _MIN_BOX_LINES
+        and cells < (_CLEANER_SHARE * text.chars)
+    )
+
+
+def _prefers_dense(text: Body, dense: Body) -> bool:
+    """Whether the densest block is trafilatura's text without its extras (see
+    `_cleaner_of`); the teaser check on the block is the caller's."""
+    if text.chars < MIN_BODY_CHARS:
+        return True  # trafilatura kept a scrap (a poll, a caption); the block has the text
     rows = sum(len(p) for p in text.paragraphs if p.startswith("|"))
     if rows >= _CLEANER_SHARE * text.chars:
-        return dense  # a layout table read as data rows: the block reads it as paragraphs
+        return True  # a layout table read as data rows: the block reads it as paragraphs
     if dense.chars < _CLEANER_SHARE * text.chars:
-        return text
+        return False
     found = _fast_fold(" ".join(text.paragraphs))
     shared = sum(len(p) for p in dense.paragraphs if _fast_fold(p[:_PREFIX]) in found)
     if shared < _CONTAINED_SHARE * dense.chars:
-        return text
+        return False
     # What trafilatura has beyond the block must look like boxes, not prose: table rows
     # (cells joined by " | ") and short lines (headline, date line, link lists).
     kept = _fast_fold(" ".join(dense.paragraphs))
@@ -187,8 +213,8 @@ def _cleaner_of(text: Body, dense: Body | None, doc: Document) -> Body:
     tables = sum(len(p) for p in extras if "|" in p)
     boxes = len(extras) >= _MIN_BOX_LINES and all(len(p) < _SHORT_LINE for p in extras)
     if tables < _MIN_TABLE_EXTRA and not boxes:
-        return text  # no sidebar table or box lines to shed: trafilatura's reading stands
-    return dense if prose <= _EXTRA_PROSE_SHARE * sum(len(p) for p in extras) else text
+        return False  # no sidebar table or box lines to shed: trafilatura's reading stands
+    return prose <= _EXTRA_PROSE_SHARE * sum(len(p) for p in extras)
 
 
 _CLEANER_SHARE = 0.5
@@ -393,8 +419,9 @@ def _positive_evidence(doc: Document, expect: str | None = None) -> str | None:
     ):
         return "login"
     body = doc.root.find(".//body")
-    raw = text_of(body) if body is not None else ""
-    visible = _fast_fold(raw) if len(raw) < _NOTICE_PAGE_CHARS else ""
+    # Only a short page can be a notice: a long one is not joined whole to find out.
+    raw = text_upto(body, _NOTICE_PAGE_CHARS - 1) if body is not None else None
+    visible = _fast_fold(raw) if raw else ""
     if visible and _REMOVAL_NOTICE.search(visible):
         return "removed"
     return None

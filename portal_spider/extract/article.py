@@ -82,6 +82,18 @@ def article_container(body: Element) -> Element:
 
 def walk_body(doc: Document, body: Element) -> tuple[list[str], list[Image]]:
     """Paragraph texts and images, in reading order; captions go to images, not the text."""
+    return _walk(doc, body, True)
+
+
+def body_images(doc: Document, body: Element) -> list[Image]:
+    """`walk_body`'s images alone: a text block is read only when it can be the caption of
+    the image before it (the main-text layer has its paragraphs already)."""
+    if body.find(".//img") is None:
+        return []
+    return _walk(doc, body, False)[1]
+
+
+def _walk(doc: Document, body: Element, texts: bool) -> tuple[list[str], list[Image]]:
     paragraphs: list[str] = []
     images: list[Image] = []
     for block in _blocks(body, _holding_blocks(body)):
@@ -97,8 +109,10 @@ def walk_body(doc: Document, body: Element) -> tuple[list[str], list[Image]]:
                 caption, text = text, None
                 for image in images[-len(pictures) :]:
                     image.caption = caption
-        else:
+        elif texts or (images and images[-1].caption is None):
             text = clean_text(text_of(block))
+        else:
+            continue  # (no image waits for a caption: `_is_caption_of_previous` is False)
         if text and not _is_caption_of_previous(block, images, text):
             paragraphs.append(text)
     return paragraphs, images

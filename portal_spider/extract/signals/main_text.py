@@ -14,7 +14,7 @@ import unicodedata
 
 from lxml.etree import _Element as Element
 
-from ..article import walk_body
+from ..article import body_images, walk_body
 from ..document import Document
 from ..fallback import extract_main_text
 from ..record import Image
@@ -125,7 +125,9 @@ def _images_between(
     not link thumbnails or icons (related-news cards, share buttons)."""
     if container.tag in ("body", "html"):
         return []
-    _, images = walk_body(doc, container)
+    images = body_images(doc, container)
+    if not images:
+        return []
     keep: list[Image] = []
     in_links = {
         doc.absolute(img.get("src") or img.get("data-src"))
