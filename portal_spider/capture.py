@@ -229,6 +229,7 @@ class WarcCaptureMiddleware:
     def spider_closed(self) -> None:
         if self.files is not None:
             self.files.close()
+            _index_files(self.files)
 
     def _stop(self, reason: str) -> None:
         logger.error(reason)
@@ -238,6 +239,18 @@ class WarcCaptureMiddleware:
         engine, spider = self.crawler.engine, self.crawler.spider
         if engine is not None and spider is not None:
             engine.close_spider(spider, "warc_unwritable")
+
+
+def _index_files(files: WarcFileSet) -> None:
+    """A CDXJ index beside each closed file of the run (archive/warc_index.py). A failure
+    only logs: the captures are safe, and `portal-archive index` writes what is missing."""
+    from archive.warc_index import write_cdxj
+
+    for name in files.files:
+        try:
+            write_cdxj(files.folder / name, root=files.folder)
+        except Exception as exc:  # never fail a finished crawl over its index
+            logger.warning("CDXJ index of %s not written: %s", name, exc)
 
 
 def _header_list(headers: Any) -> list[tuple[str, str]]:
