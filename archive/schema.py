@@ -111,6 +111,15 @@ Migration ``0007_captures`` (issue 12: raw captures in WARC, see docs/captures.m
 - ``crawls``: ``warc_files`` (JSON list of the files this run wrote), ``warc_bytes``,
   ``captures_full`` and ``captures_revisit``.
 
+Migration ``0008_reextract_runs`` (issue 12: ``portal-archive reextract``, see
+docs/captures.md): ``reextract_runs`` (one row per run that wrote something: ``started_at``,
+``finished_at``, ``status`` ``running``/``ok``/``failed``, ``extractor_version``, ``options``
+JSON, and the counts ``pages``, ``changed``, ``recovered``, ``still_failing``, ``unchanged``,
+``unreadable``, ``not_article``, ``missing``) and ``article_versions.reextract_run``: the run
+that wrote the version (its ``crawl_id`` is then NULL; ``change_kind`` is ``extractor``, or
+``first`` for an article read at last after failed reads; ``fetched_at`` and ``capture`` are
+those of the capture that was read again).
+
 Versioning uses sqlite-utils ``Migrations`` (applied names are stored in
 ``_sqlite_migrations``). A database that has applied a migration this code does not know
 was written by newer code and is refused with :class:`ArchiveError` rather than modified.
@@ -620,6 +629,34 @@ def _captures(db: sqlite_utils.Database) -> None:
         ("captures_revisit", int),
     ):
         db["crawls"].add_column(column, kind)
+
+
+@migrations(name="0008_reextract_runs")
+def _reextract_runs(db: sqlite_utils.Database) -> None:
+    """Runs of ``portal-archive reextract`` and the versions they wrote (see the module
+    docstring): a re-extraction has no crawl, so its versions point to their run instead."""
+    db.execute(
+        """CREATE TABLE reextract_runs (
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed')),
+  extractor_version TEXT NOT NULL,
+  options TEXT,
+  pages INTEGER,
+  changed INTEGER,
+  recovered INTEGER,
+  still_failing INTEGER,
+  unchanged INTEGER,
+  unreadable INTEGER,
+  not_article INTEGER,
+  missing INTEGER
+)"""
+    )
+    db.execute(
+        "ALTER TABLE article_versions ADD COLUMN reextract_run INTEGER "
+        "REFERENCES reextract_runs(id)"
+    )
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

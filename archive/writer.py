@@ -37,7 +37,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -99,6 +99,7 @@ class _PendingArticle:
     validators: dict[str, str | None]  # columns to set on articles; empty: leave alone
     provenance: dict[str, Any]  # field_sources, extraction_failed, extractor_version
     capture: str | None = None  # captures.record_id of the response it was read from
+    reextract_run: int | None = None  # reextract_runs.id: a stored capture read again
 
 
 @dataclass(frozen=True)
@@ -341,6 +342,32 @@ class ArchiveWriter:
         response ETag/Last-Modified become the article's validators (NULL when absent).
         A record flagged ``extraction_failed`` needs only its URL (see the module docstring).
         """
+        self._queue(
+            self._article_event(
+                record,
+                portal=portal,
+                section=section,
+                fetched_at=fetched_at,
+                crawl_id=crawl_id,
+                http_status=http_status,
+                http_headers=http_headers,
+                capture=capture,
+            )
+        )
+
+    def _article_event(
+        self,
+        record: dict[str, Any],
+        *,
+        portal: str,
+        section: str | None,
+        fetched_at: str,
+        crawl_id: int | None,
+        http_status: int,
+        http_headers: Mapping[Any, Any] | None,
+        capture: str | None,
+    ) -> _PendingArticle:
+        """The validated event :meth:`add_article` queues."""
         if record.get("kind", "article") != "article":
             raise ValueError(f"not an article record (kind={record.get('kind')!r})")
         url = clean_text(record.get("url"))
@@ -357,22 +384,52 @@ class ArchiveWriter:
                 "etag": headers.get("ETag"),
                 "last_modified": headers.get("Last-Modified"),
             }
-        self._queue(
-            _PendingArticle(
-                url=url,
-                portal=portal,
-                section=clean_text(section),
-                fetched_at=to_utc(fetched_at),
-                crawl_id=crawl_id,
-                content=content,
-                content_hash=content_hash(content),
-                http_status=status,
-                http_headers=_headers_json(headers),
-                validators=validators,
-                provenance=origin,
-                capture=capture,
-            )
+        return _PendingArticle(
+            url=url,
+            portal=portal,
+            section=clean_text(section),
+            fetched_at=to_utc(fetched_at),
+            crawl_id=crawl_id,
+            content=content,
+            content_hash=content_hash(content),
+            http_status=status,
+            http_headers=_headers_json(headers),
+            validators=validators,
+            provenance=origin,
+            capture=capture,
         )
+
+    def add_reextraction(
+        self,
+        record: dict[str, Any],
+        *,
+        portal: str,
+        fetched_at: str,
+        run_id: int,
+        capture: str,
+        http_status: int = 200,
+        http_headers: Mapping[Any, Any] | None = None,
+    ) -> None:
+        """Queue today's extractor's reading of a stored capture of an archived article
+        (``portal-archive reextract``; ``fetched_at``/``capture``: the capture's).
+
+        Classified like :meth:`add_article`, except that the bytes did not change, only our
+        reading: changed content is always an ``extractor`` version (never an ``edit``), a
+        flagged article read at last a ``first`` one; a removed article stays removed (no
+        ``restore``); seen times and validators stay. The version records ``run_id``.
+        """
+        self._require_article(record.get("url") or "")
+        event = self._article_event(
+            record,
+            portal=portal,
+            section=None,
+            fetched_at=fetched_at,
+            crawl_id=None,
+            http_status=http_status,
+            http_headers=http_headers,
+            capture=capture,
+        )
+        self._queue(replace(event, validators={}, reextract_run=run_id))
 
     def add_not_modified(
         self,
@@ -832,7 +889,8 @@ class _BatchOfArticles:
             else:
                 delta.new += 1
             return
-        seen = self._seen(current, item.fetched_at)
+        reread = item.reextract_run is not None  # a stored capture: no new sighting
+        seen = {} if reread else self._seen(current, item.fetched_at)
         if failed:
             delta.failed += 1
             if current["extraction_failed"] is not None:  # failed again: no new version
@@ -841,7 +899,7 @@ class _BatchOfArticles:
             return
         # The current fields are (re)read from this capture, changed or not.
         update: dict[str, Any] = {**seen, **item.validators, **_capture(item)}
-        restored = current["removed_at"] is not None
+        restored = current["removed_at"] is not None and not reread
         first_read = current["extraction_failed"] is not None
         if current["content_hash"] == item.content_hash and not restored and not first_read:
             delta.unchanged += 1
@@ -859,7 +917,7 @@ class _BatchOfArticles:
             elif restored:
                 kind = "restore"
                 delta.restored += 1
-            elif current["extractor_version"] != origin["extractor_version"]:
+            elif reread or current["extractor_version"] != origin["extractor_version"]:
                 kind = "extractor"
                 delta.reextracted += 1
             else:
@@ -872,8 +930,7 @@ class _BatchOfArticles:
                     "content_hash": item.content_hash,
                     "section": current["section"] or item.section,
                     "version": version,
-                    "removed_at": None,
-                    "removal_reason": None,
+                    **({} if reread else {"removed_at": None, "removal_reason": None}),
                 }
             )
             self._add_version(item.url, version, item, item.content, item.content_hash, kind=kind)
@@ -969,6 +1026,7 @@ class _BatchOfArticles:
             "tombstone": int(reason is not None),
             "removal_reason": reason,
             "capture": item.capture,
+            "reextract_run": getattr(item, "reextract_run", None),
         }
         self.versions.append((url, row))
 

@@ -61,7 +61,7 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
         | {"title", "summary", "published_at", "author", "body_text", "images", "attachments"}
         | {"crawl_id", "http_status", "http_headers", "tombstone", "removal_reason"}
         | PROVENANCE
-        | {"change_kind", "capture"},
+        | {"change_kind", "capture", "reextract_run"},
         "visitor_stats": {"id", "portal", "observed_at", "page_url", "crawl_id", *COUNTER_KEYS}
         | {"other_counts", "capture"},
         "crawls": {"id", "portal", "started_at", "finished_at", "status", "pages", "errors"}
@@ -82,6 +82,9 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
         | {"reached_end_at", "complete", "last_crawl_id"},
         "article_sources": {"portal", "url", "source", "via", "first_seen_at", "last_seen_at"}
         | {"first_crawl_id", "last_crawl_id"},
+        "reextract_runs": {"id", "started_at", "finished_at", "status", "extractor_version"}
+        | {"options", "pages", "changed", "recovered", "still_failing", "unchanged"}
+        | {"unreadable", "not_article", "missing"},
     }
     for table, columns in expected.items():
         assert set(db[table].columns_dict) == columns, table
@@ -113,6 +116,7 @@ def test_open_archive_is_idempotent(db_path: Path) -> None:
         "0005_provenance",
         "0006_coverage",
         "0007_captures",
+        "0008_reextract_runs",
     ]
     db.close()
 
