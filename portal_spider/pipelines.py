@@ -317,6 +317,9 @@ class ArchivePipeline:
         for notice in getattr(spider, "notices", []):
             print(f"{spider.portal.slug}: notice: {notice}", file=sys.stderr, flush=True)
         print(f"{spider.portal.slug}: {coverage_line(row)}", file=sys.stderr, flush=True)
+        warc = self._warc_summary()
+        if warc is not None:
+            print(f"{spider.portal.slug}: {captures_line(warc)}", file=sys.stderr, flush=True)
         print(
             f"{spider.portal.slug}: {status} in {elapsed:.1f} s: {pages} pages, "
             f"{done.new + done.updated + done.reextracted + done.unchanged} articles "
@@ -438,6 +441,17 @@ def coverage_line(row: dict[str, Any]) -> str:
             f"{section or '(no section)'} (+{count})" for section, count in counts.items()
         )
     return line
+
+
+def captures_line(warc: dict[str, Any]) -> str:
+    """What the crawl kept of the raw responses, for the summary."""
+    files = warc.get("files") or []
+    where = f" in {files[0].rsplit('/', 1)[0]}/" if files else ""
+    return (
+        f"captures: {warc.get('full', 0)} responses stored in full, {warc.get('revisit', 0)} "
+        f"revisits (unchanged), {warc.get('bytes', 0) / 1e6:.1f} MB in {len(files)} WARC "
+        f"file(s){where}"
+    )
 
 
 def _jsonable(value: Any) -> Any:
