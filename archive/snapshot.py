@@ -23,6 +23,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -40,6 +41,7 @@ from archive.sqlite_problems import NOT_SQLITE, header_problem
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
 SNAPSHOT_SUFFIX = ".db"
+WACZ_SUFFIX = ".wacz"
 _NAME_TIME = "%Y-%m-%dT%H%M%SZ"
 _ENTRY_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"  # the archive's own timestamp format (timestamps.py)
 _CHUNK = 1024 * 1024
@@ -60,16 +62,30 @@ class Snapshot:
     def summary(self) -> str:
         """The one line printed by ``portal-archive snapshot``."""
         e = self.entry
+        wacz = ""
+        if "wacz" in e:
+            w = e["wacz"]
+            wacz = (
+                f", WACZ {w['file']} ({w['captures']} captures, {w['pages']} pages, "
+                f"{w['bytes'] / 1e6:.1f} MB)"
+                if w
+                else ", no WACZ (no captures since the previous snapshot)"
+            )
         return (
             f"snapshot {self.path}: {e['bytes'] / 1e6:.1f} MB, {e['articles']} articles, "
-            f"sha256 {e['sha256'][:16]}…, {e['seconds']:.2f} s (listed in {self.manifest})"
+            f"sha256 {e['sha256'][:16]}…{wacz}, {e['seconds']:.2f} s (listed in {self.manifest})"
         )
 
 
 def take_snapshot(
-    db_path: str | Path, out_dir: str | Path, *, now: datetime | None = None
+    db_path: str | Path, out_dir: str | Path, *, now: datetime | None = None, wacz: bool = False
 ) -> Snapshot:
-    """Copy ``db_path`` into ``out_dir`` as a dated snapshot and list it in the manifest."""
+    """Copy ``db_path`` into ``out_dir`` as a dated snapshot and list it in the manifest.
+
+    ``wacz``: also write ``<snapshot>.wacz``, the captures of the copy fetched since the
+    previous snapshot of the same database (all of them for the first), see
+    :func:`_export_period`; listed in the entry (``wacz``) and in the ``.sha256`` file.
+    """
     db_path, out_dir = Path(db_path), Path(out_dir)
     _check_source(db_path)
     _prepare_directory(out_dir)
@@ -93,8 +109,19 @@ def take_snapshot(
                 "sha256": digest,
                 **contents,
                 "source": str(db_path.resolve()),
-                "seconds": round(time.perf_counter() - clock, 3),
             }
+            sums = f"{digest}  {name}\n"
+            package: tuple[Path, Path] | None = None
+            if wacz:
+                wacz_name = name.removesuffix(SNAPSHOT_SUFFIX) + WACZ_SUFFIX
+                wacz_partial = out_dir / f".{wacz_name}.partial"
+                staged.append(wacz_partial)
+                entry["wacz"] = _export_period(db_path, partial, wacz_partial, manifest)
+                if entry["wacz"] is not None:
+                    entry["wacz"]["file"] = wacz_name
+                    sums += f"{entry['wacz']['sha256']}  {wacz_name}\n"
+                    package = (wacz_partial, out_dir / wacz_name)
+            entry["seconds"] = round(time.perf_counter() - clock, 3)
             manifest["snapshots"].append(entry)
             manifest_path = out_dir / MANIFEST_NAME
             text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
@@ -102,14 +129,20 @@ def take_snapshot(
             # Everything is written and synced under hidden names first; publishing is then
             # one link and two renames, so a kill leaves a snapshot-named file unlisted only
             # in the microseconds between them (it used to be two fsynced writes).
-            staged.append(_staged(checksum, f"{digest}  {name}\n"))
-            staged.append(_staged(manifest_path, text))
+            staged_checksum = _staged(checksum, sums)
+            staged.append(staged_checksum)
+            staged_manifest = _staged(manifest_path, text)
+            staged.append(staged_manifest)
             try:
                 os.link(partial, final)  # unlike rename, fails if the name exists
+                if package is not None:
+                    os.link(*package)
             except FileExistsError as exc:
-                raise SnapshotError(f"{final} already exists; refusing to overwrite") from exc
-            os.replace(staged[1], checksum)
-            os.replace(staged[2], manifest_path)
+                raise SnapshotError(
+                    f"{exc.filename2 or final} already exists; refusing to overwrite"
+                ) from exc
+            os.replace(staged_checksum, checksum)
+            os.replace(staged_manifest, manifest_path)
             _fsync_directory(out_dir)
         except (OSError, sqlite3.Error) as exc:
             raise SnapshotError(f"cannot snapshot {db_path} into {out_dir}: {exc}") from exc
@@ -117,6 +150,36 @@ def take_snapshot(
             for path in staged:
                 path.unlink(missing_ok=True)
     return Snapshot(final, manifest_path, entry)
+
+
+def _export_period(
+    db_path: Path, copy: Path, target: Path, manifest: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The WACZ of the snapshot's period at ``target`` (hidden, synced; the caller links it):
+    the copy's captures fetched since the previous snapshot of this database started. Read
+    from the copy (the snapshot's own instant) and the source's WARC files. None when the
+    period holds no captures."""
+    from archive.wacz_export import ExportError, NoCaptures, export_wacz
+    from archive.warc_store import archive_folder
+
+    source = str(db_path.resolve())
+    previous = [e for e in manifest["snapshots"] if e.get("source") == source]
+    since = previous[-1].get("created_at") if previous else None
+    target.unlink(missing_ok=True)
+    try:
+        summary = export_wacz(copy, target, since=since, warc_folder=archive_folder(db_path))
+    except NoCaptures:
+        return None
+    except ExportError as exc:
+        raise SnapshotError(f"snapshot WACZ: {exc}") from exc
+    return {
+        "since": since,
+        "bytes": summary.bytes,
+        "sha256": sha256_file(target),
+        "captures": summary.captures,
+        "originals": summary.originals,
+        "pages": summary.pages,
+    }
 
 
 def _copy(db_path: Path, partial: Path) -> tuple[dict[str, Any], str]:
@@ -134,9 +197,16 @@ def _remove_leftovers(out_dir: Path) -> None:
     """Temporary files of a snapshot command that was killed (SIGKILL, power loss). Safe:
     we hold the directory lock, so no other snapshot command is writing any right now."""
     # ".partial*": the copy and SQLite's rollback journal of it (".partial-journal").
-    for pattern in (f".*{SNAPSHOT_SUFFIX}.partial*", f".{MANIFEST_NAME}.*.tmp", ".*.sha256.*.tmp"):
+    for pattern in (
+        f".*{SNAPSHOT_SUFFIX}.partial*",
+        f".*{WACZ_SUFFIX}.partial",
+        f".{MANIFEST_NAME}.*.tmp",
+        ".*.sha256.*.tmp",
+    ):
         for leftover in out_dir.glob(pattern):
             leftover.unlink(missing_ok=True)
+    for work in out_dir.glob(".wacz-export-*"):  # a WACZ export's working folder
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def read_manifest(out_dir: str | Path) -> dict[str, Any]:

@@ -392,6 +392,10 @@ def _check_archive(db: Path) -> None:
               help="SQL time limit (default 1000 ms with --public, else 3000 ms).")  # fmt: skip
 @click.option("--snapshots", type=click.Path(file_okay=False, path_type=Path),
               help="Snapshot directory to list at /-/snapshots (see `snapshot`).")  # fmt: skip
+@click.option("--captures", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder the crawled database was in (holding its <name>-warc folder), "
+              "when serving a copy elsewhere; default: the served file's folder, then the "
+              "snapshot's source folder (docs/captures.md).")  # fmt: skip
 @click.option("--print-command", is_flag=True,
               help="Print the datasette command instead of running it.")  # fmt: skip
 def serve_command(
@@ -401,6 +405,7 @@ def serve_command(
     public: bool,
     sql_time_limit_ms: int | None,
     snapshots: Path | None,
+    captures: Path | None,
     print_command: bool,
 ) -> None:
     """Publish the archive with Datasette.
@@ -411,7 +416,8 @@ def serve_command(
     from archive.errors import ArchiveError
     from archive.serve import command_line, serve
 
-    options = {"public": public, "sql_time_limit_ms": sql_time_limit_ms, "snapshots": snapshots}
+    options = {"public": public, "sql_time_limit_ms": sql_time_limit_ms, "snapshots": snapshots,
+               "captures": captures}  # fmt: skip
     try:
         if print_command:
             click.echo(command_line(db, host=host, port=port, **options))
@@ -432,16 +438,90 @@ def serve_command(
 @click.option("--out", type=click.Path(path_type=Path), default=str(DEFAULT_SNAPSHOTS),
               show_default=True,
               help="Directory for snapshots, their .sha256 files and manifest.json.")  # fmt: skip
-def snapshot_command(db: Path, out: Path) -> None:
+@click.option("--wacz", is_flag=True,
+              help="Also write the WACZ of the captures since the previous snapshot.")  # fmt: skip
+def snapshot_command(db: Path, out: Path, wacz: bool) -> None:
     """Write a dated, checksummed copy of the archive and list it in OUT/manifest.json."""
     from archive.errors import ArchiveError
     from archive.snapshot import take_snapshot
 
     try:
-        snapshot = take_snapshot(db, out)
+        snapshot = take_snapshot(db, out, wacz=wacz)
     except ArchiveError as exc:
         raise UsageError(str(exc)) from exc
     click.echo(snapshot.summary())
+
+
+@main.command("index")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=str(DEFAULT_DB),
+              show_default=True, help="Archive whose WARC files to index.")  # fmt: skip
+@click.option("--rebuild", is_flag=True, help="Rewrite every index, not only missing ones.")
+def index_command(db: Path, rebuild: bool) -> None:
+    """Write the missing CDXJ index (<file>.cdxj) beside each closed WARC file.
+
+    A crawl writes them itself; this rebuilds what a killed crawl or an older version left
+    without one. Exit 1 when some file could not be read.
+    """
+    from archive.warc_index import index_missing
+    from archive.warc_store import warc_root
+
+    if not db.is_file():
+        raise UsageError(f"archive database not found: {db}")
+
+    def progress(number: int, total: int, warc: Path) -> None:
+        click.echo(f"portal-archive: index: {number}/{total} {warc.name}", err=True)
+
+    run = index_missing(db, rebuild=rebuild, progress=progress)
+    for warc, problem in run.failed:
+        click.echo(f"portal-archive: index: {warc}: {problem}", err=True)
+    click.echo(
+        f"index {warc_root(db)}: {len(run.written)} written ({run.lines} lines), "
+        f"{run.present} up to date, {len(run.failed)} failed, {run.seconds:.1f} s"
+    )
+    sys.exit(1 if run.failed else 0)
+
+
+@main.command("export-wacz")
+@click.argument("portals", nargs=-1)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=str(DEFAULT_DB),
+              show_default=True, help="Archive to export from.")  # fmt: skip
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Captures fetched on or after this day (UTC).")  # fmt: skip
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Captures fetched on or before this day (UTC).")  # fmt: skip
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .wacz file to write.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+def export_wacz_command(
+    portals: tuple[str, ...],
+    db: Path,
+    since: datetime | None,
+    until: datetime | None,
+    out: Path,
+    force: bool,
+) -> None:
+    """Export captures (of PORTALS, default all) as a WACZ for ReplayWeb.page or pywb.
+
+    It holds the window's records, the older originals its revisits refer to, and
+    pages/pages.jsonl with one page per archived article (docs/captures.md).
+    """
+    from archive.wacz_export import ExportError, export_wacz
+
+    if since and until and until < since:
+        raise UsageError("--until is before --since")
+    try:
+        summary = export_wacz(
+            db,
+            out,
+            portals=portals,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+            force=force,
+            progress=lambda line: click.echo(f"portal-archive: export-wacz: {line}", err=True),
+        )
+    except ExportError as exc:
+        raise UsageError(str(exc)) from exc
+    click.echo(summary.line())
 
 
 @main.command("demo")
