@@ -85,6 +85,8 @@ class Version:
     change_kind: str | None = None
     extractor_version: str | None = None
     extraction_failed: str | None = None
+    #: captures.record_id of the response this version was read from (None: no capture).
+    capture: str | None = None
 
     @property
     def reason(self) -> tuple[str, str]:
@@ -250,6 +252,7 @@ def versions(rows: list[dict], changes: list[dict]) -> list[Version]:
                 change_kind=row.get("change_kind"),
                 extractor_version=row.get("extractor_version"),
                 extraction_failed=row.get("extraction_failed"),
+                capture=row.get("capture"),
             )
         )
     return result

@@ -6,6 +6,11 @@ Two modes. The default serves the archive *mutable* (Datasette re-reads it), so 
 write while the site is up. ``public=True`` is for everyone on the internet: the file is
 served immutable (``-i``: read-only, downloadable, cacheable) with a short SQL time limit and
 only reviewed plugins; :mod:`archive.public` checks first that the file will not change.
+
+Raw captures (WARC files) are found relative to the crawled database's folder; ``captures``
+(``--captures DIR``) names that folder when the served file is elsewhere (a snapshot copied to
+another machine). Without it the site tries the served file's folder, then the folder its
+snapshot manifest says the source database was in (archive/capture_view.py).
 """
 
 import argparse
@@ -16,6 +21,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from archive import site_config
+from archive.capture_view import CAPTURES_ENV
 from archive.errors import ArchiveError
 from archive.schema import open_archive
 
@@ -45,9 +51,13 @@ def datasette_command(
     return command
 
 
-def serve_environment(snapshots: Path | None) -> dict[str, str]:
-    """Environment variables the site needs (the snapshots page's directory)."""
-    return {site_config.SNAPSHOTS_ENV: str(snapshots.resolve())} if snapshots else {}
+def serve_environment(snapshots: Path | None, captures: Path | None = None) -> dict[str, str]:
+    """Environment variables the site needs (the snapshots page's directory, the folder the
+    capture pointers are relative to)."""
+    environment = {site_config.SNAPSHOTS_ENV: str(snapshots.resolve())} if snapshots else {}
+    if captures is not None:
+        environment[CAPTURES_ENV] = str(captures.resolve())
+    return environment
 
 
 def shell_command(command: list[str], environment: dict[str, str]) -> str:
@@ -64,6 +74,7 @@ def command_line(
     public: bool = False,
     sql_time_limit_ms: int | None = None,
     snapshots: Path | None = None,
+    captures: Path | None = None,
 ) -> str:
     """What :func:`serve` would run, as a shell line; checks only that the paths exist.
 
@@ -71,18 +82,27 @@ def command_line(
     publish``/``package`` command (docs/publishing.md).
     """
     check_snapshots_directory(snapshots)
+    check_captures_directory(captures)
     if not db_path.is_file():
         raise ArchiveError(f"archive database not found: {db_path}")
     command = datasette_command(
         [db_path], host=host, port=port, public=public, sql_time_limit_ms=sql_time_limit_ms
     )
-    return shell_command(command, serve_environment(snapshots))
+    return shell_command(command, serve_environment(snapshots, captures))
 
 
 def check_snapshots_directory(snapshots: Path | None) -> None:
     if snapshots is not None and not snapshots.is_dir():
         raise ArchiveError(
             f"snapshot directory not found: {snapshots} (portal-archive snapshot creates it)"
+        )
+
+
+def check_captures_directory(captures: Path | None) -> None:
+    if captures is not None and not captures.is_dir():
+        raise ArchiveError(
+            f"captures folder not found: {captures} (the folder that held the crawled "
+            "database, with its <name>-warc folder)"
         )
 
 
@@ -94,6 +114,7 @@ def serve(
     public: bool = False,
     sql_time_limit_ms: int | None = None,
     snapshots: Path | None = None,
+    captures: Path | None = None,
 ) -> NoReturn:
     """Serve an existing archive: this process becomes Datasette (it never returns).
 
@@ -105,6 +126,7 @@ def serve(
     """
     db_path = Path(db_path)
     check_snapshots_directory(snapshots)
+    check_captures_directory(captures)
     if public:
         from archive.public import check_public_database, check_public_plugins
 
@@ -119,7 +141,7 @@ def serve(
     command = datasette_command(
         [db_path], host=host, port=port, public=public, sql_time_limit_ms=sql_time_limit_ms
     )
-    environment = {**os.environ, **serve_environment(snapshots)}
+    environment = {**os.environ, **serve_environment(snapshots, captures)}
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(command[0], command, environment)
@@ -133,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--public", action="store_true")
     parser.add_argument("--sql-time-limit-ms", type=int)
     parser.add_argument("--snapshots", type=Path)
+    parser.add_argument("--captures", type=Path)
     args = parser.parse_args(argv)
     try:
         return serve(
@@ -142,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             public=args.public,
             sql_time_limit_ms=args.sql_time_limit_ms,
             snapshots=args.snapshots,
+            captures=args.captures,
         )
     except ArchiveError as exc:
         print(f"error: {exc}", file=sys.stderr)

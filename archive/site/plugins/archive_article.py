@@ -22,7 +22,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup
 
-from archive import article_page
+from archive import article_page, capture_view
 
 FEED_QUERY = "portal_feed"
 DASHBOARD = "archive"  # plugins.datasette-dashboards.archive in metadata.json
@@ -109,9 +109,11 @@ async def load_article(datasette: Any, database: str, request: Any) -> dict | No
         )
     ).rows
     portal = dict(portal_rows[0]) if portal_rows else {"slug": article["portal"], "name": None}
+    has_captures = await db.table_exists("captures")
+    capture_column = "capture" if has_captures else "null as capture"
     versions = await db.execute(
         "select id, version, fetched_at, http_status, tombstone, removal_reason, change_kind, "
-        "extractor_version, extraction_failed "
+        f"extractor_version, extraction_failed, {capture_column} "
         "from article_versions where article_id = ? order by version",
         [article["id"]],
     )
@@ -121,6 +123,13 @@ async def load_article(datasette: Any, database: str, request: Any) -> dict | No
         [article["id"]],
     )
     urls = datasette.urls
+    captures = (
+        await load_captures(
+            datasette, db, [article.get("capture"), *(r["capture"] for r in versions.rows)]
+        )
+        if has_captures
+        else {}
+    )
     return {
         "row": article,
         "link": article_page.Link(article_page.safe_url(article["url"]), article["url"]),
@@ -147,4 +156,19 @@ async def load_article(datasette: Any, database: str, request: Any) -> dict | No
         "versions_path": urls.table(database, "article_versions") + f"?article_id={article['id']}",
         "version_path": urls.table(database, "article_versions"),
         "feed_path": feed_path(datasette, database, portal["slug"]),
+        "capture": captures.get(article.get("capture")),
+        "captures": captures,
     }
+
+
+async def load_captures(datasette: Any, db: Any, records: list[str | None]) -> dict[str, Any]:
+    """``{record_id: CaptureSummary}`` of the captures the article page links ("Bản lưu gốc")."""
+    wanted = sorted({r for r in records if r})
+    if not wanted:
+        return {}
+    rows = await db.execute(
+        f"select * from captures where record_id in ({', '.join('?' * len(wanted))})", wanted
+    )
+    base = datasette.urls.path("/-/captures/")
+    summaries = (capture_view.summary(dict(row), base) for row in rows.rows)
+    return {s.record_id: s for s in summaries if s is not None}
