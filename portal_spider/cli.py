@@ -536,5 +536,42 @@ def demo_command(articles: int, port: int, db: Path) -> None:
     sys.exit(run_demo(articles=articles, datasette_port=port, db_path=db))
 
 
+@main.command("verify")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=str(DEFAULT_DB),
+              show_default=True, help="Archive whose captures to check (read-only).")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print only problems and their summary: nothing when clean (cron).")  # fmt: skip
+@click.option("--progress-every", type=click.FloatRange(0), default=10.0, show_default=True,
+              metavar="SECONDS", help="A progress line on stderr this often.")  # fmt: skip
+def verify_command(db: Path, as_json: bool, quiet: bool, progress_every: float) -> None:
+    """Check every capture pointer and every WARC record of the archive (fixity).
+
+    Missing files, torn or corrupt records, digest mismatches and dangling pointers are
+    problems (exit 1); files no capture points to and files a killed crawl left open are
+    notes. Exit 0 when clean, 2 when DB is missing or not an archive. Read-only.
+    """
+    from archive.fixity import NotAnArchive, verify
+
+    def progress(line: str) -> None:
+        click.echo(line, err=True)
+
+    try:
+        report = verify(db, progress=None if quiet else progress, progress_every=progress_every)
+    except NotAnArchive as exc:
+        raise UsageError(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for problem in report.problems:
+            click.echo(problem.line())
+        if not quiet:
+            for notice in report.notices:
+                click.echo(notice.line())
+        if report.problems or not quiet:
+            click.echo(report.summary())
+    sys.exit(0 if report.ok else 1)
+
+
 if __name__ == "__main__":
     main()

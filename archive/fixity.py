@@ -1,0 +1,708 @@
+"""Fixity of raw captures: is every record the database points to still there, whole and
+unchanged? And closing the WARC files a killed crawl left ``.open`` (issue 12).
+
+:func:`verify` is read-only (the database is opened ``mode=ro``, files only read). It walks
+every WARC file gzip member by member with zlib, because a record-level-gzip WARC torn
+mid-record still passes ``warcio check`` (warcio stops quietly at a short member): a member
+must decompress to its end (CRC and length checked by zlib) and hold exactly one WARC record
+whose block digest holds. Capture pointers are checked against those members (same offset,
+same length, same record id, URL and payload digests), and every ``capture`` value of the
+fact tables against ``captures``.
+
+:func:`close_unfinished` is the repair for a crawl killed while writing: the complete
+records of a ``….warc.gz.open`` file are kept, a torn last record is cut off (its bytes saved
+beside it as ``….warc.gz.torn``, as evidence) and the file gets its final name. It only
+touches files no crawl is writing (the archive's crawl lock, archive/lock.py).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import io
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import closing, nullcontext
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.lock import ArchiveLock
+from archive.warc_store import OPEN_SUFFIX, archive_folder, sha1_base32, warc_root
+
+#: Tables whose ``capture`` column points into ``captures``.
+FACT_TABLES = ("articles", "article_versions", "visitor_stats", "crawl_errors")
+TORN_SUFFIX = ".torn"
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_READ = 64 * 1024
+_OK, _TORN, _CORRUPT = "ok", "torn", "corrupt"
+
+
+class NotAnArchive(Exception):
+    """The database cannot be verified: missing, not SQLite, not an archive (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A fixity failure. ``kind``: missing, torn, corrupt, digest, mismatch or dangling."""
+
+    kind: str
+    detail: str
+    file: str | None = None
+    offset: int | None = None
+    record_id: str | None = None
+
+    def line(self) -> str:
+        where = self.file or ""
+        if self.offset is not None:
+            where += f" @{self.offset}"
+        record = f" {self.record_id}" if self.record_id else ""
+        return f"{self.kind}: {where}{record}: {self.detail}".replace(":  ", ": ")
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Worth knowing, not a failure: ``unreferenced`` files, ``unfinished`` (.open) files,
+    ``torn-evidence`` files saved by :func:`close_unfinished`."""
+
+    kind: str
+    file: str
+    detail: str
+
+    def line(self) -> str:
+        return f"note: {self.kind}: {self.file}: {self.detail}"
+
+
+@dataclass(slots=True)
+class Report:
+    """What :func:`verify` found; ``ok`` when there is no problem (notices allowed)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, kind: str) -> int:
+        return sum(1 for problem in self.problems if problem.kind == kind)
+
+    def summary(self) -> str:
+        c = self.counts
+        kinds = ("missing", "torn", "corrupt", "digest", "mismatch", "dangling")
+        found = ", ".join(f"{self.count(kind)} {kind}" for kind in kinds)
+        return (
+            f"verify: {'OK' if self.ok else 'FAILED'}: {c.get('captures', 0)} captures and "
+            f"{c.get('fact_pointers', 0)} fact pointers; {c.get('records', 0)} records in "
+            f"{c.get('files', 0)} files ({c.get('bytes', 0) / 1e6:.1f} MB, "
+            f"{c.get('unfinished', 0)} unfinished, {c.get('unreferenced', 0)} unreferenced); "
+            f"problems: {found}; {self.elapsed:.1f} s"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "counts": dict(self.counts),
+            "problems": [asdict(problem) for problem in self.problems],
+            "notices": [asdict(notice) for notice in self.notices],
+            "elapsed_seconds": round(self.elapsed, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One gzip member of a WARC file: ``status`` ok (``data`` is the record), torn (the
+    file ends inside it) or corrupt (zlib refuses it; ``error`` says why)."""
+
+    offset: int
+    length: int
+    status: str
+    data: bytes | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """What :func:`close_unfinished` did to one ``.open`` file."""
+
+    path: Path  # the final name (or the removed file's, when nothing complete was left)
+    kept_bytes: int
+    torn_bytes: int
+    torn_path: Path | None
+    removed: bool = False
+
+
+# -- reading gzip members ---------------------------------------------------------------------
+
+
+def _decode_at(handle: io.BufferedReader, offset: int, end: int) -> Member:
+    """Decompress the gzip member starting at ``offset`` (reading no further than ``end``)."""
+    handle.seek(offset)
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    parts: list[bytes] = []
+    fed = 0
+    while True:
+        chunk = handle.read(min(_READ, end - offset - fed))
+        if not chunk:
+            return Member(offset, fed, _TORN, error="the file ends inside this gzip member")
+        try:
+            parts.append(decompressor.decompress(chunk))
+        except zlib.error as exc:
+            return Member(offset, fed + len(chunk), _CORRUPT, error=f"gzip: {exc}")
+        if decompressor.eof:
+            used = len(chunk) - len(decompressor.unused_data)
+            return Member(offset, fed + used, _OK, data=b"".join(parts))
+        fed += len(chunk)
+
+
+def _next_member(handle: io.BufferedReader, start: int, end: int) -> int | None:
+    """The next offset after ``start`` where a whole gzip member holding a WARC record
+    begins (resynchronising after a corrupt member); None if there is none."""
+    position = start + 1
+    while position < end:
+        handle.seek(position)
+        window = handle.read(min(_READ, end - position))
+        found = window.find(_GZIP_MAGIC)
+        if found < 0:
+            position += max(1, len(window) - len(_GZIP_MAGIC) + 1)
+            continue
+        candidate = position + found
+        member = _decode_at(handle, candidate, end)
+        if member.status == _OK and member.data is not None and member.data.startswith(b"WARC/"):
+            return candidate
+        position = candidate + 1
+    return None
+
+
+def iter_members(handle: io.BufferedReader, end: int) -> Iterator[Member]:
+    """Every gzip member of a record-level-gzip WARC file, in order, up to byte ``end``.
+
+    A corrupt member is reported once, spanning up to the next member that decodes (found by
+    its gzip magic); a member cut by the end of the file is reported torn.
+    """
+    offset = 0
+    while offset < end:
+        member = _decode_at(handle, offset, end)
+        if member.status == _CORRUPT:
+            following = _next_member(handle, offset, end)
+            stop = end if following is None else following
+            member = Member(offset, stop - offset, _CORRUPT, error=member.error)
+        yield member
+        if member.status == _TORN:
+            return
+        offset += member.length
+
+
+# -- one record -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    record_id: str | None
+    rec_type: str | None
+    target_uri: str | None
+    payload_digest: str | None
+    truncated: str | None
+    payload: bytes | None  # the HTTP payload as stored (response records)
+
+
+def _parse(data: bytes) -> tuple[_Record | None, list[str]]:
+    """Parse one decompressed member: exactly one WARC record, its block digest verified."""
+    head_end = data.find(b"\r\n\r\n")
+    if not data.startswith(b"WARC/") or head_end < 0:
+        return None, ["not a WARC record"]
+    problems: list[str] = []
+    try:
+        record = next(iter(ArchiveIterator(io.BytesIO(data), check_digests=True)))
+        headers = record.rec_headers
+        block_length = int(headers.get_header("Content-Length") or -1)
+        payload = record.raw_stream.read()
+    except Exception as exc:  # warcio raises many kinds on malformed input
+        return None, [f"record does not parse: {type(exc).__name__}: {exc}"]
+    if len(data) != head_end + 4 + block_length + 4 or not data.endswith(b"\r\n\r\n"):
+        problems.append(
+            f"record length {block_length} does not fill its gzip member "
+            f"({len(data)} bytes decompressed)"
+        )
+    if record.digest_checker.passed is False:
+        problems.extend(record.digest_checker.problems)
+    rec_type = headers.get_header("WARC-Type")
+    return (
+        _Record(
+            record_id=headers.get_header("WARC-Record-ID"),
+            rec_type=rec_type,
+            target_uri=headers.get_header("WARC-Target-URI"),
+            payload_digest=headers.get_header("WARC-Payload-Digest"),
+            truncated=headers.get_header("WARC-Truncated"),
+            payload=payload if rec_type == "response" else None,
+        ),
+        problems,
+    )
+
+
+def _compare(row: sqlite3.Row, record: _Record) -> tuple[list[str], list[str]]:
+    """(mismatches, digest mismatches) between a captures row and the record it names."""
+    mismatch: list[str] = []
+    digest: list[str] = []
+    if record.record_id != row["record_id"]:
+        mismatch.append(f"WARC-Record-ID is {record.record_id}")
+    if record.target_uri != row["url"]:
+        mismatch.append(f"WARC-Target-URI is {record.target_uri!r}, captures.url {row['url']!r}")
+    if record.rec_type != row["record_type"]:
+        mismatch.append(f"record type is {record.rec_type}, captures says {row['record_type']}")
+    if record.payload_digest is not None and record.payload_digest != row["payload_sha1"]:
+        digest.append(
+            f"WARC-Payload-Digest {record.payload_digest} != captures {row['payload_sha1']}"
+        )
+    if record.rec_type == "response" and record.payload is not None:
+        payload = record.payload
+        if record.payload_digest is None:
+            digest.append("response record without WARC-Payload-Digest")
+        if sha1_base32(payload) != row["payload_sha1"]:
+            digest.append(f"payload sha1 {sha1_base32(payload)} != captures {row['payload_sha1']}")
+        if hashlib.sha256(payload).hexdigest() != row["payload_sha256"]:
+            digest.append("payload sha256 differs from captures.payload_sha256")
+        if len(payload) != row["payload_length"]:
+            mismatch.append(
+                f"payload is {len(payload)} bytes, captures says {row['payload_length']}"
+            )
+        if record.truncated != row["truncated"]:
+            mismatch.append(f"WARC-Truncated {record.truncated!r} != captures {row['truncated']!r}")
+    return mismatch, digest
+
+
+# -- the crawl lock, without taking it ----------------------------------------------------------
+
+
+def _lock_holders(db_path: Path) -> set[int] | None:
+    """PIDs holding the archive's crawl lock, read from /proc/locks (no lock taken, so a
+    crawl starting meanwhile is never refused); None when /proc/locks is not available."""
+    lock_path = ArchiveLock(db_path).path
+    try:
+        stat = lock_path.stat()
+    except FileNotFoundError:
+        return set()
+    try:
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return None
+    holders: set[int] = set()
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 6 or parts[1] != "FLOCK":  # "->" lines are waiters, not holders
+            continue
+        try:
+            pid = int(parts[4])
+            major_text, minor_text, inode_text = parts[5].split(":")
+            device = (int(major_text, 16), int(minor_text, 16))
+            inode = int(inode_text)
+        except ValueError:
+            continue
+        if inode == stat.st_ino and device == (os.major(stat.st_dev), os.minor(stat.st_dev)):
+            holders.add(pid)
+    return holders
+
+
+def crawl_running(db_path: str | Path) -> bool:
+    """True when some process holds the archive's crawl lock (a crawl may be writing)."""
+    holders = _lock_holders(Path(db_path))
+    if holders is not None:
+        return bool(holders)
+    lock_path = ArchiveLock(db_path).path
+    try:  # no /proc/locks: a shared lock tried and dropped at once
+        fd = os.open(lock_path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+# -- closing what a killed crawl left open ------------------------------------------------------
+
+
+def unfinished_files(db_path: str | Path, portal: str | None = None) -> list[Path]:
+    root = warc_root(Path(db_path).resolve())
+    if portal is not None:
+        root = root / portal
+    return sorted(root.rglob(f"*.warc.gz{OPEN_SUFFIX}")) if root.is_dir() else []
+
+
+def close_unfinished(db_path: str | Path, portal: str | None = None) -> list[Closed]:
+    """Close the ``….warc.gz.open`` files a killed crawl left (of one portal, or all).
+
+    Keeps every complete gzip member, saves a torn tail to ``<final name>.torn`` (fsynced
+    before the file is cut), truncates, then renames to the final name. Safe to re-run
+    after being killed itself. Runs only when no other process holds the crawl lock: the
+    calling crawl may hold it (it then owns every ``.open`` file of its portal before it
+    opens one); when nobody does, the lock is taken for the duration. Raises
+    :class:`archive.lock.ArchiveLocked` when another process crawls.
+    """
+    db_path = Path(db_path)
+    holders = _lock_holders(db_path)
+    if holders is None:  # no /proc/locks: the holder's pid written in the lock file
+        holder = ArchiveLock(db_path).holder()
+        ours = f"pid={os.getpid()}," in holder + "," and crawl_running(db_path)
+    else:
+        ours = holders == {os.getpid()}
+    lock = nullcontext() if ours else ArchiveLock(db_path)
+    closed: list[Closed] = []
+    with lock:
+        for path in unfinished_files(db_path, portal):
+            closed.append(_close_one(path))
+    return closed
+
+
+def _close_one(path: Path) -> Closed:
+    final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
+    size = path.stat().st_size
+    good = 0
+    with path.open("rb", buffering=1 << 20) as handle:
+        for member in iter_members(handle, size):
+            if member.status != _OK:
+                break
+            good = member.offset + member.length
+        torn_path: Path | None = None
+        if good < size:
+            handle.seek(good)
+            torn_path = _save_torn(final, handle.read())
+    if good < size:
+        with path.open("r+b") as out:
+            out.truncate(good)
+            out.flush()
+            os.fsync(out.fileno())
+    if good == 0:
+        path.unlink()
+        _fsync_directory(path.parent)
+        return Closed(final, 0, size, torn_path, removed=True)
+    if final.exists():  # never overwrite a closed file: keep the .open for a human
+        raise FileExistsError(f"{final} exists beside {path.name}")
+    os.replace(path, final)
+    _fsync_directory(final.parent)
+    return Closed(final, good, size - good, torn_path)
+
+
+def _save_torn(final: Path, data: bytes) -> Path:
+    candidate = final.with_name(final.name + TORN_SUFFIX)
+    serial = 1
+    while True:
+        try:
+            with candidate.open("xb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            return candidate
+        except FileExistsError:
+            if candidate.read_bytes() == data:  # saved by a close that was itself killed
+                return candidate
+            serial += 1
+            candidate = final.with_name(f"{final.name}{TORN_SUFFIX}.{serial}")
+
+
+def _fsync_directory(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+# -- verify -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Progress:
+    """A line on stderr every ``every`` seconds (nothing for runs shorter than that)."""
+
+    emit: Callable[[str], None] | None
+    every: float
+    started: float = field(default_factory=time.monotonic)
+    last: float = field(default_factory=time.monotonic)
+
+    def tick(self, counts: dict[str, int], total_bytes: int) -> None:
+        now = time.monotonic()
+        if self.emit is None or now - self.last < self.every:
+            return
+        self.last = now
+        share = counts.get("bytes", 0) / total_bytes * 100 if total_bytes else 100.0
+        self.emit(
+            f"verify: {counts.get('files', 0)} files, {counts.get('records', 0)} records, "
+            f"{counts.get('bytes', 0) / 1e6:.1f} of {total_bytes / 1e6:.1f} MB ({share:.0f}%), "
+            f"{now - self.started:.0f} s"
+        )
+
+
+def _connect(db_path: Path) -> sqlite3.Connection:
+    if not db_path.is_file():
+        raise NotAnArchive(f"no such archive database: {db_path}")
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        conn.row_factory = sqlite3.Row
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        raise NotAnArchive(f"{db_path} is not a readable SQLite database: {exc}") from exc
+    missing = {"articles", "article_versions", "_sqlite_migrations"} - tables
+    if missing:
+        conn.close()
+        raise NotAnArchive(
+            f"{db_path} is not an archive database (no {', '.join(sorted(missing))})"
+        )
+    if "captures" not in tables:
+        conn.close()
+        raise NotAnArchive(
+            f"{db_path} is from before raw captures (no captures table): nothing to verify; "
+            "the next crawl upgrades it"
+        )
+    return conn
+
+
+def verify(
+    db_path: str | Path,
+    *,
+    progress: Callable[[str], None] | None = None,
+    progress_every: float = 10.0,
+) -> Report:
+    """Check every capture pointer and every WARC record of an archive; read-only.
+
+    Raises :class:`NotAnArchive` when ``db_path`` cannot be verified at all.
+    """
+    started = time.monotonic()
+    db_path = Path(db_path)
+    report = Report()
+    counts = report.counts
+    for key in ("captures", "fact_pointers", "files", "records", "bytes", "unfinished"):
+        counts[key] = 0
+    folder = archive_folder(db_path)
+    with closing(_connect(db_path)) as conn:
+        conn.execute("BEGIN")  # one consistent view while a crawl may commit meanwhile
+        _check_fact_pointers(conn, report)
+        _check_revisits(conn, report)
+        pointed = {
+            row[0]: row[1]
+            for row in conn.execute("SELECT warc_file, count(*) FROM captures GROUP BY warc_file")
+        }
+        counts["captures"] = sum(pointed.values())
+        running = crawl_running(db_path)
+        on_disk = _files_on_disk(db_path, folder)
+        total = sum(size for _, size in on_disk.values())
+        ticker = _Progress(progress, progress_every)
+        for name in sorted(set(pointed) | set(on_disk)):
+            if name not in on_disk:
+                report.problems.append(
+                    Problem(
+                        "missing", f"file not found ({pointed[name]} captures point into it)", name
+                    )
+                )
+                continue
+            path, size = on_disk[name]
+            rows = {
+                row["warc_offset"]: row
+                for row in conn.execute(
+                    "SELECT * FROM captures WHERE warc_file = ? ORDER BY warc_offset", [name]
+                )
+            }
+            if not rows:
+                counts["unreferenced"] = counts.get("unreferenced", 0) + 1
+                report.notices.append(
+                    Notice("unreferenced", name, "no capture points into this file")
+                )
+            _check_file(name, path, size, rows, report, running, ticker, total)
+        conn.rollback()
+    for torn in sorted(warc_root(db_path.resolve()).rglob(f"*{TORN_SUFFIX}*")):
+        report.notices.append(
+            Notice(
+                "torn-evidence",
+                torn.relative_to(folder).as_posix(),
+                "bytes of a torn record cut off a killed crawl's file (kept as evidence)",
+            )
+        )
+    report.elapsed = time.monotonic() - started
+    return report
+
+
+def _files_on_disk(db_path: Path, folder: Path) -> dict[str, tuple[Path, int]]:
+    """Pointer name (relative to the archive folder, without .open) -> (path, size now)."""
+    root = warc_root(db_path.resolve())
+    found: dict[str, tuple[Path, int]] = {}
+    if not root.is_dir():
+        return found
+    for path in sorted(root.rglob("*.warc.gz*")):
+        if not (path.name.endswith(".warc.gz") or path.name.endswith(".warc.gz" + OPEN_SUFFIX)):
+            continue
+        name = path.relative_to(folder).as_posix().removesuffix(OPEN_SUFFIX)
+        if name in found and path.name.endswith(OPEN_SUFFIX):
+            continue  # both X and X.open: the closed one is what pointers mean
+        found[name] = (path, path.stat().st_size)
+    return found
+
+
+def _check_file(
+    name: str,
+    path: Path,
+    size: int,
+    rows: dict[int, sqlite3.Row],
+    report: Report,
+    running: bool,
+    ticker: _Progress,
+    total: int,
+) -> None:
+    counts = report.counts
+    counts["files"] += 1
+    unfinished = path.name.endswith(OPEN_SUFFIX)
+    if unfinished:
+        counts["unfinished"] += 1
+    seen: set[int] = set()
+    tail: Member | None = None
+    try:
+        handle = path.open("rb", buffering=1 << 20)
+    except FileNotFoundError:  # closed (renamed) by the running crawl since we listed it
+        path = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
+        handle = path.open("rb", buffering=1 << 20)
+    with handle:
+        for member in iter_members(handle, size):
+            counts["records"] += 1
+            counts["bytes"] += member.length
+            ticker.tick(counts, total)
+            row = rows.get(member.offset)
+            record_id = row["record_id"] if row is not None else None
+            if member.status == _TORN:
+                tail = member
+                if unfinished:
+                    continue  # reported with the file's notice, unless a pointer is in it
+                report.problems.append(
+                    Problem(
+                        "torn",
+                        f"the file ends inside a record ({member.length} bytes of it)",
+                        name,
+                        member.offset,
+                        record_id,
+                    )
+                )
+                if row is not None:
+                    seen.add(member.offset)
+                continue
+            if member.status == _CORRUPT:
+                report.problems.append(
+                    Problem(
+                        "corrupt",
+                        f"{member.error} ({member.length} bytes unreadable)",
+                        name,
+                        member.offset,
+                        record_id,
+                    )
+                )
+                if row is not None:
+                    seen.add(member.offset)
+                continue
+            assert member.data is not None
+            record, problems = _parse(member.data)
+            record_id = record_id or (record.record_id if record else None)
+            for detail in problems:
+                kind = "digest" if "digest" in detail else "corrupt"
+                report.problems.append(Problem(kind, detail, name, member.offset, record_id))
+            if row is None or record is None:
+                continue
+            seen.add(member.offset)
+            if member.length != row["warc_length"]:
+                report.problems.append(
+                    Problem(
+                        "mismatch",
+                        f"captures.warc_length {row['warc_length']} but the record's gzip "
+                        f"member is {member.length} bytes",
+                        name,
+                        member.offset,
+                        record_id,
+                    )
+                )
+            mismatches, digests = _compare(row, record)
+            for detail in mismatches:
+                report.problems.append(Problem("mismatch", detail, name, member.offset, record_id))
+            for detail in digests:
+                report.problems.append(Problem("digest", detail, name, member.offset, record_id))
+    for offset, row in rows.items():
+        if offset in seen:
+            continue
+        in_tail = tail is not None and offset >= tail.offset
+        if in_tail:
+            detail = f"points into the torn end of the file (from {tail.offset})"
+        elif offset >= size:
+            detail = f"points past the end of the file ({size} bytes)"
+        else:
+            detail = "no record starts at this offset"
+        report.problems.append(
+            Problem("torn" if in_tail else "mismatch", detail, name, offset, row["record_id"])
+        )
+    if unfinished:
+        if running:
+            state = "being written by the running crawl"
+        else:
+            state = (
+                "left open by a crawl that was killed; the next crawl of this portal closes it "
+                "(keeping every complete record)"
+            )
+        if tail is not None:
+            state += f"; ends in a torn record at {tail.offset} ({tail.length} bytes)"
+        report.notices.append(Notice("unfinished", path.name, state))
+
+
+def _check_fact_pointers(conn: sqlite3.Connection, report: Report) -> None:
+    for table in FACT_TABLES:
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if "capture" not in columns:
+            continue
+        report.counts["fact_pointers"] += conn.execute(
+            f"SELECT count(*) FROM {table} WHERE capture IS NOT NULL"
+        ).fetchone()[0]
+        dangling = conn.execute(
+            f"SELECT t.rowid, t.capture FROM {table} t LEFT JOIN captures c "
+            "ON c.record_id = t.capture WHERE t.capture IS NOT NULL AND c.record_id IS NULL"
+        ).fetchall()
+        for rowid, capture in dangling:
+            report.problems.append(
+                Problem("dangling", f"{table} row {rowid}: no such capture", record_id=capture)
+            )
+
+
+def _check_revisits(conn: sqlite3.Connection, report: Report) -> None:
+    rows = conn.execute(
+        "SELECT r.record_id, r.refers_to, r.warc_file, r.warc_offset FROM captures r "
+        "LEFT JOIN captures o ON o.record_id = r.refers_to "
+        "WHERE r.refers_to IS NOT NULL AND o.record_id IS NULL"
+    ).fetchall()
+    for record_id, refers_to, warc_file, offset in rows:
+        report.problems.append(
+            Problem(
+                "dangling",
+                f"revisit refers to {refers_to}, which is not in captures",
+                warc_file,
+                offset,
+                record_id,
+            )
+        )
+
+
+__all__ = [
+    "FACT_TABLES",
+    "Closed",
+    "Member",
+    "NotAnArchive",
+    "Notice",
+    "Problem",
+    "Report",
+    "close_unfinished",
+    "crawl_running",
+    "iter_members",
+    "unfinished_files",
+    "verify",
+]
