@@ -1,0 +1,162 @@
+"""archive.warc_store: WARC file sets written and read back without Scrapy."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.warc_store import (
+    PROFILE_IDENTICAL,
+    PROFILE_NOT_MODIFIED,
+    TRUNCATED_LENGTH,
+    Exchange,
+    WarcFileSet,
+    archive_folder,
+    read_record_bytes,
+    resolve,
+    sha1_base32,
+    warc_root,
+)
+
+PAGE = "<html><body><h1>Hội nghị sơ kết công tác quý III</h1></body></html>".encode()
+
+
+def _exchange(url: str = "http://127.0.0.1:8600/tin/a-1.html", **changes: object) -> Exchange:
+    fields: dict[str, object] = {
+        "url": url,
+        "method": "GET",
+        "request_headers": [("User-Agent", "portal-archive/test"), ("Accept-Encoding", "gzip")],
+        "status": 200,
+        "response_headers": [("Content-Type", "text/html; charset=utf-8")],
+        "payload": PAGE,
+        "fetched_at": datetime(2026, 12, 7, 3, 4, 5, 678901, tzinfo=UTC),
+        "metadata": {"via": "http://127.0.0.1:8600/tin/"},
+    }
+    fields.update(changes)
+    return Exchange(**fields)  # type: ignore[arg-type]
+
+
+def _records(path: Path) -> list:
+    with path.open("rb") as handle:
+        return [
+            (
+                record.rec_type,
+                dict(record.rec_headers.headers),
+                record.raw_stream.read(),  # the payload (after the HTTP headers, if any)
+                dict(record.http_headers.headers) if record.http_headers else {},
+            )
+            for record in ArchiveIterator(handle)
+        ]
+
+
+def test_exchange_becomes_response_request_and_metadata(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    files = WarcFileSet(db, portal="demo", crawl_id=4, software="portal-archive/test")
+    capture = files.write_exchange(_exchange())
+    assert capture.warc_file.startswith("archive-warc/demo/")
+    assert (tmp_path / (capture.warc_file + ".open")).exists()  # still being written
+    files.close()
+    path = archive_folder(db) / capture.warc_file
+    assert path.exists() and not path.with_name(path.name + ".open").exists()
+    records = _records(path)
+    assert [kind for kind, *_ in records] == ["warcinfo", "response", "request", "metadata"]
+    info = records[0][2].decode()
+    assert "portal: demo" in info and "crawl-run: 4" in info
+    _, response, payload, _ = records[1]
+    assert response["WARC-Date"] == "2026-12-07T03:04:05.678901Z"
+    assert response["WARC-Payload-Digest"] == sha1_base32(PAGE) == capture.payload_sha1
+    assert payload == PAGE
+    assert records[2][1]["WARC-Concurrent-To"] == capture.record_id
+    assert records[2][3]["Host"] == "127.0.0.1:8600"
+    assert records[3][1]["WARC-Refers-To"] == capture.record_id
+    assert b"via: http://127.0.0.1:8600/tin/" in records[3][2]
+    # The pointer is exactly one gzip member holding that record.
+    data = read_record_bytes(tmp_path, capture.warc_file, capture.warc_offset, capture.warc_length)
+    assert gzip.decompress(data).startswith(b"WARC/1.1\r\n")
+    assert next(iter(ArchiveIterator(io.BytesIO(data)))).rec_type == "response"
+
+
+def test_identical_payload_and_304_become_revisits(tmp_path: Path) -> None:
+    files = WarcFileSet(tmp_path / "a.db", portal="demo", crawl_id=1, software="t")
+    first = files.write_exchange(_exchange())
+    again = files.write_exchange(_exchange())
+    assert (again.record_type, again.revisit_profile) == ("revisit", PROFILE_IDENTICAL)
+    assert again.refers_to == first.record_id
+    not_modified = files.write_exchange(_exchange(status=304, payload=b""))
+    assert (not_modified.record_type, not_modified.revisit_profile) == (
+        "revisit",
+        PROFILE_NOT_MODIFIED,
+    )
+    assert not_modified.refers_to == first.record_id
+    changed = files.write_exchange(_exchange(payload=PAGE + b"<!-- 2 -->"))
+    assert changed.record_type == "response"
+    other_url = files.write_exchange(_exchange(url="http://127.0.0.1:8600/tin/b-2.html"))
+    assert other_url.record_type == "response"  # dedupe is per URL, for replay tools
+    files.close()
+    assert files.records == {"response": 3, "revisit": 2}
+
+
+def test_truncated_and_error_payloads_are_never_originals(tmp_path: Path) -> None:
+    files = WarcFileSet(tmp_path / "a.db", portal="demo", crawl_id=1, software="t")
+    cut = files.write_exchange(_exchange(truncated=TRUNCATED_LENGTH))
+    assert cut.truncated == TRUNCATED_LENGTH
+    assert files.write_exchange(_exchange()).record_type == "response"
+    error = files.write_exchange(_exchange(url="http://h/x", status=500))
+    assert files.write_exchange(_exchange(url="http://h/x", status=500)).record_type == "response"
+    assert error.record_type == "response"
+    files.close()
+    records = _records(tmp_path / cut.warc_file)
+    assert records[1][1]["WARC-Truncated"] == "length"
+
+
+def test_files_rotate_by_size_each_with_warcinfo(tmp_path: Path) -> None:
+    files = WarcFileSet(
+        tmp_path / "a.db", portal="demo", crawl_id=9, software="t", max_file_size=2000
+    )
+    captures = [
+        files.write_exchange(_exchange(url=f"http://h/{n}", payload=PAGE + bytes([n])))
+        for n in range(12)
+    ]
+    files.close()
+    assert len(files.files) > 2
+    assert files.files == sorted(files.files)  # names sort in writing order
+    assert sorted({c.warc_file for c in captures}) == files.files
+    for name in files.files:
+        assert _records(tmp_path / name)[0][0] == "warcinfo"
+    assert files.total_bytes == sum((tmp_path / n).stat().st_size for n in files.files)
+
+
+def test_hop_by_hop_headers_are_not_written_as_received(tmp_path: Path) -> None:
+    files = WarcFileSet(tmp_path / "a.db", portal="demo", crawl_id=1, software="t")
+    headers = [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked"),
+               ("Content-Encoding", "gzip"), ("Connection", "keep-alive")]  # fmt: skip
+    body = gzip.compress(PAGE, mtime=0)
+    capture = files.write_exchange(_exchange(response_headers=headers, payload=body))
+    files.close()
+    _, _, payload, head = _records(tmp_path / capture.warc_file)[1]
+    assert payload == body  # compressed, as on the wire
+    assert head["Content-Encoding"] == "gzip"
+    assert "Transfer-Encoding" not in head and "Connection" not in head
+    assert capture.payload_sha1 == sha1_base32(body)
+
+
+def test_pointers_cannot_leave_the_archive_folder(tmp_path: Path) -> None:
+    for bad in ("/etc/passwd", "../secret.warc.gz", "a/../../b.warc.gz", ""):
+        with pytest.raises(ValueError, match="outside the archive folder"):
+            resolve(tmp_path, bad)
+    assert warc_root(tmp_path / "x" / "archive.db") == tmp_path / "x" / "archive-warc"
+
+
+def test_a_file_left_open_by_a_killed_crawl_is_still_found(tmp_path: Path) -> None:
+    files = WarcFileSet(tmp_path / "a.db", portal="demo", crawl_id=1, software="t")
+    capture = files.write_exchange(_exchange())
+    files.sync()  # killed here: never closed, never renamed
+    data = read_record_bytes(tmp_path, capture.warc_file, capture.warc_offset, capture.warc_length)
+    assert gzip.decompress(data).startswith(b"WARC/1.1")
+    with pytest.raises(ValueError, match="cut short"):
+        read_record_bytes(tmp_path, capture.warc_file, capture.warc_offset, 10**7)
