@@ -573,5 +573,127 @@ def verify_command(db: Path, as_json: bool, quiet: bool, progress_every: float) 
     sys.exit(0 if report.ok else 1)
 
 
+@main.command("reextract")
+@click.argument("slugs", nargs=-1)
+@click.option("--all", "all_portals", is_flag=True, help="Every portal in the archive.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=str(DEFAULT_DB),
+              show_default=True, help="Archive whose captures to read again.")  # fmt: skip
+@click.option("--captured-since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Only articles whose newest capture was fetched on or after "
+              "this day.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Write nothing; print what would change.")
+@click.option("--wait", is_flag=True, help="Wait for a crawl of this archive to finish.")
+@click.option("--progress-every", type=click.FloatRange(0), default=10.0, show_default=True,
+              metavar="SECONDS", help="A progress line on stderr this often.")  # fmt: skip
+def reextract_command(
+    slugs: tuple[str, ...],
+    all_portals: bool,
+    db: Path,
+    captured_since: datetime | None,
+    dry_run: bool,
+    wait: bool,
+    progress_every: float,
+) -> None:
+    """Run today's extractor over the stored captures of archived articles (no network).
+
+    Per article, its newest capture holding a body is read again exactly as the crawl reads
+    a page; only what changed is written, as re-extraction (change kind 'extractor', never
+    an edit; a failed article now readable becomes an article, kind 'first'), with the
+    extractor version and the capture. Exit 0 when done, 2 on usage errors, 3 when a crawl
+    holds the archive (unless --wait). See docs/captures.md.
+    """
+    from archive.lock import ArchiveLock, ArchiveLocked
+    from archive.reextract import Change, Summary, reextract
+
+    from .extract import EXTRACTOR_VERSION
+
+    portals = _archived_portals(db, slugs, all_portals)
+
+    def changed(change: Change) -> None:
+        verb = "would be" if dry_run else "is"
+        kind = "recovered" if change.outcome == "recovered" else "re-extracted"
+        click.echo(f"{change.url} {verb} {kind}: {change.detail[:80]} [{change.capture}]")
+
+    def progress(summary: Summary, total: int) -> None:
+        click.echo(
+            f"reextract: {summary.pages + summary.missing}/{total} articles, "
+            f"{summary.changed} changed, {summary.recovered} recovered, "
+            f"{summary.pages_per_second:.0f} pages/s",
+            err=True,
+        )
+
+    try:
+        with ArchiveLock(db, wait=wait):
+            summary = reextract(
+                db,
+                _reextract_page,
+                extractor_version=EXTRACTOR_VERSION,
+                portals=portals,
+                captured_since=captured_since.date().isoformat() if captured_since else None,
+                dry_run=dry_run,
+                on_change=changed,
+                on_progress=progress if progress_every else None,
+                progress_seconds=progress_every,
+            )
+    except ArchiveLocked as exc:
+        holder = exc.holder or "holder unknown"
+        click.echo(
+            f"portal-archive: another crawl is writing {db} ({holder}); run later or add --wait",
+            err=True,
+        )
+        sys.exit(3)
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or db}: {exc.strerror or exc}") from exc
+    for problem in summary.problems[:20]:
+        click.echo(f"reextract: missing capture: {problem}", err=True)
+    if len(summary.problems) > 20:
+        click.echo(f"reextract: ... and {len(summary.problems) - 20} more", err=True)
+    click.echo(summary.line())
+
+
+def _archived_portals(db: Path, slugs: tuple[str, ...], all_portals: bool) -> list[str] | None:
+    """The slugs to re-extract, checked against the archive's own portals (no registry:
+    the captures are what counts). None: every portal."""
+    import sqlite3
+
+    if all_portals == bool(slugs):
+        raise UsageError("give portal slugs or --all (one of them)")
+    if not db.is_file():
+        raise UsageError(f"{db}: no archive there")
+    try:
+        connection = sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True)
+        try:
+            known = {row[0] for row in connection.execute("SELECT slug FROM portals")}
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise UsageError(f"{db}: not a readable archive ({exc})") from exc
+    if all_portals:
+        return None
+    unknown = sorted(set(slugs) - known)
+    if unknown:
+        have = ", ".join(sorted(known)) or "none"
+        raise UsageError(f"not in {db}: {', '.join(unknown)} (archived portals: {have})")
+    return list(dict.fromkeys(slugs))
+
+
+def _reextract_page(page: Any) -> dict[str, Any]:
+    """A stored page read as the crawl reads a fetched one (PortalSpider.parse_article and
+    _extract): the page's trusted canonical URL, the declared encoding, the capture time."""
+    from .extract import extract_page
+    from .pages import declared_encoding
+    from .urls import trusted_canonical
+
+    canonical = trusted_canonical(page.body, page.url)
+    record = extract_page(
+        page.body,
+        canonical or page.url,
+        declared_encoding(page.content_type, page.body),
+        expect="article",
+        captured_at=datetime.fromisoformat(page.fetched_at),
+    )
+    return record.to_dict()
+
+
 if __name__ == "__main__":
     main()
