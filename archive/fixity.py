@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
+import logging
 import os
 import sqlite3
 import time
@@ -32,8 +33,10 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.lock import ArchiveLock
+from archive.lock import ArchiveLock, ArchiveLocked
 from archive.warc_store import OPEN_SUFFIX, archive_folder, sha1_base32, warc_root
+
+logger = logging.getLogger(__name__)
 
 #: Tables whose ``capture`` column points into ``captures``.
 FACT_TABLES = ("articles", "article_versions", "visitor_stats", "crawl_errors")
@@ -364,6 +367,25 @@ def close_unfinished(db_path: str | Path, portal: str | None = None) -> list[Clo
     return closed
 
 
+def close_before_crawl(db_path: str | Path, portal: str) -> list[Closed]:
+    """:func:`close_unfinished` for a crawl about to write a portal's files: never stops
+    the crawl (a file it cannot close stays ``.open``, logged; ``verify`` reports it)."""
+    try:
+        closed = close_unfinished(db_path, portal)
+    except (ArchiveLocked, OSError) as exc:
+        logger.warning("WARC files left open by a killed crawl were not closed: %s", exc)
+        return []
+    for done in closed:
+        logger.warning(
+            "closed %s left open by a killed crawl: %d bytes kept, %d torn bytes cut%s",
+            done.path.name,
+            done.kept_bytes,
+            done.torn_bytes,
+            f" (saved to {done.torn_path.name})" if done.torn_path else "",
+        )
+    return closed
+
+
 def _close_one(path: Path) -> Closed:
     final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
     size = path.stat().st_size
@@ -653,7 +675,7 @@ def _check_file(
             )
         if tail is not None:
             state += f"; ends in a torn record at {tail.offset} ({tail.length} bytes)"
-        report.notices.append(Notice("unfinished", path.name, state))
+        report.notices.append(Notice("unfinished", name + OPEN_SUFFIX, state))
 
 
 def _check_fact_pointers(conn: sqlite3.Connection, report: Report) -> None:
@@ -700,6 +722,7 @@ __all__ = [
     "Notice",
     "Problem",
     "Report",
+    "close_before_crawl",
     "close_unfinished",
     "crawl_running",
     "iter_members",
