@@ -28,7 +28,6 @@ from archive import capture_view as cv
 
 PREFIX = "/-/captures/"
 CAPTURE_COLUMN = "capture"
-_NOTICE_STYLE = "border:2px solid #b35900;background:#fff4e5;color:#6b3500;padding:.5em"
 
 
 @hookimpl
@@ -239,9 +238,9 @@ async def view(datasette: Any, request: Any, database: str, row: dict[str, Any])
         )
     if notices:
         text = "<br>".join(notices)
-        page = cv.with_notice(
-            page, f'<p lang="vi" class="archive-capture-notice" style="{_NOTICE_STYLE}">{text}</p>'
-        )
+        # No style attribute: the CSP blocks inline styles too (default-src 'none').
+        notice = f'<p lang="vi" class="archive-capture-notice"><strong>{text}</strong></p><hr>'
+        page = cv.with_notice(page, notice)
     return _sandboxed(page)
 
 
