@@ -10,12 +10,19 @@ Article pages carry a strong `ETag` (a hash of the article's content that day, s
 matching `If-None-Match`, or, when that header is absent, to an `If-Modified-Since` not older
 than `Last-Modified`. Listing and other pages carry no validators.
 
+Article pages with an even id are sent gzip-compressed (`Content-Encoding: gzip`, `Vary:
+Accept-Encoding`) to a client that accepts gzip, as many real portals do, so a crawl captures
+both kinds of payload (issue 12: captures keep the wire's bytes). The compression is
+deterministic (no timestamp in the gzip header): identical pages give identical bytes. Other
+pages, and clients that do not ask for gzip, get the page as is.
+
 With a `FaultPlan` (faults.py, `--faults`), a FaultInjector wraps the router and the server
 lets it misbehave (errors, resets, truncated or huge bodies...) instead of sending the page.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 import socketserver
 import sys
@@ -24,12 +31,13 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 from .content import DemoPortal
 from .counter import VisitorCounter, counter_html
 from .faults import FaultInjector, FaultPlan
 from .render import Page
-from .routes import Response, Router
+from .routes import _ARTICLE, Response, Router
 
 # A Host header we are willing to echo into sitemap and feed URLs: a name or address, a port.
 _HOST = re.compile(r"(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?")
@@ -43,6 +51,29 @@ def _etag_matches(header: str, etag: str) -> bool:
         if candidate == "*" or candidate.removeprefix("W/") == opaque:
             return True
     return False
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an Accept-Encoding value allows gzip (``gzip``, ``x-gzip`` or ``*``, q > 0)."""
+    for item in (header or "").split(","):
+        name, _, params = item.strip().partition(";")
+        if name.strip().lower() not in ("gzip", "x-gzip", "*"):
+            continue
+        quality = params.strip().lower()
+        if quality.startswith("q="):
+            try:
+                return float(quality[2:]) > 0
+            except ValueError:
+                return False
+        return True
+    return False
+
+
+def gzip_served(path: str) -> bool:
+    """Whether the page at ``path`` is sent gzip-compressed (to clients accepting gzip):
+    the article pages with an even id."""
+    match = _ARTICLE.fullmatch(urlsplit(path).path)
+    return match is not None and int(match.group(3)) % 2 == 0
 
 
 def _not_modified_since(header: str, last_modified: datetime) -> bool:
@@ -118,6 +149,14 @@ class DemoPortalHandler(BaseHTTPRequestHandler):
         ]
         if status != HTTPStatus.NOT_MODIFIED:  # a 304 has no content, so no length or type
             lines.append(f"Content-Type: {response.content_type}")
+            if (
+                response.page is not None
+                and gzip_served(self.path)
+                and accepts_gzip(self.headers.get("Accept-Encoding"))
+            ):
+                body = gzip.compress(body, compresslevel=6, mtime=0)
+                lines.append("Content-Encoding: gzip")
+                lines.append("Vary: Accept-Encoding")
             lines.append(f"Content-Length: {len(body)}")
         page = response.page
         if page is not None and page.etag is not None:
