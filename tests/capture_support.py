@@ -34,11 +34,11 @@ def html_page(title: str, body: str, head: str = "") -> bytes:
     ).encode()
 
 
-def gzipped_page(url: str, title: str, body: str) -> Page:
+def gzipped_page(url: str, title: str, body: str, head: str = "") -> Page:
     """A page sent with Content-Encoding: gzip and no charset in its Content-Type."""
     return Page(
         url,
-        gzip.compress(html_page(title, body)),
+        gzip.compress(html_page(title, body, head)),
         [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
         title=title,
     )
