@@ -296,3 +296,24 @@ def test_files_of_a_running_crawl_are_left_alone(archive: Path) -> None:
         holder.kill()
         holder.wait()
     assert len(close_unfinished(archive)) == 1 and not unfinished.exists()
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+
+
+def test_scheduling_examples_verify_after_the_crawl() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((EXAMPLES / "crawl.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run", "") for step in workflow["jobs"]["crawl"]["steps"]]
+    crawl = next(i for i, run in enumerate(runs) if "portal-archive crawl" in run)
+    check = next(i for i, run in enumerate(runs) if "portal-archive verify --db" in run)
+    upload = next(i for i, run in enumerate(runs) if "gh release upload" in run)
+    assert crawl < check < upload
+    assert "archive-warc.tar" in runs[upload] and "archive-warc.tar" in runs[0] + runs[crawl - 1]
+    service = (EXAMPLES / "portal-archive-crawl.service").read_text(encoding="utf-8")
+    assert "\nExecStartPost=/srv/portal-archive/.venv/bin/portal-archive verify --db " in service
+    guide = (EXAMPLES.parent / "scheduling.md").read_text(encoding="utf-8")
+    assert service.split("[Service]")[1].strip() in guide  # the guide shows the same unit
+    cron = next(line for line in guide.splitlines() if line.startswith("17 3 * * *"))
+    assert cron.index("portal-archive crawl") < cron.index("portal-archive verify")
