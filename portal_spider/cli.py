@@ -543,7 +543,7 @@ def demo_command(articles: int, port: int, db: Path) -> None:
 @click.option("--quiet", "-q", is_flag=True,
               help="Print only problems and their summary: nothing when clean (cron).")  # fmt: skip
 @click.option("--progress-every", type=click.FloatRange(0), default=10.0, show_default=True,
-              metavar="SECONDS", help="A progress line on stderr this often.")  # fmt: skip
+              metavar="SECONDS", help="Progress on stderr this often (0: none).")  # fmt: skip
 def verify_command(db: Path, as_json: bool, quiet: bool, progress_every: float) -> None:
     """Check every capture pointer and every WARC record of the archive (fixity).
 
@@ -556,8 +556,9 @@ def verify_command(db: Path, as_json: bool, quiet: bool, progress_every: float) 
     def progress(line: str) -> None:
         click.echo(line, err=True)
 
+    emit = None if quiet or progress_every == 0 else progress
     try:
-        report = verify(db, progress=None if quiet else progress, progress_every=progress_every)
+        report = verify(db, progress=emit, progress_every=progress_every)
     except NotAnArchive as exc:
         raise UsageError(str(exc)) from exc
     if as_json:

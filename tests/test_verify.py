@@ -97,7 +97,7 @@ def test_clean_archive_passes_and_counts_match_the_database(archive: Path) -> No
 
 
 def test_summary_progress_and_quiet(archive: Path) -> None:
-    loud = portal_archive("verify", "--db", str(archive), "--progress-every", "0")
+    loud = portal_archive("verify", "--db", str(archive), "--progress-every", "0.001")
     assert loud.returncode == 0, loud.stdout + loud.stderr
     assert loud.stdout.strip().splitlines()[-1].startswith("verify: OK: ")
     assert "records" in loud.stderr and "MB" in loud.stderr  # progress lines
