@@ -37,6 +37,9 @@ from archive.writer import ArchiveWriter
 #: Never inflate a stored payload past this (the crawl's DOWNLOAD_MAXSIZE: a gzip bomb the
 #: crawl stopped is stored truncated and skipped; this guards any other).
 MAX_BODY = 16 * 1024 * 1024
+#: Missing captures named in the summary (an archive crawled with --no-warc has one per
+#: article: the count says it, a list of all would not help).
+MAX_PROBLEMS = 100
 OUTCOMES = (
     "changed",  # content differs: an ``extractor`` version
     "recovered",  # flagged extraction_failed, readable now: a ``first`` version
@@ -84,7 +87,7 @@ class Summary:
     elapsed: float = 0.0
     run_id: int | None = None
     dry_run: bool = False
-    problems: list[str] = field(default_factory=list)  # why captures were missing
+    problems: list[str] = field(default_factory=list)  # why captures were missing (first ones)
 
     @property
     def pages_per_second(self) -> float:
@@ -184,7 +187,8 @@ def reextract(
                 continue  # captured before --captured-since
             if isinstance(read, str):
                 summary.missing += 1
-                summary.problems.append(f"{article.url}: {read}")
+                if len(summary.problems) < MAX_PROBLEMS:
+                    summary.problems.append(f"{article.url}: {read}")
             else:
                 summary.pages += 1
                 record = extract(read)

@@ -322,3 +322,12 @@ def test_usage_errors(archive: Path, tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "archived portals: demo" in unknown.stderr
     neither = portal_archive("reextract", "--db", str(archive))
     assert neither.returncode == 2
+
+
+def test_captured_since_selects_by_the_capture_time(archive: Path) -> None:
+    first_day = rows(archive, "SELECT min(fetched_at) AS day FROM captures")[0]["day"][:10]
+    articles = len(dump(archive)["articles"])
+    everything = reextract(archive, "--dry-run", "--captured-since", first_day)
+    assert f"reextract: {articles} pages read" in everything.stdout
+    nothing = reextract(archive, "--dry-run", "--captured-since", "2999-01-01")
+    assert "reextract: 0 pages read" in nothing.stdout
