@@ -148,7 +148,7 @@ def export_wacz(
             f"no captures{which} in {db_path} between {since_s or 'the start'} and "
             f"{until_s or 'now'}: nothing to export"
         )
-    pages = _pages(db_path, selection.window, portals)
+    pages = _pages(db_path, selection, portals)
     summary = ExportSummary(
         out,
         captures=len(selection.window),
@@ -259,15 +259,21 @@ def _select(
     return _Selection(window, originals, len(wanted) - len(originals))
 
 
-def _pages(db_path: Path, window: list[_Capture], portals: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One page per article with a capture in the window: its newest 2xx or revisit
-    capture there (URL as captured), the article's title and that capture's time."""
+def _pages(db_path: Path, selection: _Selection, portals: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One page per article with a capture in the window: its newest 2xx capture or
+    identical-payload revisit there (URL as captured), the article's title and that
+    capture's time. A 304 (server-not-modified revisit) stands for its original, which the
+    export includes: replay tools (pywb) replay the 304 itself as an empty answer."""
+    originals = {c.record_id: c for c in (*selection.window, *selection.originals)}
     by_url: dict[str, _Capture] = {}
-    for capture in window:  # ordered by fetched_at: the newest wins
-        ok = capture.record_type == "revisit" or (
+    for capture in selection.window:  # ordered by fetched_at: the newest wins
+        if capture.http_status == 304:
+            original = originals.get(capture.refers_to or "")
+            if original is not None:
+                by_url[capture.url] = original
+        elif capture.record_type == "revisit" or (
             capture.http_status is not None and 200 <= capture.http_status < 300
-        )
-        if ok:
+        ):
             by_url[capture.url] = capture
     where, params = "", []
     if portals:
