@@ -299,6 +299,9 @@ def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             html_page("Thoát thư mục", ""),
             [("Content-Type", "text/html")],
         ),
+        # The same page twice: the second capture is an identical-payload revisit.
+        gzipped_page("http://127.0.0.1:9/tin/4.html", "Trang không đổi", "<p>Lần một</p>"),
+        gzipped_page("http://127.0.0.1:9/tin/4.html", "Trang không đổi", "<p>Lần một</p>"),
     ]
     db, captures = build_archive(folder, pages)
     # The last pointer names a copy of its own file outside the archive folder: following it
@@ -339,6 +342,20 @@ def test_truncated_capture_is_shown_with_a_notice(own: dict) -> None:
     assert "Phần đầu của trang" in text_of(page)
     _, _, body = fetch(f"{own['base']}/-/captures/{uuid(capture.record_id)}")
     assert "bị cắt" in text_of(html.fromstring(body.decode()).cssselect(".capture-truncated")[0])
+
+
+def test_identical_revisit_is_shown_from_its_original(own: dict) -> None:
+    original, revisit = own["captures"][4:6]
+    assert (original.record_type, revisit.record_type) == ("response", "revisit")
+    status, _, body = fetch(f"{own['base']}/-/captures/{uuid(revisit.record_id)}")
+    page = html.fromstring(body.decode())
+    assert status == 200 and page.cssselect("iframe[sandbox]")
+    assert page.cssselect("a.capture-original")[0].get("href").endswith(uuid(original.record_id))
+    status, headers, body = fetch(f"{own['base']}/-/captures/{uuid(revisit.record_id)}/view")
+    assert status == 200 and headers["Content-Security-Policy"] == CSP
+    page = html.fromstring(body.decode())
+    assert "Bản lưu lặp lại" in text_of(page.cssselect(".archive-capture-notice")[0])
+    assert "Lần một" in text_of(page)
 
 
 def test_non_html_capture_is_download_only(own: dict) -> None:

@@ -208,7 +208,11 @@ async def view(datasette: Any, request: Any, database: str, row: dict[str, Any])
     if row.get("record_type") == "revisit":
         original = await find_row(datasette, database, row.get("refers_to"))
         earlier = cv.summary(original, base_path(datasette)) if original else None
-        if row.get("revisit_profile") != cv.PROFILE_IDENTICAL or original is None:
+        if (
+            row.get("revisit_profile") != cv.PROFILE_IDENTICAL
+            or original is None
+            or earlier is None
+        ):
             return _sandboxed(_revisit_page(capture, earlier), status=200)
         source = original
         note = (
