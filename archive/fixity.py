@@ -61,11 +61,16 @@ class Problem:
     record_id: str | None = None
 
     def line(self) -> str:
-        where = self.file or ""
-        if self.offset is not None:
-            where += f" @{self.offset}"
-        record = f" {self.record_id}" if self.record_id else ""
-        return f"{self.kind}: {where}{record}: {self.detail}".replace(":  ", ": ")
+        where = " ".join(
+            part
+            for part in (
+                self.file,
+                None if self.offset is None else f"@{self.offset}",
+                self.record_id,
+            )
+            if part
+        )
+        return f"{self.kind}: {where}: {self.detail}" if where else f"{self.kind}: {self.detail}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -587,10 +592,10 @@ def _check_file(
     seen: set[int] = set()
     tail: Member | None = None
     try:
-        handle = path.open("rb", buffering=1 << 20)
-    except FileNotFoundError:  # closed (renamed) by the running crawl since we listed it
-        path = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
-        handle = path.open("rb", buffering=1 << 20)
+        handle = _open_for_reading(path)
+    except OSError as exc:
+        report.problems.append(Problem("missing", f"cannot read: {exc.strerror or exc}", name))
+        return
     with handle:
         for member in iter_members(handle, size):
             counts["records"] += 1
@@ -676,6 +681,16 @@ def _check_file(
         if tail is not None:
             state += f"; ends in a torn record at {tail.offset} ({tail.length} bytes)"
         report.notices.append(Notice("unfinished", name + OPEN_SUFFIX, state))
+
+
+def _open_for_reading(path: Path) -> io.BufferedReader:
+    try:
+        return path.open("rb", buffering=1 << 20)
+    except FileNotFoundError:
+        if not path.name.endswith(OPEN_SUFFIX):
+            raise
+        # closed (renamed) by the running crawl since it was listed
+        return path.with_name(path.name.removesuffix(OPEN_SUFFIX)).open("rb", buffering=1 << 20)
 
 
 def _check_fact_pointers(conn: sqlite3.Connection, report: Report) -> None:
