@@ -317,3 +317,19 @@ def test_scheduling_examples_verify_after_the_crawl() -> None:
     assert service.split("[Service]")[1].strip() in guide  # the guide shows the same unit
     cron = next(line for line in guide.splitlines() if line.startswith("17 3 * * *"))
     assert cron.index("portal-archive crawl") < cron.index("portal-archive verify")
+
+
+def test_a_crawl_of_a_hostile_portal_verifies(tmp_path: Path) -> None:
+    """Cut connections, bodies stopped at the size limit, a gzip bomb kept compressed, files
+    where pages were expected, retries, redirect loops, error pages: every capture and every
+    error row's pointer checks out (and the bomb is never inflated: its payload is hashed as
+    received)."""
+    from .fault_support import run_fault_crawl
+
+    run = run_fault_crawl("http_500,reset,truncated,huge,gzip_bomb,binary,redirect_loop", tmp_path)
+    code, report = _verify(run.db)
+    assert code == 0, report["problems"][:5]
+    truncated = _sql(run.db, "SELECT count(*) FROM captures WHERE truncated IS NOT NULL")[0][0]
+    errors = _sql(run.db, "SELECT count(capture) FROM crawl_errors")[0][0]
+    assert truncated > 0 and errors > 0
+    assert report["counts"]["captures"] == _sql(run.db, "SELECT count(*) FROM captures")[0][0]
