@@ -622,6 +622,9 @@ def _captures(db: sqlite_utils.Database) -> None:
     db["captures"].create_index(["warc_file", "warc_offset"])
     for table in ("articles", "article_versions", "visitor_stats", "crawl_errors"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN capture TEXT REFERENCES captures(record_id)")
+    # A capture's page lists what was read from it; reextract finds versions by capture.
+    db["articles"].create_index(["capture"])
+    db["article_versions"].create_index(["capture"])
     for column, kind in (
         ("warc_files", str),
         ("warc_bytes", int),
