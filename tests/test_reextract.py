@@ -21,12 +21,14 @@ from archive import diff
 from archive.lock import ArchiveLock
 from archive.records import article_content, content_hash
 from archive.schema import open_archive
+from archive.writer import ArchiveWriter
 from portal_spider.cli import main
 from portal_spider.extract import EXTRACTOR_VERSION
-from tests.capture_support import PORTAL, build_archive, gzipped_page
+from tests.capture_support import PORTAL, Page, build_archive, gzipped_page
 from tests.conftest import portal_archive
 
 OLD_VERSION = "2025.1.1"
+HTML = [("Content-Type", "text/html; charset=utf-8")]
 
 
 @pytest.fixture
@@ -331,3 +333,60 @@ def test_captured_since_selects_by_the_capture_time(archive: Path) -> None:
     assert f"reextract: {articles} pages read" in everything.stdout
     nothing = reextract(archive, "--dry-run", "--captured-since", "2999-01-01")
     assert "reextract: 0 pages read" in nothing.stdout
+
+
+def test_failed_reads_stored_by_the_writer(tmp_path: Path) -> None:
+    """The crawl's own failed rows (ArchiveWriter, an older extractor version): a page
+    today's extractor reads is recovered; a maintenance page stays failing (its reason and
+    extractor version move, no version); a readable article whose newest capture is that
+    maintenance page keeps its text."""
+    readable = gzipped_page(
+        "http://127.0.0.1/tin-tuc/ngay-hoi-doc-sach.html",
+        "Ngày hội đọc sách ở trường tiểu học",
+        "<article><h1>Ngày hội đọc sách ở trường tiểu học</h1>"
+        + "".join(
+            f"<p>Phần {n}: Học sinh mang sách cũ đến trao đổi, thầy cô kể chuyện và hướng dẫn "
+            "các em ghi chép cảm nhận sau mỗi cuốn sách đã đọc trong năm học.</p>"
+            for n in range(1, 6)
+        )
+        + "</article>",
+    )
+    maintenance = (  # no headline, one line: no article body in it
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Bảo trì</title>'
+        "</head><body><p>Trang đang bảo trì, mời quay lại sau.</p></body></html>"
+    ).encode()
+    pages = [
+        Page(readable.url, readable.body, readable.headers),
+        Page("http://127.0.0.1/tin-tuc/bao-tri.html", maintenance, HTML),
+        Page("http://127.0.0.1/tin-tuc/da-doc.html", maintenance, HTML),
+    ]
+    db, captures = build_archive(tmp_path / "failed", pages)
+    with ArchiveWriter(db) as writer:
+        for page, capture in zip(pages[:2], captures[:2], strict=True):
+            writer.add_article(
+                {"url": page.url, "extraction_failed": "no_body", "extractor_version": OLD_VERSION},
+                portal=PORTAL, section=None, fetched_at=capture.fetched_at,
+                capture=capture.record_id,
+            )  # fmt: skip
+        writer.add_article(
+            {"url": pages[2].url, "title": "Bài đã đọc được", "body_text": "Nội dung đã lưu.",
+             "extractor_version": OLD_VERSION},
+            portal=PORTAL, section=None, fetched_at=captures[2].fetched_at,
+            capture=captures[2].record_id,
+        )  # fmt: skip
+    result = CliRunner().invoke(main, ["reextract", "--db", str(db), "--all"])
+    assert result.exit_code == 0, result.output
+    assert "3 pages read, 0 changed, 1 recovered, 1 still failing" in result.output
+    assert "1 unreadable now" in result.output
+    articles = {r["url"]: r for r in rows(db, "SELECT * FROM articles")}
+    recovered = articles[readable.url]
+    assert recovered["extraction_failed"] is None and recovered["version"] == 2
+    assert recovered["title"] == "Ngày hội đọc sách ở trường tiểu học"
+    assert "Phần 5: Học sinh mang sách cũ" in recovered["body_text"]
+    failing = articles[pages[1].url]
+    assert failing["extraction_failed"] and failing["version"] == 1
+    assert failing["extractor_version"] == EXTRACTOR_VERSION  # today's also failed
+    kept = articles[pages[2].url]
+    assert kept["body_text"] == "Nội dung đã lưu." and kept["extractor_version"] == OLD_VERSION
+    kinds = rows(db, "SELECT change_kind, count(*) AS n FROM article_versions GROUP BY 1")
+    assert kinds == [{"change_kind": "first", "n": 4}]  # 3 crawl reads + 1 recovery
