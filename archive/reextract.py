@@ -37,7 +37,7 @@ from archive.writer import ArchiveWriter
 #: Never inflate a stored payload past this (the crawl's DOWNLOAD_MAXSIZE: a gzip bomb the
 #: crawl stopped is stored truncated and skipped; this guards any other).
 MAX_BODY = 16 * 1024 * 1024
-#: Missing captures named in the summary (an archive crawled with --no-warc has one per
+#: Problems named in the summary (an archive crawled with --no-warc misses a capture per
 #: article: the count says it, a list of all would not help).
 MAX_PROBLEMS = 100
 OUTCOMES = (
@@ -46,6 +46,8 @@ OUTCOMES = (
     "still_failing",  # flagged, and today's extractor cannot read it either
     "unchanged",  # same content (provenance may move, as in a crawl)
     "unreadable",  # read before, today's extractor cannot read this capture: kept as is
+    # (an extractor exception counts as a failed read: unreadable or still_failing, named
+    # in Summary.problems, nothing written)
     "not_article",  # today's extractor says the capture is not an article: nothing written
     "missing",  # no capture with a body, or its record cannot be read
 )
@@ -87,7 +89,11 @@ class Summary:
     elapsed: float = 0.0
     run_id: int | None = None
     dry_run: bool = False
-    problems: list[str] = field(default_factory=list)  # why captures were missing (first ones)
+    problems: list[str] = field(default_factory=list)  # missing captures, extractor errors
+
+    def note(self, problem: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
 
     @property
     def pages_per_second(self) -> float:
@@ -187,12 +193,16 @@ def reextract(
                 continue  # captured before --captured-since
             if isinstance(read, str):
                 summary.missing += 1
-                if len(summary.problems) < MAX_PROBLEMS:
-                    summary.problems.append(f"{article.url}: {read}")
+                summary.note(f"missing capture: {article.url}: {read}")
             else:
                 summary.pages += 1
-                record = extract(read)
+                try:
+                    record = extract(read)
+                except Exception as exc:  # one hostile capture must not end a long run
+                    record = {"kind": "article", "extraction_failed": "extractor_error"}
+                    summary.note(f"extractor error: {article.url}: {type(exc).__name__}: {exc}")
                 outcome, writes = _classify(article, record, read.capture)
+                writes = writes and record.get("extraction_failed") != "extractor_error"
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 if outcome in ("changed", "recovered") and on_change is not None:
                     on_change(Change(article.url, outcome, read.capture, record.get("title") or ""))

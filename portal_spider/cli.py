@@ -646,7 +646,7 @@ def reextract_command(
     except OSError as exc:
         raise UsageError(f"{exc.filename or db}: {exc.strerror or exc}") from exc
     for problem in summary.problems[:20]:
-        click.echo(f"reextract: missing capture: {problem}", err=True)
+        click.echo(f"reextract: {problem}", err=True)
     if len(summary.problems) > 20:
         click.echo(f"reextract: ... and {len(summary.problems) - 20} more", err=True)
     click.echo(summary.line())

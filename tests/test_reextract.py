@@ -390,3 +390,28 @@ def test_failed_reads_stored_by_the_writer(tmp_path: Path) -> None:
     assert kept["body_text"] == "Nội dung đã lưu." and kept["extractor_version"] == OLD_VERSION
     kinds = rows(db, "SELECT change_kind, count(*) AS n FROM article_versions GROUP BY 1")
     assert kinds == [{"change_kind": "first", "n": 4}]  # 3 crawl reads + 1 recovery
+
+
+def test_an_extractor_error_is_a_failed_read_and_the_run_goes_on(tmp_path: Path) -> None:
+    from archive.reextract import reextract as run
+    from portal_spider.cli import _reextract_page
+
+    pages = [
+        gzipped_page(f"http://127.0.0.1/tin-tuc/bai-{n}.html", f"Bài thử {n}", "<p>Ngắn.</p>")
+        for n in (1, 2)
+    ]
+    db, _ = build_archive(tmp_path / "err", pages)
+    before = dump(db)
+
+    def flaky(page: Any) -> dict[str, Any]:
+        if page.url.endswith("bai-1.html"):
+            raise RecursionError("a page nested too deep")
+        return _reextract_page(page)
+
+    summary = run(db, flaky, extractor_version=EXTRACTOR_VERSION, dry_run=True)
+    assert summary.pages == 2 and summary.unreadable >= 1
+    assert summary.problems == [
+        "extractor error: http://127.0.0.1/tin-tuc/bai-1.html: RecursionError: "
+        "a page nested too deep"
+    ]
+    assert dump(db) == before
