@@ -145,6 +145,8 @@ class Closed:
     torn_bytes: int
     torn_path: Path | None
     removed: bool = False
+    #: Set when the file was left ``.open`` untouched: damage that is not a torn end.
+    problem: str | None = None
 
 
 # -- reading gzip members ---------------------------------------------------------------------
@@ -381,6 +383,9 @@ def close_before_crawl(db_path: str | Path, portal: str) -> list[Closed]:
         logger.warning("WARC files left open by a killed crawl were not closed: %s", exc)
         return []
     for done in closed:
+        if done.problem:
+            logger.warning("%s left open: %s (see portal-archive verify)", done.path, done.problem)
+            continue
         logger.warning(
             "closed %s left open by a killed crawl: %d bytes kept, %d torn bytes cut%s",
             done.path.name,
@@ -394,12 +399,16 @@ def close_before_crawl(db_path: str | Path, portal: str) -> list[Closed]:
 def _close_one(path: Path) -> Closed:
     final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
     size = path.stat().st_size
-    good = 0
+    if final.exists():  # never overwrite a closed file: keep the .open for a human
+        return Closed(path, 0, 0, None, problem=f"{final.name} exists beside it")
     with path.open("rb", buffering=1 << 20) as handle:
-        for member in iter_members(handle, size):
-            if member.status != _OK:
-                break
-            good = member.offset + member.length
+        members = list(_member_bounds(handle, size))
+        bad = [member for member in members if member.status != _OK]
+        if bad and bad[0] is not members[-1]:
+            # Damage followed by complete records is not a kill's torn end: cutting there
+            # would drop records the database may point to.
+            return Closed(path, 0, 0, None, problem=f"{bad[0].status} record at {bad[0].offset}")
+        good = bad[0].offset if bad else size
         torn_path: Path | None = None
         if good < size:
             handle.seek(good)
@@ -413,11 +422,15 @@ def _close_one(path: Path) -> Closed:
         path.unlink()
         _fsync_directory(path.parent)
         return Closed(final, 0, size, torn_path, removed=True)
-    if final.exists():  # never overwrite a closed file: keep the .open for a human
-        raise FileExistsError(f"{final} exists beside {path.name}")
     os.replace(path, final)
     _fsync_directory(final.parent)
     return Closed(final, good, size - good, torn_path)
+
+
+def _member_bounds(handle: io.BufferedReader, end: int) -> Iterator[Member]:
+    """:func:`iter_members` without the decompressed bytes (a closing keeps only bounds)."""
+    for member in iter_members(handle, end):
+        yield Member(member.offset, member.length, member.status, error=member.error)
 
 
 def _save_torn(final: Path, data: bytes) -> Path:

@@ -270,6 +270,21 @@ def test_an_open_file_with_nothing_complete_is_removed(archive: Path) -> None:
     assert _verify(archive)[0] == 0
 
 
+def test_damage_inside_an_open_file_is_not_cut_away(archive: Path) -> None:
+    """Only a torn end is a kill's doing: records after a damaged one stay, untouched."""
+    _, warc_file, offset, length = _response(archive)
+    path = archive.parent / warc_file
+    unfinished, _, _ = _tear(path)
+    data = bytearray(unfinished.read_bytes())
+    data[offset + length // 2] ^= 0x01
+    unfinished.write_bytes(bytes(data))
+    [kept] = close_unfinished(archive)
+    assert kept.problem == f"corrupt record at {offset}"
+    assert unfinished.read_bytes() == bytes(data) and not path.exists()
+    code, report = _verify(archive)
+    assert code == 1 and _kinds(report) == {"corrupt": 1}
+
+
 HOLD = """
 import sys, time
 from archive.lock import ArchiveLock
