@@ -260,10 +260,11 @@ def _select(
 
 
 def _pages(db_path: Path, selection: _Selection, portals: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One page per article with a capture in the window: its newest 2xx capture or
-    identical-payload revisit there (URL as captured), the article's title and that
-    capture's time. A 304 (server-not-modified revisit) stands for its original, which the
-    export includes: replay tools (pywb) replay the 304 itself as an empty answer."""
+    """One page per article with a capture in the window: the newest capture there that the
+    article was read from, else its URL's newest 2xx capture or identical-payload revisit
+    there (URL as captured), with the article's title and that capture's time. A 304
+    (server-not-modified revisit) stands for its original, which the export includes:
+    replay tools (pywb) replay the 304 itself as an empty answer."""
     originals = {c.record_id: c for c in (*selection.window, *selection.originals)}
     by_url: dict[str, _Capture] = {}
     for capture in selection.window:  # ordered by fetched_at: the newest wins
@@ -279,15 +280,36 @@ def _pages(db_path: Path, selection: _Selection, portals: tuple[str, ...]) -> li
     if portals:
         where = f"WHERE a.portal IN ({', '.join('?' * len(portals))})"
         params = list(portals)
+    in_window = {c.record_id: c for c in selection.window}
     pages = []
     with contextlib.closing(_connect(db_path)) as conn:
+        # The captures each article was read from (its versions, its current fields).
+        read_from: dict[int, list[str]] = {}
+        for article_id, record_id in conn.execute(
+            "SELECT article_id, capture FROM article_versions WHERE capture IS NOT NULL "
+            "AND change_kind != 'removal' "
+            "UNION SELECT id, capture FROM articles WHERE capture IS NOT NULL"
+        ):
+            read_from.setdefault(article_id, []).append(record_id)
+        # The answers that recorded a removal (404, redirect, soft 404) are not the article.
+        removals = {
+            record_id
+            for (record_id,) in conn.execute(
+                "SELECT capture FROM article_versions WHERE change_kind = 'removal'"
+            )
+        }
+        by_url = {url: c for url, c in by_url.items() if c.record_id not in removals}
         rows = conn.execute(
             "SELECT a.id, a.portal, a.url, a.title, c.url FROM articles a "
             f"LEFT JOIN captures c ON c.record_id = a.capture {where} ORDER BY a.id",
             params,
         ).fetchall()
         for article_id, portal, url, title, captured_url in rows:
-            capture = by_url.get(url) or (by_url.get(captured_url) if captured_url else None)
+            # First the newest capture of the window the article was read from (not the
+            # soft-404 page a removed article's URL answers later), else the URL's newest.
+            own = [in_window[r] for r in read_from.get(article_id, ()) if r in in_window]
+            capture = max(own, key=lambda c: c.fetched_at) if own else None
+            capture = capture or by_url.get(url) or by_url.get(captured_url or "")
             if capture is None:
                 continue
             pages.append(
