@@ -17,6 +17,7 @@ touches files no crawl is writing (the archive's crawl lock, archive/lock.py).
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import hashlib
 import io
@@ -223,38 +224,59 @@ class _Record:
     payload: bytes | None  # the HTTP payload as stored (response records)
 
 
-def _parse(data: bytes) -> tuple[_Record | None, list[str]]:
-    """Parse one decompressed member: exactly one WARC record, its block digest verified."""
+def _parse(data: bytes) -> tuple[_Record | None, list[tuple[str, str]]]:
+    """Parse one decompressed member: exactly one WARC record, whose block digest (and, for
+    a response, payload digest) match its bytes. Returns the record and (kind, detail)s."""
     head_end = data.find(b"\r\n\r\n")
     if not data.startswith(b"WARC/") or head_end < 0:
-        return None, ["not a WARC record"]
-    problems: list[str] = []
+        return None, [("corrupt", "not a WARC record")]
     try:
-        record = next(iter(ArchiveIterator(io.BytesIO(data), check_digests=True)))
+        record = next(iter(ArchiveIterator(io.BytesIO(data))))
         headers = record.rec_headers
         block_length = int(headers.get_header("Content-Length") or -1)
         payload = record.raw_stream.read()
     except Exception as exc:  # warcio raises many kinds on malformed input
-        return None, [f"record does not parse: {type(exc).__name__}: {exc}"]
-    if len(data) != head_end + 4 + block_length + 4 or not data.endswith(b"\r\n\r\n"):
-        problems.append(
-            f"record length {block_length} does not fill its gzip member "
-            f"({len(data)} bytes decompressed)"
-        )
-    if record.digest_checker.passed is False:
-        problems.extend(record.digest_checker.problems)
+        return None, [("corrupt", f"record does not parse: {type(exc).__name__}: {exc}")]
+    problems: list[tuple[str, str]] = []
+    block_start = head_end + 4
+    if len(data) != block_start + block_length + 4 or not data.endswith(b"\r\n\r\n"):
+        detail = f"Content-Length {block_length} does not fill the gzip member ({len(data)} bytes)"
+        problems.append(("corrupt", detail))
+    block = data[block_start : block_start + block_length]
+    if problem := _digest_problem("block", headers.get_header("WARC-Block-Digest"), block):
+        problems.append(("digest", problem))
     rec_type = headers.get_header("WARC-Type")
+    payload_digest = headers.get_header("WARC-Payload-Digest")
+    checked = rec_type == "response" and payload_digest is not None
+    if checked and (problem := _digest_problem("payload", payload_digest, payload)):
+        problems.append(("digest", problem))
     return (
         _Record(
             record_id=headers.get_header("WARC-Record-ID"),
             rec_type=rec_type,
             target_uri=headers.get_header("WARC-Target-URI"),
-            payload_digest=headers.get_header("WARC-Payload-Digest"),
+            payload_digest=payload_digest,
             truncated=headers.get_header("WARC-Truncated"),
             payload=payload if rec_type == "response" else None,
         ),
         problems,
     )
+
+
+def _digest_problem(what: str, header: str | None, data: bytes) -> str | None:
+    """None when ``header`` (``algo:value``, base32 or hex) is the digest of ``data``."""
+    if header is None:
+        return f"no {what} digest in the record's header"
+    algorithm, _, value = header.partition(":")
+    try:
+        digest = hashlib.new(algorithm.strip().lower().replace("-", ""), data).digest()
+    except ValueError:
+        return f"{what} digest {header}: unknown algorithm"
+    expected = value.strip().upper()
+    if expected in (base64.b32encode(digest).decode("ascii"), digest.hex().upper()):
+        return None
+    actual = base64.b32encode(digest).decode("ascii")
+    return f"{what} digest does not match: header {header}, bytes {algorithm}:{actual}"
 
 
 def _compare(row: sqlite3.Row, record: _Record) -> tuple[list[str], list[str]]:
@@ -648,8 +670,7 @@ def _check_file(
             assert member.data is not None
             record, problems = _parse(member.data)
             record_id = record_id or (record.record_id if record else None)
-            for detail in problems:
-                kind = "digest" if "digest" in detail else "corrupt"
+            for kind, detail in problems:
                 report.problems.append(Problem(kind, detail, name, member.offset, record_id))
             if row is None or record is None:
                 continue
