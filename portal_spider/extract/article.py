@@ -261,22 +261,21 @@ def find_attachments(
     seen: set[str] = set()
     found: list[Attachment] = []
     for area in areas:
-        for link in area.iterfind(".//a[@href]"):
-            href = link.get("href") or ""
-            lowered = href.lower()
-            raw_text = text_of(link)
-            # Cheap gate before resolving: most links (related news, menus) are not files.
-            if not (
-                _FILE_HINT.search(lowered)
-                or _DOWNLOAD_CUE.search(unicodedata.normalize("NFC", raw_text))
-                or link.get("title")
-                or link.get("class")
-            ):
+        for link in area.iterdescendants("a"):
+            href = link.get("href")
+            if href is None:
                 continue
+            raw_text = None
+            # Cheap gate before resolving: most links (related news, menus) are not files.
+            # Attributes first; the link's text is joined only when they do not settle it.
+            if not (link.get("title") or link.get("class") or _FILE_HINT.search(href.lower())):
+                raw_text = text_of(link)
+                if not _DOWNLOAD_CUE.search(unicodedata.normalize("NFC", raw_text)):
+                    continue
             url = doc.absolute(href)
             if not url or url in seen:
                 continue
-            label = clean_text(raw_text)
+            label = clean_text(raw_text if raw_text is not None else text_of(link))
             parts = urlsplit(url)
             path = parts.path.lower()
             if (

@@ -21,6 +21,7 @@ from .signals.lines import (
     find_headline,
     headline_before,
     is_styled_line,
+    lines_under_headline,
     site_names,
     split_bylines,
     summary_between,
@@ -77,7 +78,12 @@ def assemble_article(
 
     # Dates: machine-readable, the profile's, the line by the headline, the URL.
     first_paragraph = body.paragraphs[0] if body is not None and body.paragraphs else None
-    candidates += date_candidates(doc, headline_element, element, first_paragraph)
+    under_headline = (
+        lines_under_headline(headline_element, first_paragraph)
+        if headline_element is not None
+        else None
+    )
+    candidates += date_candidates(doc, headline_element, element, first_paragraph, under_headline)
     published, updated = choose_dates(candidates, doc.url, captured_at)
     if published is None:
         published = _lead_date(doc.url, body, candidates)
@@ -137,7 +143,7 @@ def assemble_article(
             author, author_layer = near_author, "lines"
         source = source or near_source
     if author is None or source is None:
-        by_author, by_source = byline_by_headline(headline_element, first_paragraph)
+        by_author, by_source = byline_by_headline(headline_element, first_paragraph, under_headline)
         by_author = _plausible(by_author, names)
         if author is None and by_author:
             author, author_layer = by_author, "lines"

@@ -93,9 +93,11 @@ class Document:
         return url if url.startswith(("http://", "https://")) else None
 
     def page_title(self) -> str | None:
-        """The <title> text."""
-        title = self.root.find(".//title")
-        return clean_text(text_of(title)) if title is not None else None
+        """The <title> text (read once: several layers ask)."""
+        if "page_title" not in self.memo:
+            title = self.root.find(".//title")
+            self.memo["page_title"] = clean_text(text_of(title)) if title is not None else None
+        return self.memo["page_title"]
 
     def meta(self, key: str) -> str | None:
         """Content of the first <meta name|property|itemprop=key> (case-insensitive key)."""

@@ -117,7 +117,9 @@ class MainText:
 def trafilatura_options(url: str | None = None) -> Extractor:
     """The trafilatura settings the fallback uses (see the module docstring for why)."""
     return Extractor(
-        output_format="python",
+        # "txt", not "python": only the body tree is read (`raw_paragraphs`); "python" also
+        # renders it as text (~0.6 ms a page). The format plays no part in the extraction.
+        output_format="txt",
         precision=False,
         comments=False,
         tables=True,

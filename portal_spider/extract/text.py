@@ -21,6 +21,8 @@ def clean_text(value: str | None) -> str | None:
     """
     if value is None:
         return None
+    if value.isascii():  # (no invisible character, already NFC: the common short texts)
+        return _SPACE.sub(" ", value).strip() or None
     # Invisible characters go before NFC: one between a letter and its tone mark
     # ("A\u200c\u0300") would otherwise leave the two apart, not NFC (found by tests/test_fuzz.py).
     text = _SPACE.sub(" ", unicodedata.normalize("NFC", _INVISIBLE.sub("", value))).strip()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from lxml import etree
 from lxml.etree import _Element as Element
 
 from ..bylines import is_plausible_author, parse_bylines
@@ -58,13 +59,19 @@ def title_tag_heading(doc: Document) -> str | None:
 
 
 def site_names(doc: Document) -> set[str]:
-    """Folded names of the site (og:site_name, the `<title>`'s name part): never a title."""
-    names = _meta_site_names(doc)
-    value = doc.page_title()
-    split = _split_title(doc, value, names) if value else None
-    if split is not None:
-        names.update(split[1])
-    return names
+    """Folded names of the site (og:site_name, the `<title>`'s name part): never a title.
+    Read once a page; a new set each call."""
+    cached = doc.memo.get(_SITE_NAMES)
+    if cached is None:
+        cached = doc.memo[_SITE_NAMES] = _meta_site_names(doc)
+        value = doc.page_title()
+        split = _split_title(doc, value, cached) if value else None
+        if split is not None:
+            cached.update(split[1])
+    return set(cached)
+
+
+_SITE_NAMES = "site_names"
 
 
 def _meta_site_names(doc: Document) -> set[str]:
@@ -309,17 +316,33 @@ def _lines_in(element: Element) -> Iterator[tuple[str, Element]]:
             yield tail, element
 
 
+def lines_under_headline(headline: Element, body_start: str | None) -> list[tuple[str, Element]]:
+    """The lines after the headline until the body's running text begins: where the date
+    line and the byline sit (read once, for both)."""
+    start = fold_label(body_start[:40]) if body_start else None
+    found: list[tuple[str, Element]] = []
+    for text, element in lines_after(headline, _DATE_WINDOW):
+        if len(text) > _PROSE_CHARS or (start and fold_label(text).startswith(start)):
+            break  # the body's running text has begun
+        found.append((text, element))
+    return found
+
+
 def date_candidates(
-    doc: Document, headline: Element | None, body: Element | None, body_start: str | None = None
+    doc: Document,
+    headline: Element | None,
+    body: Element | None,
+    body_start: str | None = None,
+    under_headline: list[tuple[str, Element]] | None = None,
 ) -> list[Candidate]:
     """Dates printed next to the headline: below it (the usual place) or just above it,
-    never past the start of the body (footers and "Tin mới" carry dates too)."""
+    never past the start of the body (footers and "Tin mới" carry dates too).
+    `under_headline`: `lines_under_headline(headline, body_start)` if the caller has it."""
     found: list[Candidate] = []
-    start = fold_label(body_start[:40]) if body_start else None
     if headline is not None:
-        for text, element in lines_after(headline, _DATE_WINDOW):
-            if len(text) > _PROSE_CHARS or (start and fold_label(text).startswith(start)):
-                break  # the body's running text has begun
+        if under_headline is None:
+            under_headline = lines_under_headline(headline, body_start)
+        for text, element in under_headline:
             found.extend(_dates_in_line(text, element))
         for text, element in lines_before(headline, _DATE_ABOVE):
             if not looks_like_header_clock(text):  # above the headline: today's date
@@ -501,7 +524,10 @@ def _blocks_toward(
 
 def _position(element: Element) -> int:
     """Document-order position (lxml has no compareDocumentPosition); a few calls a page."""
-    return int(element.xpath("count(preceding::*) + count(ancestor::*)"))
+    return int(_POSITION(element))
+
+
+_POSITION = etree.XPath("count(preceding::*) + count(ancestor::*)")
 
 
 def lines_after_blocks(anchor: Element, limit: int) -> Iterator[tuple[str, Element]]:
@@ -603,19 +629,21 @@ def _all_linked(element: Element, text: str) -> bool:
 
 
 def byline_by_headline(
-    headline: Element | None, body_start: str | None
+    headline: Element | None,
+    body_start: str | None,
+    under_headline: list[tuple[str, Element]] | None = None,
 ) -> tuple[str | None, str | None]:
     """A labelled byline in the metadata under the headline ("20/11/2024 - Tác giả: X",
     "Nguồn: Y"), read piece by piece; (author, source). Unlabelled names are not taken here:
-    next to the headline they are too often a section or a place."""
+    next to the headline they are too often a section or a place.
+    `under_headline`: `lines_under_headline(headline, body_start)` if the caller has it."""
     if headline is None:
         return None, None
-    start = fold_label(body_start[:40]) if body_start else None
+    if under_headline is None:
+        under_headline = lines_under_headline(headline, body_start)
     author: str | None = None
     source: str | None = None
-    for text, _ in lines_after(headline, _DATE_WINDOW):
-        if len(text) > _PROSE_CHARS or (start and fold_label(text).startswith(start)):
-            break
+    for text, _ in under_headline:
         for piece in _BYLINE_PIECES.split(text):
             for byline in parse_bylines(piece):
                 if byline.label is None:

@@ -14,6 +14,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from lxml import etree
+
 from ..dates import parse_meta_datetime
 from ..document import Document
 from ..text import clean_text, text_of
@@ -149,12 +151,18 @@ def _author_name(value: Any) -> str | None:
     return None
 
 
+# The attributes, not the elements: libxml2 collects them in one pass (a path with a
+# predicate, or ElementPath, costs 4-5 times as much on a page without microdata).
+_ITEMPROPS = etree.XPath("//@itemprop")
+
+
 def _microdata(doc: Document) -> Iterator[Candidate]:
     """itemprop values outside <meta> (those are read with the metas): visible headlines,
     `<time itemprop="datePublished" datetime=…>`, `<span itemprop="author">`."""
-    for element in doc.root.iterfind(".//body//*[@itemprop]"):
-        if element.tag == "meta":
-            continue
+    for attribute in _ITEMPROPS(doc.root):
+        element = attribute.getparent()
+        if element.tag == "meta" or not any(a.tag == "body" for a in element.iterancestors()):
+            continue  # (in the head: read with the metas, or not page content)
         name = _ITEMPROP_FIELDS.get((element.get("itemprop") or "").strip().lower())
         if name is None:
             continue
