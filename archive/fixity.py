@@ -397,8 +397,11 @@ def close_unfinished(db_path: str | Path, portal: str | None = None) -> list[Clo
 
 
 def close_before_crawl(db_path: str | Path, portal: str) -> list[Closed]:
-    """:func:`close_unfinished` for a crawl about to write a portal's files: never stops
-    the crawl (a file it cannot close stays ``.open``, logged; ``verify`` reports it)."""
+    """:func:`close_unfinished` for a crawl about to write a portal's files, then the CDXJ
+    index the killed crawl did not write. Never stops the crawl (a file it cannot close
+    stays ``.open``, logged; ``verify`` reports it)."""
+    from archive.warc_index import write_cdxj
+
     try:
         closed = close_unfinished(db_path, portal)
     except (ArchiveLocked, OSError) as exc:
@@ -408,6 +411,11 @@ def close_before_crawl(db_path: str | Path, portal: str) -> list[Closed]:
         if done.problem:
             logger.warning("%s left open: %s (see portal-archive verify)", done.path, done.problem)
             continue
+        if not done.removed:
+            try:
+                write_cdxj(done.path, root=archive_folder(db_path))
+            except Exception as exc:  # as the crawl's own indexing: `portal-archive index`
+                logger.warning("CDXJ index of %s not written: %s", done.path.name, exc)
         logger.warning(
             "closed %s left open by a killed crawl: %d bytes kept, %d torn bytes cut%s",
             done.path.name,

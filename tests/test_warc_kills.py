@@ -101,6 +101,8 @@ def test_killed_crawls_leave_only_complete_records_behind(tmp_path: Path) -> Non
         stop(process)
     print(f"kills {kills} in {attempts} crawls; files ending in a torn record: {torn_tails}")
     assert not _open_files(db), "the next crawl closed every file the killed ones left open"
+    for closed in warc_root(db).rglob("*.warc.gz"):  # and indexed them, as its own
+        assert closed.with_name(closed.name + ".cdxj").is_file(), closed.name
     result = portal_archive("verify", "--db", str(db), "--json")
     assert result.returncode == 0, result.stdout[-3000:]
     report = json.loads(result.stdout)
