@@ -103,7 +103,7 @@ def test_metadata_describes_every_column(demo_db: Path) -> None:
     described = json.loads(METADATA_PATH.read_text(encoding="utf-8"))["databases"]["demo"]
     db = open_archive(demo_db)  # registers word_diff, which the article_changes view calls
     tables = ("portals", "articles", "article_versions", "visitor_stats", "crawls")
-    tables += ("crawl_errors", "sections", "article_sources", "captures")
+    tables += ("crawl_errors", "sections", "article_sources", "captures", "reextract_runs")
     views = ("article_changes", "removals", "portal_coverage")
     assert set(db.view_names()) == set(views)
     for table in (*tables, *views):
