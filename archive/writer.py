@@ -27,6 +27,10 @@ What each call does to an article (all buffered, applied in queue order at flush
 ``add_not_modified`` (a 304)
     only ``last_seen_at`` moves (validators refresh if the 304 carries them); counted as
     unchanged. A 304 for a removed article restores it with a copy of its last content.
+``add_reextraction`` (``portal-archive reextract``: a stored capture read again)
+    like ``add_article``, but changed content is always ``extractor`` (never ``edit``), a
+    flagged article read at last gets a ``first`` version (counted recovered), a removed
+    article stays removed, and seen times and validators do not move (nothing was fetched).
 ``add_removal`` (404, 410, redirect away, soft 404)
     tombstone version (content NULL), ``removed_at`` set once and ``removal_reason``; the
     same reason again is a no-op; a different reason adds a tombstone recording it.
