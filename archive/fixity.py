@@ -365,6 +365,7 @@ def crawl_running(db_path: str | Path) -> bool:
 
 
 def unfinished_files(db_path: str | Path, portal: str | None = None) -> list[Path]:
+    """The ``.open`` WARC files of an archive (of one portal), in name (time) order."""
     root = warc_root(Path(db_path).resolve())
     if portal is not None:
         root = root / portal
