@@ -104,6 +104,7 @@ def discover_portal(
 def _probe(url: str, **kwargs: object) -> tuple[Response, ProbeSpider]:
     settings = crawl_settings(Path("unused.db"))
     settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+    settings.set("PORTAL_WARC", False, priority="cmdline")  # a probe archives nothing
     settings.set("PORTAL_PROGRESS_INTERVAL", 0, priority="cmdline")
     settings.set("LOG_ENABLED", False, priority="cmdline")  # a failure is FetchError's one line
     process = CrawlerProcess(settings)

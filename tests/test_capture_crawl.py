@@ -355,3 +355,16 @@ def test_payload_is_kept_as_received_compressed_and_dechunked(
     headers = dict(record.http_headers.headers)
     assert headers["Content-Encoding"] == "gzip"
     assert "Transfer-Encoding" not in headers  # the record's body is not chunked
+
+
+def test_add_probes_archive_nothing(gzip_site: str, tmp_path: Path) -> None:
+    """`add --dry-run` fetches pages but is no crawl: no WARC, no lock file in the cwd."""
+    result = subprocess.run(
+        [sys.executable, "-m", "portal_spider", "add", gzip_site, "--dry-run"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert list(tmp_path.iterdir()) == []
