@@ -21,6 +21,7 @@ import base64
 import fcntl
 import hashlib
 import io
+import json
 import logging
 import os
 import sqlite3
@@ -568,13 +569,13 @@ def verify(
         on_disk = _files_on_disk(db_path, folder)
         total = sum(size for _, size in on_disk.values())
         ticker = _Progress(progress, progress_every)
-        for name in sorted(set(pointed) | set(on_disk)):
+        listed = _files_of_crawls(conn)
+        for name in sorted(set(pointed) | set(listed) | set(on_disk)):
             if name not in on_disk:
-                report.problems.append(
-                    Problem(
-                        "missing", f"file not found ({pointed[name]} captures point into it)", name
-                    )
-                )
+                crawls = ", ".join(str(crawl) for crawl in listed.get(name, []))
+                written = f"written by crawl {crawls}; " if crawls else ""
+                detail = f"file not found ({written}{pointed.get(name, 0)} captures point into it)"
+                report.problems.append(Problem("missing", detail, name))
                 continue
             path, size = on_disk[name]
             rows = {
@@ -600,6 +601,26 @@ def verify(
         )
     report.elapsed = time.monotonic() - started
     return report
+
+
+def _files_of_crawls(conn: sqlite3.Connection) -> dict[str, list[int]]:
+    """WARC file name -> the crawls whose row lists it (``crawls.warc_files``, written when
+    a crawl finishes): a listed file that is gone is missing even if nothing points to it."""
+    listed: dict[str, list[int]] = {}
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(crawls)")}
+    if "warc_files" not in columns:
+        return listed
+    for crawl_id, text in conn.execute(
+        "SELECT id, warc_files FROM crawls WHERE warc_files IS NOT NULL ORDER BY id"
+    ):
+        try:
+            names = json.loads(text)
+        except ValueError:
+            continue
+        for name in names if isinstance(names, list) else []:
+            if isinstance(name, str):
+                listed.setdefault(name, []).append(crawl_id)
+    return listed
 
 
 def _files_on_disk(db_path: Path, folder: Path) -> dict[str, tuple[Path, int]]:

@@ -156,13 +156,15 @@ def test_a_deleted_warc_is_missing(archive: Path) -> None:
     victim = _warcs(archive)[-1]
     name = victim.relative_to(archive.parent).as_posix()
     pointing = _sql(archive, "SELECT count(*) FROM captures WHERE warc_file = ?", name)[0][0]
+    [(crawl,)] = _sql(archive, "SELECT crawl_id FROM captures WHERE warc_file = ? LIMIT 1", name)
     victim.unlink()
     code, report = _verify(archive)
     assert code == 1
     assert report["problems"] == [
         {
             "kind": "missing",
-            "detail": f"file not found ({pointing} captures point into it)",
+            "detail": f"file not found (written by crawl {crawl}; {pointing} captures point "
+            "into it)",
             "file": name,
             "offset": None,
             "record_id": None,
@@ -170,6 +172,23 @@ def test_a_deleted_warc_is_missing(archive: Path) -> None:
     ]
     text = portal_archive("verify", "--db", str(archive))
     assert text.returncode == 1 and text.stdout.startswith(f"missing: {name}")
+
+
+def test_a_deleted_warc_nothing_points_to_is_missing_too(archive: Path) -> None:
+    """A crawl's row lists its files: one with no capture left in it is still missed."""
+    victim = _warcs(archive)[-1]
+    name = victim.relative_to(archive.parent).as_posix()
+    _sql(archive, "UPDATE article_versions SET capture = NULL")
+    for table in ("articles", "visitor_stats", "crawl_errors"):
+        _sql(archive, f"UPDATE {table} SET capture = NULL")
+    _sql(archive, "DELETE FROM captures WHERE warc_file = ?", name)
+    assert _verify(archive)[0] == 0
+    victim.unlink()
+    code, report = _verify(archive)
+    assert code == 1
+    [problem] = report["problems"]
+    assert (problem["kind"], problem["file"]) == ("missing", name)
+    assert problem["detail"].endswith("; 0 captures point into it)")
 
 
 def test_a_file_truncated_mid_record_is_torn(archive: Path) -> None:
