@@ -186,9 +186,15 @@ def is_plausible_author(name: str | None) -> bool:
     folded = text.lower()
     if len(text) < 2 or len(text) > _MAX_AUTHOR_CHARS or folded in _ACCOUNTS:
         return False
-    if folded.startswith(("nguồn", "theo ")) or _LABEL.match(text):
+    if folded.startswith(("nguồn", "theo ")) or (
+        (":" in text or "：" in text) and _LABEL.match(text)
+    ):
         return False
-    if _BAD_NAME_CHARS.search(text) or _DOMAIN.search(text) or _DATE_OR_TIME.search(text):
+    if (
+        _BAD_NAME_CHARS.search(text)
+        or ("." in text and _DOMAIN.search(text))  # (a domain has a dot before its TLD)
+        or _DATE_OR_TIME.search(text)
+    ):
         return False
     words = text.split()
     if len(words) > _MAX_AUTHOR_WORDS or words[0].lower() in _ACCOUNT_FIRST_WORDS:
@@ -214,7 +220,8 @@ def looks_like_signature(line: str | None) -> bool:
     if text is None or len(text) > _MAX_AUTHOR_CHARS:
         return False
     text = _trim(text)
-    suffix = _ROLE_SUFFIX.fullmatch(text)
+    # (A role suffix ends the line: "(CTV)", "- PV"; the lazy match is not tried otherwise.)
+    suffix = _ROLE_SUFFIX.fullmatch(text) if text.endswith((")", "PV", "TV")) else None
     if suffix:
         return _names(suffix["rest"], bare=False)
     prefix = _ROLE_PREFIX.fullmatch(text)
@@ -248,7 +255,8 @@ def _segments(text: str) -> list[tuple[str, str, str]] | None:
     The text before the first label must itself be a signature ("Minh Tâm (Nguồn: …)"), else
     the line is a sentence that happens to contain a label.
     """
-    found = list(_LABEL.finditer(text))
+    # Every label ends with a colon: a line without one (most prose) is not scanned.
+    found = list(_LABEL.finditer(text)) if ":" in text or "：" in text else None
     if not found:
         return None
     parts: list[tuple[str, str, str]] = []
@@ -285,7 +293,7 @@ def _labelled(text: str) -> list[Byline] | None:
 
 def _theo(text: str) -> list[Byline] | None:
     """ "Theo Báo Nhân Dân", "(Theo baochinhphu.vn)", "Minh Tâm (Theo Báo Lào Cai)"."""
-    if len(text) > _THEO_MAX_CHARS:
+    if len(text) > _THEO_MAX_CHARS or "heo" not in text:  # ("Theo"/"theo" is the label)
         return None
     match = _THEO.fullmatch(text)
     if match is None:
