@@ -1,0 +1,139 @@
+"""The site's words in Vietnamese (default) and English (the switch), one catalogue.
+
+Why not gettext/Babel: the site has a few dozen strings in two languages, and the pages that
+use them are ours; a dict keeps each pair side by side so no English line can exist without
+its Vietnamese one (tests check every key has both). Templates call ``t("key")``, provided
+by archive/site/plugins/archive_format.py with the reader's language already chosen.
+
+Choosing the language: ``?lang=en`` (or ``vi``) on any page, else the ``lang`` cookie that
+``/-/lang?to=en`` sets, else Vietnamese.
+"""
+
+from collections.abc import Callable, Mapping
+
+LANGUAGES = ("vi", "en")
+DEFAULT = "vi"
+COOKIE = "lang"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # header, nav, footer (base.html)
+    "skip": ("Bỏ qua, tới nội dung", "Skip to content"),
+    "search_label": ("Tìm tin bài trong kho lưu trữ", "Search the archived articles"),
+    "search_placeholder": ("Tìm tin bài: ủy ban, UBND, sáp nhập…", "Search: ủy ban, UBND…"),
+    "search_button": ("Tìm", "Search"),
+    "nav_label": ("Các trang chính", "Main pages"),
+    "nav_home": ("Trang chủ", "Home"),
+    "nav_search": ("Tìm kiếm", "Search"),
+    "nav_changes": ("Đã sửa / Đã gỡ", "Edited / Removed"),
+    "nav_snapshots": ("Bản chụp", "Snapshots"),
+    "nav_stats": ("Thống kê", "Statistics"),
+    "switch_to": ("English", "Tiếng Việt"),
+    "switch_title": ("Xem trang bằng tiếng Anh", "Xem trang bằng tiếng Việt"),
+    "more_menu": ("Thêm", "More"),
+    "advanced_data": ("Dữ liệu nâng cao", "Advanced data"),
+    "advanced_data_hint": (
+        "bảng, truy vấn SQL, JSON và CSV",
+        "tables, SQL queries, JSON and CSV",
+    ),
+    "licence": ("Giấy phép", "Licence"),
+    "source": ("Nguồn", "Source"),
+    "source_code": ("Mã nguồn", "Source code"),
+    "times_note": ("Giờ Việt Nam (UTC+7)", "Vietnam time (UTC+7)"),
+    # home page (index.html)
+    "home_intro": (
+        "Tin bài từ cổng thông tin điện tử các địa phương, được lưu lại cùng mọi lần sửa và gỡ.",
+        "Articles from Vietnamese local-government portals, kept with every edit and removal.",
+    ),
+    "home_total": ("tin bài đã lưu", "archived articles"),
+    "home_portals": ("Các cổng thông tin", "Portals"),
+    "home_portal": ("Cổng", "Portal"),
+    "home_articles": ("Tin bài", "Articles"),
+    "home_last_crawl": ("Lần thu thập gần nhất", "Last crawl"),
+    "home_latest": ("Tin bài mới lưu", "Latest archived articles"),
+    "home_no_articles": ("Chưa có tin bài nào.", "No articles yet."),
+    "home_changes": (
+        "Tin bài đã sửa và đã gỡ trong tuần",
+        "Articles edited and removed this week",
+    ),
+    "home_snapshots": (
+        "Bản chụp kho lưu trữ để tải về và kiểm tra",
+        "Archive snapshots to download and verify",
+    ),
+    "home_lookup": ("Tra theo địa chỉ bài trên cổng", "Look up by the portal's URL"),
+    "home_lookup_hint": (
+        "Dán địa chỉ gốc của bài (http hay https, có hay không www. đều được).",
+        "Paste the article's original URL (http or https, with or without www.).",
+    ),
+    "home_lookup_button": ("Tra cứu", "Look up"),
+    "home_published": ("Đăng ngày", "Published"),
+    "home_first_seen": ("Lưu lần đầu", "First archived"),
+    "home_search_help": ("Cách tìm", "How to search"),
+    "home_search_help_text": (
+        "Gõ có dấu hay không dấu đều được (\u201cuy ban\u201d tìm cả \u201cỦy ban\u201d); "
+        "chữ viết tắt như UBND, HĐND tìm cả dạng đầy đủ; đặt cụm từ trong ngoặc kép để "
+        "tìm đúng cụm.",
+        "Type with or without tone marks (\u201cuy ban\u201d also finds \u201cỦy ban\u201d); "
+        "abbreviations such as UBND and HĐND also find the full form; put a phrase in "
+        "double quotes to find it exactly.",
+    ),
+    # snapshots page (snapshots.html)
+    "snap_title": ("Bản chụp kho lưu trữ", "Archive snapshots"),
+    "snap_intro": (
+        "Mỗi bản chụp là một bản sao trọn vẹn, có ghi ngày, của cơ sở dữ liệu lưu trữ tại "
+        "một thời điểm.",
+        "Each snapshot is a complete, dated copy of the archive database at one moment.",
+    ),
+    "snap_verify": ("Cách kiểm tra tệp tải về", "How to verify a download"),
+    "snap_verify_text": (
+        "Tải tệp .db và tệp .sha256 đi kèm về cùng một thư mục rồi chạy:",
+        "Download the .db file and its .sha256 file into one folder, then run:",
+    ),
+    "snap_json": ("Danh sách dạng JSON", "The list as JSON"),
+    "snap_none": (
+        "Chưa có bản chụp nào (lệnh portal-archive snapshot tạo bản chụp).",
+        "No snapshots yet (portal-archive snapshot makes one).",
+    ),
+    "snap_date": ("Thời điểm", "Taken"),
+    "snap_file": ("Tệp", "File"),
+    "snap_size": ("Dung lượng", "Size"),
+    "snap_articles": ("Tin bài", "Articles"),
+    "snap_by_portal": ("Theo cổng", "By portal"),
+    # canned-query pages (query.html)
+    "query_advanced": (
+        "Trang truy vấn dữ liệu nâng cao. Để tìm tin bài, dùng ô tìm kiếm ở đầu trang.",
+        "An advanced data query page. To search articles, use the search box at the top.",
+    ),
+}
+
+
+def message(key: str, lang: str = DEFAULT) -> str:
+    """The text for ``key`` in ``lang`` (Vietnamese when the language is unknown).
+
+    An unknown key raises KeyError: a template typo must fail its test, not show a key.
+    """
+    vietnamese, english = MESSAGES[key]
+    return english if lang == "en" else vietnamese
+
+
+def choose_language(args: Mapping[str, str], cookies: Mapping[str, str]) -> str:
+    """``?lang=`` first, then the cookie, then Vietnamese; anything else is ignored."""
+    for candidate in (args.get("lang"), cookies.get(COOKIE)):
+        if candidate in LANGUAGES:
+            return candidate
+    return DEFAULT
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``t(key)`` for templates, bound to one language."""
+
+    def t(key: str) -> str:
+        return message(key, lang)
+
+    return t
+
+
+def safe_next(target: str | None) -> str:
+    """Where the switch sends the reader back to: a local path only (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
