@@ -120,6 +120,11 @@ that wrote the version (its ``crawl_id`` is then NULL; ``change_kind`` is ``extr
 ``first`` for an article read at last after failed reads; ``fetched_at`` and ``capture`` are
 those of the capture that was read again).
 
+Migration ``0009_hidden_articles`` (issue 13: ``portal-archive hide``, see
+docs/publishing.md): ``hidden_articles`` (``article_id``, ``url``, ``url_sha256``, ``reason``
+category, private ``note`` and ``hidden_by``, ``hidden_at``, ``restored_at``/``restored_by``):
+an article with a row whose ``restored_at`` is NULL is off the public site; its rows stay.
+
 Versioning uses sqlite-utils ``Migrations`` (applied names are stored in
 ``_sqlite_migrations``). A database that has applied a migration this code does not know
 was written by newer code and is refused with :class:`ArchiveError` rather than modified.
@@ -660,6 +665,34 @@ def _reextract_runs(db: sqlite_utils.Database) -> None:
         "ALTER TABLE article_versions ADD COLUMN reextract_run INTEGER "
         "REFERENCES reextract_runs(id)"
     )
+
+
+@migrations(name="0009_hidden_articles")
+def _hidden_articles(db: sqlite_utils.Database) -> None:
+    """``hidden_articles``: articles taken off the public site (personal data, a court order)
+    without destroying evidence (see :mod:`archive.hide`). Append-only history: ``hide``
+    adds a row, ``unhide`` sets ``restored_at`` on the open one; an article is hidden while
+    it has a row with ``restored_at`` NULL. ``reason`` is a category shown to the public;
+    ``note`` and ``hidden_by`` stay private (public snapshots drop them)."""
+    db.execute(
+        """CREATE TABLE hidden_articles (
+  id INTEGER PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES articles(id),
+  url TEXT,
+  url_sha256 TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('personal_data', 'court_order', 'legal', 'other')),
+  note TEXT,
+  hidden_at TEXT NOT NULL,
+  hidden_by TEXT,
+  restored_at TEXT,
+  restored_by TEXT
+)"""
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX idx_hidden_articles_open ON hidden_articles (article_id) "
+        "WHERE restored_at IS NULL"
+    )
+    db["hidden_articles"].create_index(["url_sha256"])
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

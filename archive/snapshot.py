@@ -187,10 +187,29 @@ def _copy(db_path: Path, partial: Path) -> tuple[dict[str, Any], str]:
     the caller)."""
     partial.unlink(missing_ok=True)  # left by a killed run: never a published name
     _vacuum_into(db_path, partial)
+    _scrub_hidden(partial)
     contents = describe(partial)
     digest = sha256_file(partial)
     _fsync(partial)
     return contents, digest
+
+
+def _scrub_hidden(copy: Path) -> None:
+    """Articles hidden with ``portal-archive hide`` leave the published copy (only a tombstone
+    row stays, see :func:`archive.hide.scrub_public_copy`); VACUUM then drops the freed pages
+    so no old bytes remain. A copy with nothing hidden is left byte for byte as copied."""
+    from archive import hide, vn_search
+
+    with closing(sqlite3.connect(copy)) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "hidden_articles" not in tables:
+            return
+        if not conn.execute("SELECT 1 FROM hidden_articles LIMIT 1").fetchone():
+            return
+        vn_search.register(conn)  # the search index triggers run on delete
+        hide.scrub_public_copy(conn)
+        conn.isolation_level = None
+        conn.execute("VACUUM")
 
 
 def _remove_leftovers(out_dir: Path) -> None:

@@ -696,5 +696,68 @@ def _reextract_page(page: Any) -> dict[str, Any]:
     return record.to_dict()
 
 
+@main.command("hide")
+@click.argument("url")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=str(DEFAULT_DB),
+              show_default=True, help="SQLite archive holding the article.")  # fmt: skip
+@click.option("--reason", type=click.Choice(["personal_data", "court_order", "legal", "other"]),
+              help="Category shown to the public (required unless --restore).")  # fmt: skip
+@click.option("--note", help="Why, in your words: kept in the private archive only.")
+@click.option("--by", help="Who decided (default: your user name).")
+@click.option("--restore", is_flag=True, help="Put a hidden article back (same as `unhide`).")
+@click.option("--wait", is_flag=True, help="Wait for a crawl of this archive to finish.")
+def hide_command(
+    url: str, db: Path, reason: str | None, note: str | None, by: str | None, restore: bool,
+    wait: bool,
+) -> None:  # fmt: skip
+    """Take the article archived at URL off the public site; evidence stays.
+
+    It leaves the article page, search, feeds, the changes page and public snapshots; its
+    rows and WARC captures stay in the archive. Exit 2 on an unknown URL or a usage error,
+    3 when a crawl holds the archive (unless --wait). See docs/publishing.md.
+    """
+    if not restore and reason is None:
+        raise UsageError("--reason is required (personal_data, court_order, legal, other)")
+    _hide(url, db, reason, note, by, restore, wait)
+
+
+@main.command("unhide")
+@click.argument("url")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=str(DEFAULT_DB),
+              show_default=True, help="SQLite archive holding the article.")  # fmt: skip
+@click.option("--by", help="Who decided (default: your user name).")
+@click.option("--wait", is_flag=True, help="Wait for a crawl of this archive to finish.")
+def unhide_command(url: str, db: Path, by: str | None, wait: bool) -> None:
+    """Put an article hidden with `hide` back on the public site."""
+    _hide(url, db, None, None, by, True, wait)
+
+
+def _hide(
+    url: str, db: Path, reason: str | None, note: str | None, by: str | None, restore: bool,
+    wait: bool,
+) -> None:  # fmt: skip
+    from archive.errors import ArchiveError
+    from archive.hide import hide_article, unhide_article
+    from archive.lock import ArchiveLocked
+
+    if not db.is_file():
+        raise UsageError(f"archive database not found: {db}")
+    try:
+        if restore:
+            result = unhide_article(db, url, by=by, wait=wait)
+        else:
+            result = hide_article(db, url, reason or "other", note=note, by=by, wait=wait)
+    except ArchiveLocked as exc:
+        holder = exc.holder or "holder unknown"
+        click.echo(
+            f"portal-archive: another crawl is writing {db} ({holder}); run later or add --wait",
+            err=True,
+        )
+        sys.exit(3)
+    except ArchiveError as exc:
+        raise UsageError(str(exc)) from exc
+    click.echo(result.line(restored=restore))
+
+
 if __name__ == "__main__":
     main()
