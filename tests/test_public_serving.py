@@ -159,8 +159,8 @@ def test_snapshots_page_lists_and_serves_files(public_site: Site) -> None:
     assert status == 200 and headers["Cache-Control"] == "max-age=600"
     page = body.decode("utf-8")
     assert f'href="/-/snapshots/{entry["file"]}"' in page
-    assert entry["sha256"] in page and "2025-07-01 03:04:05 UTC" in page
-    assert "2.7 MB" in page or f"{entry['bytes'] / 1e6:.1f} MB" in page
+    assert entry["sha256"] in page and "01/07/2025 10:04" in page  # Vietnam time
+    assert f"{entry['bytes'] / 1e6:.1f} MB".replace(".", ",") in page
 
     _, _, listing = fetch(f"{public_site.base}/-/snapshots.json")
     [listed] = json.loads(listing)["snapshots"]
@@ -301,7 +301,7 @@ def test_bad_manifests_are_handled(
     snaps.mkdir()
     monkeypatch.setenv(site_config.SNAPSHOTS_ENV, str(snaps))
     page = get(db, "/-/snapshots")
-    assert page.status_code == 200 and "No snapshots yet" in page.text
+    assert page.status_code == 200 and "Chưa có bản chụp nào" in page.text
 
     (tmp_path / "secret.txt").write_text("không được lộ")
     hostile = {"file": "../secret.txt", "sha256": "0" * 64, "bytes": 1, "articles": 0}

@@ -8,12 +8,14 @@
 - ``/-/lang?to=en&next=/path``: sets the ``lang`` cookie and goes back to ``next``.
 """
 
+import os
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from archive.site_config import SNAPSHOTS_ENV, SNAPSHOTS_PLUGIN
 from archive.site_messages import COOKIE, LANGUAGES, choose_language, safe_next, translator
 from archive.vn_format import vn_date, vn_datetime, vn_number
 
@@ -34,6 +36,12 @@ def archive_database(datasette: Any) -> Any | None:
         if not name.startswith("_"):
             return database
     return None
+
+
+def has_snapshots(datasette: Any) -> bool:
+    """Whether the snapshots page has a directory to list (plugins/archive_snapshots.py)."""
+    config = datasette.plugin_config(SNAPSHOTS_PLUGIN) or {}
+    return bool(config.get("directory") or os.environ.get(SNAPSHOTS_ENV))
 
 
 def request_language(request: Any) -> str:
@@ -61,7 +69,7 @@ def extra_template_vars(request: Any, datasette: Any) -> dict[str, Any]:
         "home": urls.instance(),
         "search": urls.path("/-/search"),
         "changes": urls.path("/-/changes"),
-        "snapshots": urls.path("/-/snapshots"),
+        "snapshots": urls.path("/-/snapshots") if has_snapshots(datasette) else None,
         "stats": urls.path("/-/dashboards/archive"),
         "lookup": urls.path("/-/web"),
         "advanced": urls.database(database.name) if database is not None else urls.instance(),

@@ -30,6 +30,7 @@ from datasette.utils.asgi import AsgiFileDownload, Response, asgi_send_file
 
 from archive.site_config import SNAPSHOTS_ENV, SNAPSHOTS_PLUGIN
 from archive.snapshot import SnapshotError, read_manifest
+from archive.vn_format import vn_number
 
 PAGE = "/-/snapshots"
 _FILE_CACHE = "public, max-age=31536000, immutable"
@@ -51,13 +52,6 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/-/snapshots\.json$", snapshots_json),
         (r"^/-/snapshots/(?P<name>[^/]+)$", snapshot_file),
     ]
-
-
-@hookimpl
-def menu_links(datasette: Any, actor: Any, request: Any) -> list[dict[str, str]]:
-    if snapshots_directory(datasette) is None:
-        return []
-    return [{"href": datasette.urls.path(PAGE), "label": "Bản sao lưu / Snapshots"}]
 
 
 async def snapshots_page(datasette: Any, request: Any) -> Response:
@@ -84,7 +78,7 @@ async def snapshots_json(datasette: Any, request: Any) -> Response:
         status = 404 if problem == _NOT_CONFIGURED else 500
         return Response.json({"ok": False, "error": problem}, status=status)
     listed = [
-        {**e, "url": datasette.absolute_url(request, _file_path(datasette, e["file"]))}
+        {**_public(e), "url": datasette.absolute_url(request, _file_path(datasette, e["file"]))}
         for e in entries
     ]
     return _cached(datasette, Response.json({"ok": True, "snapshots": listed}))
@@ -146,13 +140,19 @@ def _file_path(datasette: Any, name: str) -> str:
     return datasette.urls.path(f"{PAGE}/{name}")
 
 
+def _public(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry without ``source``: the server path of the database it was copied from is
+    for capture_view on the server, not for the public (issue 13)."""
+    return {key: value for key, value in entry.items() if key != "source"}
+
+
 def _row(datasette: Any, entry: dict[str, Any]) -> dict[str, Any]:
     size = entry.get("bytes") or 0
-    created = str(entry.get("created_at", ""))
     return {
-        **entry,
-        "date": created[:19].replace("T", " ") + " UTC" if created else "",
-        "size": f"{size / 1e6:.1f} MB" if size >= 100_000 else f"{size / 1e3:.1f} kB",
+        **_public(entry),
+        "size": vn_number(size / 1e6, 1) + " MB"
+        if size >= 100_000
+        else vn_number(size / 1e3, 1) + " kB",
         "href": _file_path(datasette, entry["file"]),
         "sha256_href": _file_path(datasette, entry["file"] + ".sha256"),
         "portals": sorted((entry.get("articles_by_portal") or {}).items()),
