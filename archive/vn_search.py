@@ -32,6 +32,7 @@ No Datasette, Scrapy or sqlite-utils imports: this module is the rules, not thei
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import sqlite3
 import unicodedata
@@ -378,42 +379,171 @@ def is_empty_query(query: str | None) -> bool:
     return not query_phrases(query)
 
 
-def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(text.lower()))
+# -- highlighting by phrase -----------------------------------------------------------------
+#
+# Highlights come from the parsed query the search runs (query_phrases), never from single
+# syllables: see docs/search.md, "Highlighting by phrase". The query is a sequence of
+# *units*, one per phrase as escape_fts splits it after abbreviations are made canonical:
+# an abbreviation matches itself or any of its expansions as a whole; a quoted phrase, an
+# abbreviation, a multi-word bit ("COVID-19") or the only unit of the query is marked
+# wherever it occurs; a bare word of a longer query only where it stands next to the
+# query's next (or previous) unit, in order: "ủy ban" marks "Ủy ban", never the "ủy" of
+# "Thành ủy" or a distant "Ban".
+
+_GAP = r"[\W_]+"  # what separates two tokens of an FTS5 phrase (unicode61: any non-letter)
+_WORD_CHAR = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
-class _Phrase:
-    """One query phrase, ready to find in a lower-cased folded text: ``pattern`` finds the
-    folded words in order; ``wanted`` holds, for each word typed with marks, its canonical
-    spelling, which the text's word must have too (None: any marks)."""
+class _Element:
+    """One token of a unit: a word, or an abbreviation standing for all its spellings.
+
+    ``canonical``: the canonical lower-case spelling a word must have (None: any marks, the
+    phrase was typed without them). ``abbreviation``/``expansions``: for an abbreviation, its
+    folded key and, per folded key of each expansion, the canonical spelling of each word
+    (None where any marks do: an abbreviation inside an expansion, "Ủy ban MTTQ")."""
+
+    canonical: str | None = None
+    abbreviation: str | None = None
+    expansions: tuple[tuple[str, tuple[str | None, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One phrase of the query: ``pattern`` finds it in lower-cased folded text (one group
+    per element); ``whole``: it may be marked on its own."""
 
     pattern: re.Pattern[str]
-    wanted: tuple[str | None, ...]
+    elements: tuple[_Element, ...]
+    whole: bool
+
+
+@dataclass(frozen=True)
+class _Query:
+    units: tuple[_Unit, ...]
+    order: tuple[int, ...]  # the units in query order (a repeated phrase repeats its index)
+
+
+def _folded_words(text: str) -> list[str]:
+    return _WORD.findall(_aligned_forms(text)[1])
+
+
+@lru_cache(maxsize=64)
+def _abbreviation_forms(abbreviation: str) -> tuple[tuple[str, tuple[str | None, ...]], ...]:
+    """Every spelling of an abbreviation, as (folded key, canonical spelling of each word):
+    itself, its expansions, and each expansion with another abbreviation's expansion inside
+    it written as that abbreviation ("Ủy ban Mặt trận Tổ quốc" and "Ủy ban MTTQ")."""
+    rules = default_abbreviations()
+    forms: dict[str, tuple[str | None, ...]] = {}
+    own = _folded_words(abbreviation)
+    forms[" ".join(own)] = (None,) * len(own)
+    expansions = [e for a, e in rules.pairs if a == abbreviation]
+    for expansion in expansions:
+        words = _WORD.findall(expansion)
+        folded = [w for word in words for w in _folded_words(word)]
+        canonical = tuple(canonical_tone(w.lower()) for w in words)
+        if len(folded) != len(canonical):
+            continue
+        forms.setdefault(" ".join(folded), canonical)
+        for inner, inner_expansion in rules.pairs:
+            if inner == abbreviation:
+                continue
+            part = _folded_words(inner_expansion)
+            for i in range(len(folded) - len(part) + 1):
+                if part and folded[i : i + len(part)] == part:
+                    short = _folded_words(inner)
+                    key = " ".join(folded[:i] + short + folded[i + len(part) :])
+                    checks = canonical[:i] + (None,) * len(short) + canonical[i + len(part) :]
+                    forms.setdefault(key, checks)
+    return tuple(forms.items())
+
+
+def _forms_regex(forms: Sequence[tuple[str, tuple[str | None, ...]]]) -> str:
+    """Regex of an abbreviation's spellings in folded text, longest first."""
+    keys = sorted((key for key, _ in forms), key=len, reverse=True)
+    return "(?:{})".format("|".join(_GAP.join(map(re.escape, k.split())) for k in keys))
+
+
+@lru_cache(maxsize=1)
+def _folded_abbreviations() -> dict[str, str]:
+    """Folded lower-case one-word abbreviation -> abbreviation: the search finds "HĐND" and
+    its expansions for "hdnd" (the folded copies hold "HDND"), so highlighting must too."""
+    out: dict[str, str] = {}
+    for abbreviation in default_abbreviations().expansion_of:
+        words = _folded_words(abbreviation)
+        if len(words) == 1:
+            out.setdefault(words[0], abbreviation)
+    return out
+
+
+def _bits(query: str) -> list[tuple[str, bool]]:
+    """(phrase, quoted) in order, as :func:`escape_fts` splits the query; wordless bits out."""
+    if query.count('"') % 2:
+        query += '"'
+    out = []
+    for bit in _ESCAPE_FTS.split(query):
+        if not bit or bit == '""':
+            continue
+        quoted = bit.startswith('"')
+        phrase = bit.strip('"') if quoted else bit
+        if _WORD.search(phrase):
+            out.append((phrase, quoted))
+    return out
+
+
+def _unit(phrase: str, quoted: bool, alone: bool) -> _Unit | None:
+    """The unit of one query phrase (canonical spelling), or None when it has no word.
+
+    As in :func:`query_phrases`, a phrase typed without marks (abbreviations aside) is
+    compared folded; otherwise each word must have its marks, in either tone placement."""
+    rules = default_abbreviations()
+    rest = rules.abbreviations.sub(" ", phrase)
+    unmarked = fold(rest) == rest
+    elements: list[_Element] = []
+    regexes: list[str] = []
+    position = 0
+    for match in [*rules.abbreviations.finditer(phrase), None]:
+        for word in _WORD.findall(phrase[position : match.start() if match else len(phrase)]):
+            for folded in _folded_words(word):
+                if folded in _folded_abbreviations():  # "hdnd": the index's folded "HĐND"
+                    forms = _abbreviation_forms(_folded_abbreviations()[folded])
+                    elements.append(_Element(abbreviation=forms[0][0], expansions=forms[1:]))
+                    regexes.append(_forms_regex(forms))
+                    continue
+                elements.append(_Element(None if unmarked else canonical_tone(word.lower())))
+                regexes.append(re.escape(folded))
+        if match is None:
+            break
+        position = match.end()
+        forms = _abbreviation_forms(match.group())
+        elements.append(_Element(abbreviation=forms[0][0], expansions=forms[1:]))
+        regexes.append(_forms_regex(forms))
+    if not elements:
+        return None
+    body = _GAP.join(f"({regex})" for regex in regexes)
+    whole = quoted or alone or len(elements) > 1 or any(e.abbreviation for e in elements)
+    return _Unit(re.compile(rf"{body}(?![^\W_])"), tuple(elements), whole)
 
 
 @lru_cache(maxsize=256)
-def _matcher(query: str) -> tuple[_Phrase, ...]:
-    """The phrases to mark for a query: as typed, as searched, and with abbreviations
-    contracted or expanded ("UBND" is marked for "Ủy ban nhân dân" and back). A text word
-    matches a query word with the same letters and marks in either tone placement, or, for
-    a query word typed without marks, the same letters once folded (``thanh`` marks
-    ``Thành``; ``tám`` never marks ``tâm``)."""
-    cleaned = clean_query(query)
-    forms = [*_split(cleaned), *query_phrases(cleaned), *_split(expand_abbreviations(cleaned))]
-    forms += [contract_abbreviations(phrase) for phrase in _split(cleaned)]
-    phrases = dict.fromkeys(tokens for form in forms if (tokens := _tokens(form)))
-    compiled = []
-    for tokens in phrases:
-        folded = [fold(t) for t in tokens]
-        wanted = tuple(
-            None if f == t else canonical_tone(t) for t, f in zip(tokens, folded, strict=True)
-        )
-        # Literal first, word boundary before it checked by the caller: a leading
-        # lookbehind would stop the regex engine from skipping ahead to the literal.
-        body = r"[\W_]+".join(map(re.escape, folded))
-        compiled.append(_Phrase(re.compile(rf"{body}(?![^\W_])"), wanted))
-    return tuple(compiled)
+def _matcher(query: str) -> _Query:
+    """The query as highlighting reads it: the search's phrases (:func:`query_phrases`:
+    canonical abbreviations, tone marks, folding), in order, with what each may match."""
+    bits = _bits(canonical_abbreviations(clean_query(query)))
+    alone = len({phrase for phrase, _ in bits}) == 1
+    units: dict[tuple[str, bool], int] = {}
+    compiled: list[_Unit] = []
+    order: list[int] = []
+    for phrase, quoted in bits:
+        key = (phrase, quoted)
+        if key not in units:
+            unit = _unit(phrase, quoted, alone)
+            if unit is None:
+                continue
+            units[key] = len(compiled)
+            compiled.append(unit)
+        order.append(units[key])
+    return _Query(tuple(compiled), tuple(order))
 
 
 def _aligned_forms(text: str) -> tuple[str, str]:
@@ -428,47 +558,79 @@ def _aligned_forms(text: str) -> tuple[str, str]:
     return lowered, folded
 
 
+def _element_matches(element: _Element, lowered: str, folded: str, start: int, end: int) -> bool:
+    """Whether the text at ``start:end`` is this element with the marks the query asks for."""
+    if element.abbreviation is None:
+        return element.canonical is None or canonical_tone(lowered[start:end]) == element.canonical
+    words = [w.span() for w in _WORD.finditer(folded, start, end)]
+    key = " ".join(folded[s:e] for s, e in words)
+    if key == element.abbreviation:
+        return True
+    for form, canonical in element.expansions:
+        if form == key:
+            return all(
+                want is None or lowered[s:e] == folded[s:e] or canonical_tone(lowered[s:e]) == want
+                for (s, e), want in zip(words, canonical, strict=True)
+            )
+    return False
+
+
+def _occurrences(unit: _Unit, lowered: str, folded: str) -> dict[int, int]:
+    """start -> end of every place the unit occurs as whole words (overlaps included)."""
+    found: dict[int, int] = {}
+    search = unit.pattern.search
+    match = search(folded)
+    while match is not None:
+        start = match.start()
+        if (not start or not _WORD_CHAR.match(folded, start - 1)) and all(
+            _element_matches(element, lowered, folded, *match.span(i))
+            for i, element in enumerate(unit.elements, 1)
+        ):
+            found.setdefault(start, match.end())
+        match = search(folded, start + 1)
+    return found
+
+
 def _match_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Character spans of the words of ``text`` that belong to a match of the query."""
-    phrases = _matcher(query)
-    if not phrases:
+    """Character spans of ``text`` to mark for the query, sorted, not overlapping: each a
+    whole unit, or a chain of units adjacent in the text as in the query (two or more)."""
+    parsed = _matcher(query)
+    if not parsed.units:
         return []
     lowered, folded = _aligned_forms(text)
-    spans: set[tuple[int, int]] = set()
-    for phrase in phrases:
-        for found in phrase.pattern.finditer(folded):
-            start = found.start()
-            if start and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
-                continue  # inside a longer word
-            words = [w.span() for w in _WORD.finditer(folded, start, found.end())]
-            if len(words) == len(phrase.wanted) and all(
-                want is None or canonical_tone(lowered[s:e]) == want
-                for (s, e), want in zip(words, phrase.wanted, strict=True)
-            ):
-                spans.update(words)
-    return sorted(spans)
+    found = [_occurrences(unit, lowered, folded) for unit in parsed.units]
+    spans = [
+        (start, end)
+        for unit, places in zip(parsed.units, found, strict=True)
+        if unit.whole
+        for start, end in places.items()
+    ]
+    for first, second in zip(parsed.order, parsed.order[1:], strict=False):
+        following = found[second]
+        if not found[first] or not following:
+            continue
+        for start, end in found[first].items():
+            after = _WORD.search(folded, end)
+            if after is not None and after.start() in following:
+                spans.append((start, following[after.start()]))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _marked(text: str, spans: Sequence[tuple[int, int]], offset: int = 0) -> str:
-    """``text`` with MARK_START/MARK_END around the spans (shifted by ``offset``); spans
-    separated only by spaces share one mark."""
+    """``text`` with MARK_START/MARK_END around each span (shifted by ``offset``)."""
     out: list[str] = []
     position = 0
-    open_mark = False
     for start, end in spans:
         start, end = start - offset, end - offset
-        gap = text[position:start]
-        if open_mark and gap.strip():
-            out.append(MARK_END)
-            open_mark = False
-        out.append(gap)
-        if not open_mark:
-            out.append(MARK_START)
-            open_mark = True
-        out.append(text[start:end])
+        out += (text[position:start], MARK_START, text[start:end], MARK_END)
         position = end
-    if open_mark:
-        out.append(MARK_END)
     out.append(text[position:])
     return "".join(out)
 
@@ -480,18 +642,24 @@ def highlight(text: str | None, query: str | None) -> str:
 
 
 def snippet(text: str | None, query: str | None, words: int = SNIPPET_WORDS) -> str:
-    """About ``words`` words of ``text`` around the densest group of matches, marked.
+    """About ``words`` words of ``text`` centred on its best match, marked.
 
-    Starts at the beginning when nothing matches (the match may be in the title); "…" shows
-    where the text was cut; whitespace is collapsed. Source text loses any MARK_START/MARK_END
-    characters first, so every marker in the result is ours.
+    The best match is the ``words``-wide window holding most marked phrases (then most
+    marked text). Starts at the beginning when nothing matches (the match may be in the
+    title); "…" shows where the text was cut, always between words; whitespace is
+    collapsed. Source text loses any MARK_START/MARK_END characters first, so every marker
+    in the result is ours.
     """
     text = nfc(text)
     if not text:
         return ""
     spans = _match_spans(text, query or "")
     width = words * _CHARS_PER_WORD
-    start = max(0, min(_best_window(spans, width), len(text) - width))
+    start = 0
+    if spans and len(text) > width:
+        first, last = _best_window(spans, width)
+        centre = (first + last) // 2
+        start = max(0, min(centre - width // 2, len(text) - width, first))
     while start > 0 and not text[start - 1].isspace():  # back to the start of a word
         start -= 1
     stop = min(len(text), start + width)
@@ -507,17 +675,25 @@ def snippet(text: str | None, query: str | None, words: int = SNIPPET_WORDS) -> 
 _CHARS_PER_WORD = 7  # Vietnamese syllables average ~4 letters, plus space and punctuation
 
 
-def _best_window(spans: Sequence[tuple[int, int]], width: int) -> int:
-    """Start of the ``width``-character window with most matches, with some context before."""
-    best_start, best_count = 0, 0
-    lead = width // 6
+def _best_window(spans: Sequence[tuple[int, int]], width: int) -> tuple[int, int]:
+    """(start, end) of the group of spans that fits in ``width`` characters with most spans,
+    then most marked characters; the first such group. A span wider than ``width`` is a
+    group of its own."""
+    best = (0, 0)
+    best_group = spans[0]
     right = 0
+    marked = 0  # characters marked in spans[left:right]
     for left, (first, _) in enumerate(spans):
-        while right < len(spans) and spans[right][1] <= first + width - lead:
+        if right <= left:
+            right, marked = left + 1, spans[left][1] - spans[left][0]
+        while right < len(spans) and spans[right][1] - first <= width:
+            marked += spans[right][1] - spans[right][0]
             right += 1
-        if right - left > best_count:
-            best_start, best_count = max(0, first - lead), right - left
-    return best_start
+        score = (right - left, marked)
+        if score > best:
+            best, best_group = score, (first, spans[right - 1][1])
+        marked -= spans[left][1] - spans[left][0]
+    return best_group
 
 
 def article_snippet(
@@ -526,6 +702,25 @@ def article_snippet(
     """Snippet of the sapo and body (the title is shown on its own), or of the title when
     the article has no text."""
     return snippet(join_text(summary, body) or title, query)
+
+
+def plain_text(marked: str | None) -> str:
+    """A highlighted text or snippet without its markers (CSV, feeds, plain-text exports)."""
+    return (marked or "").replace(MARK_START, "").replace(MARK_END, "")
+
+
+def marked_html(marked: str | None) -> str:
+    """A highlighted text or snippet as HTML: escaped first, then each marked phrase in
+    ``<mark>``, so nothing from an article is ever rendered as markup."""
+    escaped = html.escape(marked or "")
+    return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+def article_snippet_plain(
+    title: str | None, summary: str | None, body: str | None, query: str | None
+) -> str:
+    """:func:`article_snippet` without markers (the ``vn_snippet_plain`` SQL function)."""
+    return plain_text(article_snippet(title, summary, body, query))
 
 
 # -- SQL ------------------------------------------------------------------------------------
@@ -545,3 +740,4 @@ def register(conn: sqlite3.Connection) -> None:
     conn.create_function("vn_search_is_empty", 1, is_empty_query, **deterministic)
     conn.create_function("vn_snippet", 4, article_snippet, **deterministic)
     conn.create_function("vn_highlight", 2, highlight, **deterministic)
+    conn.create_function("vn_snippet_plain", 4, article_snippet_plain, **deterministic)
