@@ -693,6 +693,8 @@ def _hidden_articles(db: sqlite_utils.Database) -> None:
         "WHERE restored_at IS NULL"
     )
     db["hidden_articles"].create_index(["url_sha256"])
+    # The "Đã sửa / Đã gỡ" page and its feeds read edits and removals by time.
+    db["article_versions"].create_index(["change_kind", "fetched_at"])
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

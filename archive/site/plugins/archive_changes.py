@@ -1,0 +1,572 @@
+"""Datasette plugin: versions as readers see them, and hidden articles kept off the site.
+
+Routes (issue 13, items 6 and 9):
+
+- ``/-/changes`` ("Đã sửa / Đã gỡ"): what was edited, removed or restored in one week
+  (``?week=2026-W50``, default this week, Vietnam time; links to the weeks before and after
+  that have changes), overall or per portal (``?portal=slug``);
+- ``/-/changes.atom`` (``?portal=slug``): the latest edits and removals as an Atom feed,
+  newest first, titles in Vietnamese;
+- ``/-/changes/diff?url=<original URL>&a=N&b=M``: an inline word diff between any two
+  readable versions of an article (title, summary, body, metadata), with a version picker and
+  links to each version as it was (the dated permalinks ``/-/web/<timestamp>/<url>``).
+
+What counts as a change is :mod:`archive.changes`: extractor versions and re-extractions
+are not edits. Hidden articles (:mod:`archive.hide`) are left out of all three, and an ASGI
+wrapper answers their article page (``/<db>/articles/<id>``, any format) and permalinks
+(``/-/web/…``) with 410 and a neutral notice, before Datasette or another plugin renders
+anything of them.
+"""
+
+import re
+from datetime import UTC, datetime
+from itertools import pairwise
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from feedgen.feed import FeedGenerator
+
+from archive import article_page, changes, hide
+from archive.site_messages import choose_language
+from archive.vn_format import vn_datetime
+
+PAGE = "/-/changes"
+FEED = "/-/changes.atom"
+DIFF = "/-/changes/diff"
+WEB = "/-/web/"
+_ARTICLE_ROW = re.compile(r"^/(?P<db>[^/]+)/articles/(?P<id>\d+)(?P<ext>\.\w+)?$")
+_VERSION_COLUMNS = (
+    "id, version, fetched_at, change_kind, tombstone, removal_reason, extraction_failed, "
+    "extractor_version, reextract_run, capture, title, summary, body_text, author, "
+    "published_at, updated_at, source, images, attachments"
+)
+TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Đã sửa / Đã gỡ", "Edited / Removed"),
+    "intro": (
+        "Tin bài mà cổng đã sửa, gỡ xuống hoặc đăng lại, theo tuần (giờ Việt Nam). Lần đọc lại "
+        "bằng trình trích xuất mới không phải là sửa bài và không được liệt kê.",
+        "Articles the portals edited, took down or put back, by week (Vietnam time). Re-reading "
+        "with a newer extractor is not an edit and is not listed.",
+    ),
+    "all_portals": ("Tất cả các cổng", "All portals"),
+    "none": ("Tuần này không có tin bài nào bị sửa hay gỡ.", "Nothing was edited or removed."),
+    "earlier": ("Tuần trước có thay đổi", "Earlier week with changes"),
+    "later": ("Tuần sau có thay đổi", "Later week with changes"),
+    "this_week": ("Tuần này", "This week"),
+    "feed": ("Nguồn tin Atom", "Atom feed"),
+    "edited": ("bài đã sửa", "edited"),
+    "removed": ("bài đã gỡ", "removed"),
+    "restored": ("bài xuất hiện lại", "restored"),
+    "see_diff": ("xem thay đổi", "see the changes"),
+    "see_last": ("xem bản cuối cùng", "see the last copy"),
+    "diff_title": ("So sánh phiên bản", "Compare versions"),
+    "version": ("Phiên bản", "Version"),
+    "compare": ("So sánh", "Compare"),
+    "from": ("Từ", "From"),
+    "to": ("đến", "to"),
+    "as_it_was": ("bài viết lúc đó", "the article as it was"),
+    "whole": ("Xem toàn văn", "Whole text"),
+    "compact": ("Chỉ đoạn thay đổi", "Changed passages only"),
+    "legend": (
+        "bị xóa; được thêm; … là đoạn không đổi",
+        "deleted; inserted; … marks unchanged text",
+    ),
+    "deleted": ("bị xóa", "deleted"),
+    "inserted": ("được thêm", "inserted"),
+    "title_field": ("Tiêu đề", "Title"),
+    "summary_field": ("Tóm tắt", "Summary"),
+    "body_field": ("Nội dung", "Body"),
+    "meta_field": ("Thông tin khác", "Other details"),
+    "images_changed": ("Ảnh đã thay đổi.", "The images changed."),
+    "attachments_changed": ("Tệp đính kèm đã thay đổi.", "The attachments changed."),
+    "identical": ("Hai phiên bản giống nhau.", "The two versions are the same."),
+    "one_version": (
+        "Bài viết chỉ có một phiên bản đọc được; chưa có gì để so sánh.",
+        "The article has one readable version only; nothing to compare.",
+    ),
+    "extractor_note": (
+        "Phiên bản do trình trích xuất mới đọc lại: khác biệt có thể do cách đọc, không phải "
+        "do cổng sửa bài.",
+        "A version re-read by a newer extractor: differences may come from our reading, not "
+        "from an edit by the portal.",
+    ),
+    "article_page": ("Trang bài viết", "Article page"),
+    "all_versions": ("Các phiên bản", "Versions"),
+    "paste": ("Địa chỉ gốc của bài viết trên cổng", "The article's original URL on the portal"),
+    "not_found": (
+        "Không có bài viết nào với địa chỉ này trong kho lưu trữ.",
+        "No archived article has this address.",
+    ),
+    "bad_version": (
+        "Phiên bản không hợp lệ: chọn hai phiên bản đọc được trong danh sách dưới đây.",
+        "Invalid version: choose two readable versions from the list below.",
+    ),
+    "bad_week": (
+        "Tuần không hợp lệ: dùng dạng 2026-W50.",
+        "Invalid week: use the form 2026-W50.",
+    ),
+    "no_archive": ("Chưa có kho lưu trữ nào được phục vụ.", "No archive is served."),
+    "hidden_reason": ("Lý do", "Reason"),
+    "hidden_since": ("Gỡ khỏi trang công khai ngày", "Taken off the public site on"),
+    "old": ("Cũ", "Old"),
+    "new": ("Mới", "New"),
+    "empty": ("(trống)", "(empty)"),
+    "when": ("Thời điểm", "When"),
+    "portal": ("Cổng", "Portal"),
+    "what": ("Thay đổi", "Change"),
+    "article": ("Bài viết", "Article"),
+    "unreadable": ("không đọc được", "unreadable"),
+}
+
+
+def translator(lang: str) -> Any:
+    def ct(key: str) -> str:
+        vietnamese, english = TEXT[key]
+        return english if lang == "en" else vietnamese
+
+    return ct
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [
+        (rf"^{PAGE}$", changes_page),
+        (rf"^{re.escape(FEED)}$", changes_feed),
+        (rf"^{DIFF}$", diff_page),
+    ]
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    def wrap(app: Any) -> Any:
+        async def hidden_guard(scope: dict, receive: Any, send: Any) -> None:
+            if scope.get("type") == "http" and scope.get("method") in ("GET", "HEAD"):
+                response = await hidden_response(datasette, scope)
+                if response is not None:
+                    await response.asgi_send(send)
+                    return
+            await app(scope, receive, send)
+
+        return hidden_guard
+
+    return wrap
+
+
+async def archive_database(datasette: Any) -> Any | None:
+    """The served archive: the first database, not Datasette's own, with article versions."""
+    for name, database in datasette.databases.items():
+        if name.startswith("_") or database.is_memory:
+            continue
+        if await database.table_exists("article_versions"):
+            return database
+    return None
+
+
+def _lang(request: Any) -> str:
+    return choose_language(request.args, request.cookies)
+
+
+async def _has_hidden_table(db: Any) -> bool:
+    return await db.table_exists("hidden_articles")
+
+
+# --- hidden articles ------------------------------------------------------------------------
+
+
+async def hidden_response(datasette: Any, scope: dict) -> Response | None:
+    """410 for a hidden article's page or permalink; None for everything else (cheap: one
+    indexed query, only on those two kinds of path)."""
+    path = scope.get("path", "")
+    match = _ARTICLE_ROW.match(path)
+    if not match and not path.startswith(WEB):
+        return None
+    db = await archive_database(datasette)
+    if db is None or not await _has_hidden_table(db):
+        return None
+    if match:
+        if getattr(db, "route", db.name) != match.group("db"):
+            return None
+        where, params = "article_id = ?", [int(match.group("id"))]
+        ext = match.group("ext")
+    else:
+        digests = [hide.url_digest(u) for u in _web_urls(path, scope)]
+        if not digests:
+            return None
+        where = f"url_sha256 in ({', '.join('?' * len(digests))})"
+        params, ext = digests, None
+    rows = (
+        await db.execute(
+            f"select reason, hidden_at from hidden_articles where restored_at is null and {where}"
+            " limit 1",
+            params,
+        )
+    ).rows
+    if not rows:
+        return None
+    reason, hidden_at = rows[0]
+    query = scope.get("query_string", b"").decode("latin-1")
+    lang = choose_language(dict(_pairs(query)), _cookies(scope))
+    label = hide.reason_label(reason)[1 if lang == "en" else 0]
+    notice = hide.NOTICE_EN if lang == "en" else hide.NOTICE
+    if ext == ".json":
+        return Response.json({"ok": False, "error": notice, "reason": label}, status=410)
+    if ext:
+        return Response.text(f"{notice} ({label})", status=410)
+    html = await datasette.render_template(
+        "changes_hidden.html",
+        {
+            "notice": notice,
+            "reason": label,
+            "hidden_at": vn_datetime(hidden_at),
+            "ct": translator(lang),
+        },
+    )
+    return Response.html(html, status=410)
+
+
+def _web_urls(path: str, scope: dict) -> list[str]:
+    """Archived URLs a ``/-/web/…`` request may name (every variant C's look-up accepts)."""
+    rest = path[len(WEB) :]
+    query = scope.get("query_string", b"").decode("latin-1")
+    try:
+        from archive import permalinks
+
+        _, url = permalinks.split_request(rest, query)
+        return permalinks.url_variants(url) or [url]
+    except ImportError:  # pragma: no cover - permalinks ships with the site
+        first, _, remainder = rest.partition("/")
+        url = remainder if first.isdigit() else rest
+        return [url + (f"?{query}" if query else "")]
+
+
+def _pairs(query: str) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(query, keep_blank_values=True)
+
+
+def _cookies(scope: dict) -> dict[str, str]:
+    from http.cookies import SimpleCookie
+
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            cookie = SimpleCookie(value.decode("latin-1"))
+            return {key: morsel.value for key, morsel in cookie.items()}
+    return {}
+
+
+# --- the changes page and its feed ----------------------------------------------------------
+
+
+async def _events(
+    db: Any, *, portal: str, week: changes.Week | None, limit: int | None = None
+) -> list[dict]:
+    where, params = "", {}
+    if week is not None:
+        where += " and v.fetched_at >= :start and v.fetched_at < :end"
+        params.update(start=week.start_utc, end=week.end_utc)
+    if portal:
+        where += " and a.portal = :portal"
+        params["portal"] = portal
+    tail = " order by v.fetched_at desc, v.article_id desc"
+    if limit:
+        tail += f" limit {int(limit)}"
+    sql = changes.events_sql(hidden_table=await _has_hidden_table(db), where=where, tail=tail)
+    return [dict(row) for row in (await db.execute(sql, params)).rows]
+
+
+async def _neighbour(db: Any, *, portal: str, week: changes.Week, earlier: bool) -> str | None:
+    """The key of the nearest week before (or after) ``week`` that has changes."""
+    where = " and v.fetched_at < :at" if earlier else " and v.fetched_at >= :at"
+    params: dict[str, str] = {"at": week.start_utc if earlier else week.end_utc}
+    if portal:
+        where += " and a.portal = :portal"
+        params["portal"] = portal
+    pick = "max" if earlier else "min"
+    events = changes.events_sql(hidden_table=await _has_hidden_table(db), where=where)
+    sql = f"select {pick}(fetched_at) from ({events})"
+    moment = (await db.execute(sql, params)).rows[0][0]
+    return changes.week_of(moment).key if moment else None
+
+
+def _diff_path(datasette: Any, url: str, a: int | None = None, b: int | None = None) -> str:
+    args: dict[str, Any] = {"url": url}
+    if a is not None:
+        args["a"] = a
+    if b is not None:
+        args["b"] = b
+    return datasette.urls.path(DIFF) + "?" + urlencode(args)
+
+
+def _event_view(datasette: Any, db: Any, event: dict, lang: str) -> dict:
+    kind = event["change_kind"]
+    if kind == "removal":
+        link = datasette.urls.row(db.name, "articles", event["article_id"])
+        reason = article_page.removal_reason(event["removal_reason"])[1 if lang == "en" else 0]
+    else:
+        link = _diff_path(datasette, event["url"], event["previous_version"], event["version"])
+        reason = None
+    return {
+        **event,
+        "kind_label": changes.kind_label(kind, lang),
+        "when": vn_datetime(event["fetched_at"]),
+        "link": link,
+        "reason": reason,
+        "title": event["title"] or event["version_title"] or event["url"],
+    }
+
+
+async def changes_page(datasette: Any, request: Any) -> Response:
+    lang = _lang(request)
+    ct = translator(lang)
+    db = await archive_database(datasette)
+    if db is None:
+        return await _error(datasette, request, ct("no_archive"), 404)
+    week = changes.parse_week(request.args.get("week"), datetime.now(UTC))
+    if week is None:
+        return await _error(datasette, request, ct("bad_week"), 400)
+    portal = request.args.get("portal", "").strip()
+    events = [
+        _event_view(datasette, db, e, lang) for e in await _events(db, portal=portal, week=week)
+    ]
+    portals = [
+        dict(r) for r in (await db.execute("select slug, name from portals order by slug")).rows
+    ]
+    counts = {kind: sum(e["change_kind"] == kind for e in events) for kind in changes.KINDS}
+
+    def page_link(week_key: str | None = None, slug: str | None = portal) -> str:
+        args = {k: v for k, v in (("portal", slug), ("week", week_key)) if v}
+        return datasette.urls.path(PAGE) + (f"?{urlencode(args)}" if args else "")
+
+    earlier = await _neighbour(db, portal=portal, week=week, earlier=True)
+    later = await _neighbour(db, portal=portal, week=week, earlier=False)
+    feed = datasette.urls.path(FEED) + (f"?{urlencode({'portal': portal})}" if portal else "")
+    html = await datasette.render_template(
+        "changes_page.html",
+        {
+            "ct": ct,
+            "events": events,
+            "counts": counts,
+            "week": week,
+            "week_label": week.label(lang),
+            "portal": portal,
+            "portals": [
+                {**p, "href": page_link(request.args.get("week"), p["slug"])} for p in portals
+            ],
+            "all_portals_href": page_link(request.args.get("week"), None),
+            "earlier": page_link(earlier) if earlier else None,
+            "later": page_link(later) if later else None,
+            "this_week": page_link(None),
+            "feed": feed,
+        },
+        request=request,
+    )
+    return Response.html(html)
+
+
+async def changes_feed(datasette: Any, request: Any) -> Response:
+    db = await archive_database(datasette)
+    if db is None:
+        return Response.text("404: no archive", status=404)
+    portal = request.args.get("portal", "").strip()
+    events = await _events(db, portal=portal, week=None, limit=changes.FEED_ENTRIES)
+    texts = await _version_texts(db, events)
+    names = dict((await db.execute("select slug, name from portals")).rows)
+    where = f"cổng {names.get(portal) or portal}" if portal else "tất cả các cổng"
+    page_args = f"?{urlencode({'portal': portal})}" if portal else ""
+    page_url = datasette.absolute_url(request, datasette.urls.path(PAGE) + page_args)
+    feed = FeedGenerator()
+    feed.id(page_url)
+    feed.title(f"Tin bài đã sửa / đã gỡ: {where}")
+    feed.subtitle("Lưu trữ cổng thông tin điện tử: các lần sửa, gỡ và đăng lại tin bài")
+    feed.language("vi")
+    feed.link(href=datasette.absolute_url(request, request.full_path), rel="self")
+    feed.link(href=page_url, rel="alternate")
+    feed.updated(_moment(events[0]["fetched_at"]) if events else datetime.now(UTC))
+    for event in events:
+        view = _event_view(datasette, db, event, "vi")
+        entry = feed.add_entry(order="append")  # newest first, as selected
+        entry.id(f"urn:portal-archive:change:{hide.url_digest(event['url'])}:{event['version']}")
+        entry.title(f"{view['kind_label']}: {view['title']}")
+        entry.link(href=datasette.absolute_url(request, view["link"]))
+        entry.updated(_moment(event["fetched_at"]))
+        entry.content(_entry_text(event, view, texts), type="text")
+    body = feed.atom_str(pretty=True)
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+def _moment(fetched_at: str) -> datetime:
+    moment = datetime.fromisoformat(fetched_at)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _entry_text(event: dict, view: dict, texts: dict) -> str:
+    head = f"{view['kind_label']} lúc {view['when']} (giờ Việt Nam), cổng {event['portal']}."
+    if event["change_kind"] == "removal":
+        return f"{head} Lý do: {view['reason']}. Địa chỉ gốc: {event['url']}"
+    old = texts.get((event["article_id"], event["previous_version"]), {})
+    new = texts.get((event["article_id"], event["version"]), {})
+    return f"{head}\n\n{changes.plain_diff(old, new)[:4000]}"
+
+
+async def _version_texts(db: Any, events: list[dict]) -> dict[tuple[int, int], dict]:
+    """Title and body of the versions the feed's edits compare, in one query."""
+    keys = {
+        (e["article_id"], v)
+        for e in events
+        if e["change_kind"] != "removal"
+        for v in (e["version"], e["previous_version"])
+        if v is not None
+    }
+    if not keys:
+        return {}
+    values = ", ".join("(?, ?)" for _ in keys)
+    params = [x for key in keys for x in key]
+    rows = await db.execute(
+        "select article_id, version, title, body_text from article_versions "
+        f"where (article_id, version) in (values {values})",
+        params,
+    )
+    return {(r["article_id"], r["version"]): dict(r) for r in rows.rows}
+
+
+# --- the diff page --------------------------------------------------------------------------
+
+
+def _stamp(fetched: list[str]) -> list[str]:
+    try:
+        from archive import permalinks
+
+        return permalinks.version_stamps(fetched)
+    except ImportError:  # pragma: no cover - permalinks ships with the site
+        return [datetime.fromisoformat(f).strftime("%Y%m%d%H%M%S") for f in fetched]
+
+
+def _permalink(datasette: Any, url: str, stamp: str) -> str:
+    try:
+        from archive import permalinks
+
+        return datasette.urls.path(permalinks.permalink(url, stamp))
+    except ImportError:  # pragma: no cover
+        return datasette.urls.path(f"{WEB}{stamp}/{quote(url, safe=':/?&=#%')}")
+
+
+async def _find_article(db: Any, url: str) -> dict | None:
+    candidates = [url.strip()]
+    try:
+        from archive import permalinks
+
+        candidates += [u for u in permalinks.url_variants(url) if u not in candidates]
+    except ImportError:  # pragma: no cover
+        pass
+    marks = ", ".join("?" * len(candidates))
+    rows = (
+        await db.execute(
+            f"select id, url, title, portal from articles where url in ({marks}) limit 1",
+            candidates,
+        )
+    ).rows
+    return dict(rows[0]) if rows else None
+
+
+def _int(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return -1  # never a version number: reported as invalid
+
+
+async def diff_page(datasette: Any, request: Any) -> Response:
+    lang = _lang(request)
+    ct = translator(lang)
+    db = await archive_database(datasette)
+    if db is None:
+        return await _error(datasette, request, ct("no_archive"), 404)
+    url = request.args.get("url", "").strip()
+    context: dict[str, Any] = {"ct": ct, "url": url, "action": datasette.urls.path(DIFF)}
+    if not url:
+        return await _render_diff(datasette, request, context, 200)
+    article = await _find_article(db, url)
+    if article is None:
+        return await _render_diff(datasette, request, {**context, "error": ct("not_found")}, 404)
+    if await _has_hidden_table(db):
+        hidden = await hidden_response(
+            datasette,
+            {"path": f"/{getattr(db, 'route', db.name)}/articles/{article['id']}",
+             "query_string": request.query_string.encode(), "headers": request.scope["headers"]},
+        )  # fmt: skip
+        if hidden is not None:
+            return hidden
+    rows = await db.execute(
+        f"select {_VERSION_COLUMNS} from article_versions where article_id = ? order by version",
+        [article["id"]],
+    )
+    versions = [dict(r) for r in rows.rows]
+    stamps = _stamp([v["fetched_at"] for v in versions])
+    for version, stamp in zip(versions, stamps, strict=True):
+        version["readable"] = not version["tombstone"] and not version["extraction_failed"]
+        version["when"] = vn_datetime(version["fetched_at"])
+        version["kind_label"] = article_page.change_kind(version["change_kind"])[
+            1 if lang == "en" else 0
+        ]
+        version["as_it_was"] = _permalink(datasette, article["url"], stamp)
+        version["reason"] = article_page.removal_reason(version["removal_reason"])[
+            1 if lang == "en" else 0
+        ]
+    readable = [v for v in versions if v["readable"]]
+    by_number = {v["version"]: v for v in readable}
+    a, b = _int(request.args.get("a")), _int(request.args.get("b"))
+    if b is None:
+        b = readable[-1]["version"] if readable else None
+    if a is None and b is not None:
+        earlier = [v["version"] for v in readable if v["version"] < b]
+        a = earlier[-1] if earlier else b
+    context.update(
+        article=article,
+        article_path=datasette.urls.row(db.name, "articles", article["id"]),
+        versions=versions,
+        readable=readable,
+        a=a,
+        b=b,
+        whole=request.args.get("whole") == "1",
+    )
+    if a not in by_number or b not in by_number:
+        status = 400 if request.args.get("a") or request.args.get("b") else 200
+        error = ct("bad_version") if status == 400 else None
+        return await _render_diff(datasette, request, {**context, "error": error}, status)
+    old, new = by_number[a], by_number[b]
+    comparison = changes.compare(old, new, whole=context["whole"])
+    toggle = {"url": article["url"], "a": a, "b": b}
+    if not context["whole"]:
+        toggle["whole"] = "1"
+    context.update(
+        old=old,
+        new=new,
+        comparison=comparison,
+        single=len(readable) == 1,
+        toggle=datasette.urls.path(DIFF) + "?" + urlencode(toggle),
+        extractor=any(v["change_kind"] == "extractor" or v["reextract_run"] for v in (old, new)),
+        pairs=[
+            (v, _diff_path(datasette, article["url"], p["version"], v["version"]))
+            for p, v in pairwise(readable)
+        ],
+    )
+    return await _render_diff(datasette, request, context, 200)
+
+
+async def _render_diff(datasette: Any, request: Any, context: dict, status: int) -> Response:
+    html = await datasette.render_template("changes_diff.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+async def _error(datasette: Any, request: Any, message: str, status: int) -> Response:
+    html = await datasette.render_template(
+        "changes_page.html",
+        {"ct": translator(_lang(request)), "error": message, "events": [], "portals": []},
+        request=request,
+    )
+    return Response.html(html, status=status)
