@@ -41,11 +41,17 @@ def chart_rows(site: Site, chart: dict, options: dict[str, str] | None = None) -
     return site.get(f"/{chart['db']}.json?{query}").json()
 
 
+def _as_list(names: str | list[str]) -> list[str]:
+    return [names] if isinstance(names, str) else names
+
+
 def encoded_fields(chart: dict) -> set[str]:
     display = chart["display"]
     folded = {f for t in display.get("transform", []) for f in t.get("fold", [])}
     names = {e["field"] for e in display.get("encoding", {}).values() if "field" in e}
-    generated = {n for t in display.get("transform", []) for n in t.get("as", [])}
+    generated = {  # a fold names several fields, a calculate one
+        n for t in display.get("transform", []) for n in _as_list(t.get("as", []))
+    }
     return (names - generated) | folded
 
 

@@ -7,9 +7,12 @@ therefore leaves ``db`` out, and this hook supplies it: the first attached datab
 Datasette 0.65, so a ``db`` written in metadata.json is kept as written.
 """
 
+import json
 from typing import Any
 
 from datasette import hookimpl
+
+from archive.site_messages import choose_language
 
 PLUGIN = "datasette-dashboards"
 
@@ -47,3 +50,24 @@ def with_database(dashboards: dict, database: str) -> dict:
         }
         filled[slug] = {"charts": charts, "filters": filters}
     return filled
+
+
+#: The dashboard's portal menu starts with an empty choice meaning "no filter"; name it.
+ALL_PORTALS = {"vi": "Tất cả cổng", "en": "All portals"}
+
+
+@hookimpl
+def extra_body_script(template: str, request: Any) -> str:
+    """Label the empty first choice of the dashboard's filter menus ("all portals").
+
+    datasette-dashboards writes that option with no text; a script rather than a copy of its
+    template, so a plugin upgrade keeps working.
+    """
+    if template != "dashboard_view.html":
+        return ""
+    lang = choose_language(request.args, request.cookies) if request is not None else "vi"
+    label = json.dumps(ALL_PORTALS[lang], ensure_ascii=False)
+    return (
+        "document.querySelectorAll('select option[value=\"\"]').forEach(function (o) {"
+        f" if (!o.textContent.trim()) {{ o.textContent = {label}; }} }});"
+    )
