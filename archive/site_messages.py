@@ -37,7 +37,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "licence": ("Giấy phép", "Licence"),
     "source": ("Nguồn", "Source"),
-    "source_code": ("Mã nguồn", "Source code"),
+    "licence_text": ("CC BY 4.0, chỉ phần biên soạn", "CC BY 4.0, our compilation only"),
+    "licence_note": (
+        "bản quyền tin bài thuộc về cơ quan đăng tải",
+        "article texts remain their publishers'",
+    ),
+    "source_text": (
+        "cổng thông tin điện tử các địa phương Việt Nam",
+        "Vietnamese local-government web portals",
+    ),
     "times_note": ("Giờ Việt Nam (UTC+7)", "Vietnam time (UTC+7)"),
     # home page (index.html)
     "home_intro": (
@@ -49,7 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home_portal": ("Cổng", "Portal"),
     "home_articles": ("Tin bài", "Articles"),
     "home_last_crawl": ("Lần thu thập gần nhất", "Last crawl"),
-    "home_latest": ("Tin bài mới lưu", "Latest archived articles"),
+    "home_latest": ("Tin bài mới đăng", "Latest published articles"),
     "home_no_articles": ("Chưa có tin bài nào.", "No articles yet."),
     "home_changes": (
         "Tin bài đã sửa và đã gỡ trong tuần",

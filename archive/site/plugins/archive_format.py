@@ -74,10 +74,7 @@ def extra_template_vars(request: Any, datasette: Any) -> dict[str, Any]:
         "lookup": urls.path("/-/web"),
         "advanced": urls.database(database.name) if database is not None else urls.instance(),
         "switch": urls.path(LANG_ROUTE) + "?" + urlencode({"to": other, "next": here}),
-        "license": datasette.metadata("license"),
         "license_url": datasette.metadata("license_url"),
-        "source": datasette.metadata("source"),
-        "source_url": datasette.metadata("source_url"),
     }
     search_q = request.args.get("q", "") if request is not None else ""
     return {"lang": lang, "t": translator(lang), "site": site, "search_q": search_q}
