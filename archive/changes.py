@@ -118,11 +118,7 @@ where v.change_kind in ('edit', 'removal', 'restore') and v.reextract_run is nul
 
 
 def events_sql(*, hidden_table: bool, where: str = "", tail: str = "") -> str:
-    hidden = (
-        "and v.article_id not in (select article_id from hidden_articles where restored_at is null)"
-        if hidden_table
-        else ""
-    )
+    hidden = "and a.hidden_at is null" if hidden_table else ""  # archive/hide.py
     return EVENTS_SQL.format(hidden=hidden, where=where) + tail
 
 

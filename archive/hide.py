@@ -7,7 +7,8 @@ who, when and why, and every public surface reads that table:
 
 - the article page and the diff page answer 410 with a neutral notice and the reason
   category (``archive_changes`` plugin), the changes page and its feeds leave it out;
-- search and the portal feed filter with :data:`NOT_HIDDEN_SQL`;
+- search and the portal feed filter with :data:`NOT_HIDDEN_SQL` (``articles.hidden_at``, set
+  and cleared with the history row in one transaction);
 - a public snapshot (:func:`scrub_public_copy`, called by :mod:`archive.snapshot` on the
   copy, never on the archive) holds none of its rows: no text, versions, search index
   entries, captures rows or URLs; only a tombstone ``hidden_articles`` row (article id,
@@ -37,9 +38,10 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 NOTICE = "Bài viết này đã được gỡ khỏi trang công khai"
 NOTICE_EN = "This article has been taken off the public site"
-#: The ids of hidden articles; use as ``articles.id NOT IN (…)`` in public queries.
+#: The ids of hidden articles (history table). Public queries filter on the mirror column
+#: instead: ``articles.hidden_at IS NULL`` (:data:`NOT_HIDDEN_SQL`).
 HIDDEN_IDS_SQL = "select article_id from hidden_articles where restored_at is null"
-NOT_HIDDEN_SQL = f"id not in ({HIDDEN_IDS_SQL})"
+NOT_HIDDEN_SQL = "hidden_at is null"
 
 
 class HideError(ArchiveError):
@@ -103,6 +105,7 @@ def hide_article(
                     [article[0], article[1], url_digest(article[1]), reason, note, at,
                      by or _user()],
                 )  # fmt: skip
+                db.conn.execute("update articles set hidden_at = ? where id = ?", [at, article[0]])
         finally:
             db.close()
     return HideResult(article[0], article[1], article[2], reason, at)
@@ -129,6 +132,7 @@ def unhide_article(
                     "update hidden_articles set restored_at = ?, restored_by = ? where id = ?",
                     [at, by or _user(), row[0]],
                 )
+                db.conn.execute("update articles set hidden_at = null where id = ?", [article[0]])
         finally:
             db.close()
     return HideResult(article[0], article[1], article[2], row[1], at)

@@ -124,6 +124,7 @@ Migration ``0009_hidden_articles`` (issue 13: ``portal-archive hide``, see
 docs/publishing.md): ``hidden_articles`` (``article_id``, ``url``, ``url_sha256``, ``reason``
 category, private ``note`` and ``hidden_by``, ``hidden_at``, ``restored_at``/``restored_by``):
 an article with a row whose ``restored_at`` is NULL is off the public site; its rows stay.
+``articles.hidden_at`` mirrors the open row (NULL while the article is public).
 
 Versioning uses sqlite-utils ``Migrations`` (applied names are stored in
 ``_sqlite_migrations``). A database that has applied a migration this code does not know
@@ -693,6 +694,9 @@ def _hidden_articles(db: sqlite_utils.Database) -> None:
         "WHERE restored_at IS NULL"
     )
     db["hidden_articles"].create_index(["url_sha256"])
+    # The current state on the article itself, so every public query filters with
+    # ``hidden_at IS NULL`` at no cost; hide/unhide write both in one transaction.
+    db.execute("ALTER TABLE articles ADD COLUMN hidden_at TEXT")
     # The "Đã sửa / Đã gỡ" page and its feeds read edits and removals by time.
     db["article_versions"].create_index(["change_kind", "fetched_at"])
 
