@@ -85,7 +85,15 @@ def locate(
     for element in (body if body is not None else doc.root).iter():
         if not isinstance(element.tag, str):
             continue
-        for piece, owner in ((element.text, element), (element.tail, element.getparent())):
+        text, tail = element.text, element.tail
+        # (Most nodes have neither: indentation between tags. The tail's owner, the parent,
+        # is asked for only when there is a tail worth reading.)
+        if not (text and len(text) >= 4) and not (tail and len(tail) >= 4):
+            continue
+        for piece, owner in (
+            (text, element),
+            (tail, element.getparent() if tail and len(tail) >= 4 else None),
+        ):
             if not piece or len(piece) < 4 or owner is None:
                 continue
             head = piece.lstrip()
