@@ -1,48 +1,80 @@
-"""`portal-archive demo`: demo portal -> crawl -> Datasette, as three child processes.
+"""`portal-archive demo`: the whole story in one command.
 
-Children rather than threads: the crawl must not share a GIL with the portal it crawls, the
-Twisted reactor cannot be restarted in one process, and Ctrl-C must stop all three cleanly.
+The demo portal as it is on day 0, 1 and 2 (new articles every day, a few edited, a few taken
+down), each day crawled into the same archive; a snapshot of the result; then the archive
+site, with the addresses to try printed (search, an edited article's diff, the edited and
+removed articles, the snapshots). About 20 seconds before the site is up.
+
+Child processes rather than threads: the crawl must not share a GIL with the portal it crawls,
+the Twisted reactor cannot be restarted in one process, and Ctrl-C must stop them cleanly.
 """
 
 from __future__ import annotations
 
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 _URL_LINE = re.compile(r"^Demo portal: (http://\S+)$")
+_PORT = re.compile(r":(\d+)/?$")
 _STARTUP_TIMEOUT = 30.0
+#: The crawl days: day 0 is the portal as first seen; days 1 and 2 each bring 20 new
+#: articles, 3 edits and 3 removals (portal_spider/demo_portal/days.py).
+DAYS = (0, 1, 2)
+SEARCH_EXAMPLE = "UBND"  # an abbreviation: the search also finds "Ủy ban nhân dân"
 
 
 def run_demo(*, articles: int, datasette_port: int, db_path: Path) -> int:
-    """Run the main job; returns the process exit code."""
+    """Crawl the demo portal on each of :data:`DAYS`, snapshot, serve; the exit code."""
     children: list[subprocess.Popen[str]] = []
     try:
-        portal, portal_url = _start_demo_portal(articles)
-        children.append(portal)
         _set_aside(db_path)
-        print(f"Demo portal:   {portal_url}", flush=True)
-        crawl = subprocess.run(
-            [sys.executable, "-m", "portal_spider", "crawl", "demo",
-             "--base-url", portal_url, "--db", str(db_path)],
-            check=False,
+        portal_port = 0
+        for day in DAYS:
+            if children:
+                _stop(children.pop())  # yesterday's portal; today's takes its port
+            portal, portal_url = _start_demo_portal(articles, day, portal_port)
+            children.append(portal)
+            if day == DAYS[0]:
+                print(f"Demo portal:   {portal_url}", flush=True)
+                portal_port = int(_PORT.search(portal_url).group(1))  # type: ignore[union-attr]
+            print(f"Crawling day {day} of the demo portal ...", flush=True)
+            crawl = subprocess.run(
+                [sys.executable, "-m", "portal_spider", "crawl", "demo",
+                 "--base-url", portal_url, "--db", str(db_path)],
+                check=False,
+            )  # fmt: skip
+            if crawl.returncode not in (0, 1):
+                print(
+                    f"portal-archive: error: crawl failed (exit {crawl.returncode})",
+                    file=sys.stderr,
+                )
+                return crawl.returncode
+        snapshots = db_path.parent / f"{db_path.stem}-snapshots"
+        made = subprocess.run(
+            [sys.executable, "-m", "portal_spider", "snapshot",
+             "--db", str(db_path), "--out", str(snapshots)],
+            check=False, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
-        if crawl.returncode not in (0, 1):
-            print(f"portal-archive: error: crawl failed (exit {crawl.returncode})", file=sys.stderr)
-            return crawl.returncode
+        if made.returncode != 0:
+            print("portal-archive: error: the snapshot failed", file=sys.stderr)
+            return made.returncode
+        print(f"Snapshot:      {made.stdout.strip()}", flush=True)
         datasette = subprocess.Popen(
-            [sys.executable, "-m", "portal_spider", "serve",
-             "--db", str(db_path), "--port", str(datasette_port)],
+            [sys.executable, "-m", "portal_spider", "serve", "--db", str(db_path),
+             "--port", str(datasette_port), "--snapshots", str(snapshots)],
             text=True,
         )  # fmt: skip
         children.append(datasette)
-        archive_url = f"http://127.0.0.1:{datasette_port}/{db_path.stem}"
-        print(f"Archive:       {archive_url}", flush=True)
-        print(f"Seed article:  {archive_url}/articles?_search=thanh+uy+tra+vinh", flush=True)
-        print(f"Coverage:      {archive_url}/portal_coverage, {archive_url}/sections", flush=True)
+        base = f"http://127.0.0.1:{datasette_port}"
+        for line in story_lines(base, db_path):
+            print(line, flush=True)
         print("Press Ctrl-C to stop.", flush=True)
         return _wait(datasette)
     except KeyboardInterrupt:
@@ -53,9 +85,37 @@ def run_demo(*, articles: int, datasette_port: int, db_path: Path) -> int:
             _stop(child)
 
 
-def _start_demo_portal(articles: int) -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "portal_spider.demo_portal", "--port", "0",
-               "--articles", str(articles)]  # fmt: skip
+def story_lines(base: str, db_path: Path) -> list[str]:
+    """The addresses to try, from what the crawl actually found (an edited article's URL)."""
+    edited = _edited_article_url(db_path)
+    lines = [
+        f"Archive:       {base}/",
+        f"Search:        {base}/-/search?{urlencode({'q': SEARCH_EXAMPLE})}",
+    ]
+    if edited:
+        lines.append(f"Edited diff:   {base}/-/changes/diff?url={quote(edited, safe=':/')}")
+    lines += [
+        f"Edited/removed: {base}/-/changes",
+        f"Snapshots:     {base}/-/snapshots",
+        f"Statistics:    {base}/-/dashboards/archive",
+    ]
+    return lines
+
+
+def _edited_article_url(db_path: Path) -> str | None:
+    """The most recently edited article's original URL (None when no day had an edit)."""
+    with closing(sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        row = conn.execute(
+            "select a.url from article_versions as v join articles as a on a.id = v.article_id "
+            "where v.change_kind = 'edit' and a.removed_at is null "
+            "order by v.fetched_at desc limit 1"
+        ).fetchone()
+    return row[0] if row else None
+
+
+def _start_demo_portal(articles: int, day: int, port: int) -> tuple[subprocess.Popen[str], str]:
+    command = [sys.executable, "-m", "portal_spider.demo_portal", "--port", str(port),
+               "--articles", str(articles), "--day", str(day)]  # fmt: skip
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     deadline = time.monotonic() + _STARTUP_TIMEOUT
     assert child.stdout is not None

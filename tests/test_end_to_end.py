@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -129,6 +131,8 @@ def test_extract_cli_on_saved_demo_pages(demo_portal: str, tmp_path: Path) -> No
 
 
 def test_demo_main_job_serves_the_archive(tmp_path: Path) -> None:
+    """`make demo` tells the whole story: three crawl days, a snapshot, and the addresses
+    to try, each of which answers with what it promises."""
     port = free_port()
     db = tmp_path / "demo.db"
     demo = subprocess.Popen(
@@ -137,15 +141,42 @@ def test_demo_main_job_serves_the_archive(tmp_path: Path) -> None:
     )  # fmt: skip
     try:
         assert demo.stdout is not None
-        lines = [demo.stdout.readline() for _ in range(2)]
+        lines: list[str] = []
+        while not lines or not lines[-1].startswith("Press Ctrl-C"):
+            line = demo.stdout.readline()
+            assert line, (tmp_path / "demo.log").read_text()[-3000:]
+            lines.append(line.rstrip("\n"))
         assert lines[0].startswith("Demo portal:   http://127.0.0.1:")
-        assert lines[1].startswith(f"Archive:       http://127.0.0.1:{port}/demo")
-        wait_for_http(f"http://127.0.0.1:{port}/-/versions.json")
+        assert [line for line in lines if line.startswith("Crawling day")] == [
+            f"Crawling day {day} of the demo portal ..." for day in (0, 1, 2)
+        ]
+        urls = {
+            m.group(1): m.group(2)
+            for m in map(re.compile(r"^([^:]+):\s+(http://\S+)$").match, lines)
+            if m
+        }
+        base = f"http://127.0.0.1:{port}"
+        assert urls["Archive"] == f"{base}/"
+        wait_for_http(f"{base}/-/versions.json")
         with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/demo/articles.json?_search=thanh+uy+tra+vinh&_shape=array&_size=max"
+            f"{base}/demo/articles.json?_search=thanh+uy+tra+vinh&_shape=array&_size=max"
         ) as response:
             titles = [row["title"] for row in json.load(response)]
         assert SEED_TITLE in titles
+        # two days of edits and removals: versions exist, the diff and the changes page show them
+        with closing(sqlite3.connect(db)) as conn:
+            kinds = dict(
+                conn.execute("select change_kind, count(*) from article_versions group by 1")
+            )
+        assert kinds["edit"] >= 4 and kinds["removal"] >= 4, kinds
+        with urllib.request.urlopen(urls["Edited diff"]) as response:
+            assert response.status == 200 and "<del" in response.read().decode()
+        with urllib.request.urlopen(urls["Edited/removed"]) as response:
+            assert response.status == 200
+        with urllib.request.urlopen(urls["Snapshots"] + ".json") as response:
+            assert len(json.load(response)["snapshots"]) == 1
+        with urllib.request.urlopen(urls["Search"]) as response:
+            assert response.status == 200
     finally:
         demo.send_signal(signal.SIGINT)  # what Ctrl-C sends
         code = demo.wait(timeout=30)
