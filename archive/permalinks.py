@@ -30,6 +30,7 @@ _DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 #: Printable ASCII except space, '"', '<', '>', '\\', '^', '`', '{', '|', '}': kept as given,
 #: the rest (non-ASCII, spaces) percent-encoded as UTF-8, like w3lib's safe_url_string.
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
+_HOST = re.compile(r"[a-z0-9.-]+(:\d{1,5})?")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _NOT_WORDS = {"html", "htm", "aspx", "asp", "php", "jsp", "www", "http", "https", "index"}
 
@@ -116,10 +117,12 @@ def url_variants(pasted: str) -> list[str]:
     text = pasted.strip()
     if not text:
         return []
-    if not re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE):
+    if not re.match(r"^https?://", text, re.IGNORECASE):
+        if re.match(r"^[a-z][a-z0-9+.-]*:(?!\d)", text, re.IGNORECASE):
+            return []  # another scheme (javascript:, mailto:, ftp://)
         text = "http://" + text.lstrip("/")
     parts = urlsplit(canonical_url(text))
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(parts.netloc):
         return []
     host = parts.netloc.removeprefix("www.")
     path = parts.path or "/"

@@ -34,7 +34,7 @@ TAGS = {
 }  # fmt: skip
 ATTRIBUTES = {
     "*": {"class", "id", "lang", "title"},
-    "a": {"href", "type"},
+    "a": {"href", "type", "aria-current"},
     "time": {"datetime"},
 }
 
