@@ -5,12 +5,16 @@ that tells everyone how the server's disk is laid out (and the operator's user n
 plugin serves the same listing with the file name only when the site is public, i.e. every
 archive database is served immutable (``portal-archive serve --public`` passes ``-i``).
 A private (mutable) site keeps Datasette's full listing for its operator.
+
+``/-/threads.json`` lists running tasks with the source file of each coroutine (the
+server's Python and virtualenv paths): a public site answers 404 there.
 """
 
 from pathlib import PurePath
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils.asgi import Response
 from datasette.views.special import JsonDataView
 
 
@@ -34,4 +38,14 @@ def public_databases(datasette: Any) -> list[dict[str, Any]]:
 @hookimpl
 def register_routes(datasette: Any) -> list[tuple[str, Any]]:
     view = JsonDataView.as_view(datasette, "databases.json", lambda: public_databases(datasette))
-    return [(r"^/-/databases(\.(?P<format>json))?$", view)]
+    threads = JsonDataView.as_view(datasette, "threads.json", datasette._threads)
+
+    async def threads_view(request: Any, send: Any) -> Any:
+        if is_public(datasette):
+            return Response.text("404: không có trang này / not found", status=404)
+        return await threads(request, send)
+
+    return [
+        (r"^/-/databases(\.(?P<format>json))?$", view),
+        (r"^/-/threads(\.(?P<format>json))?$", threads_view),
+    ]
