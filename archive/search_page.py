@@ -1,0 +1,461 @@
+"""The search results page's queries, built without Datasette (``/-/search``, issue 13).
+
+Pure: request arguments in, validated :class:`SearchParams` or a :class:`SearchInputError`
+with a Vietnamese message out; SQL text and parameters for the count, the facets and one
+page of results. The plugin (archive/site/plugins/archive_search_page.py) runs them.
+
+Why it is shaped this way (measured in bench/search.py, see docs/site.md):
+
+- The FTS5 rowid is ``articles.search_key`` = publication day (Julian day number) × 10⁸ + id,
+  so "newest first" is the index's own order and a date range, a year or a month is a rowid
+  range FTS5 applies while it reads the index: no article row is touched to filter by date.
+- Facets and the exact count come from one grouped pass over the matches, capped at
+  :data:`FACET_CAP` matches (the newest): beyond the cap the facets are labelled as computed
+  on the newest matches only, and the count is a separate exact ``count(*)``.
+- Relevance (BM25) ranks the :data:`RELEVANCE_CANDIDATES` newest matches; pages past them
+  continue in date order (they are exactly the date order's items from that rank on), and
+  the page says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from archive import vn_search
+
+PAGE_SIZE = 50
+RELEVANCE_CANDIDATES = 1000  # a multiple of PAGE_SIZE: page 21 starts at date rank 1 000
+FACET_CAP = 2_000  # matched rows read for the portal, section… counts (see docs/site.md)
+MAX_PAGE = 1_000_000  # 50 million results: more than any archive; past it a clear message
+SORTS = ("relevance", "date")
+KEY_DAY = 100_000_000  # articles.search_key = Julian day number * KEY_DAY + id
+_JULIAN_OFFSET = 1_721_424  # date.toordinal() + this = SQLite's julianday() at 00:00, floored
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FLAGS = {"1": True, "0": False, "": None}
+#: bm25 weights of the five index columns: title, body, title_folded, body_folded, variants
+BM25 = "bm25(articles_search, 8.0, 1.0, 8.0, 1.0, 0.5)"
+EDITED = "(SELECT article_id FROM article_versions WHERE change_kind = 'edit')"
+
+
+class SearchInputError(ValueError):
+    """A request the page cannot answer as asked: a Vietnamese message and an HTTP status."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """What the reader asked for, validated. ``None`` means "no filter"."""
+
+    q: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    portal: str | None = None
+    section: str | None = None
+    year: int | None = None
+    month: int | None = None
+    attachments: bool | None = None
+    changed: bool | None = None
+    removed: bool | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def phrases(self) -> list[str]:
+        return vn_search.query_phrases(self.q)
+
+    def filtered(self) -> bool:
+        """True when anything narrows the search beyond the words."""
+        return any(
+            value is not None
+            for value in (
+                self.portal,
+                self.section,
+                self.year,
+                self.attachments,
+                self.changed,
+                self.removed,
+                self.date_from,
+                self.date_to,
+            )
+        )
+
+    def args(self, **changes: Any) -> dict[str, str]:
+        """The URL arguments of these parameters with ``changes`` (None drops a filter); page 1
+        and the default sort are left out, so links stay short."""
+        params = replace(self, **changes)
+        out: dict[str, str] = {"q": params.q}
+        if params.sort != "relevance":
+            out["sort"] = params.sort
+        for name in ("portal", "section", "year", "month"):
+            value = getattr(params, name)
+            if value is not None:
+                out[name] = str(value)
+        for name in ("attachments", "changed", "removed"):
+            value = getattr(params, name)
+            if value is not None:
+                out[name] = "1" if value else "0"
+        if params.date_from:
+            out["from"] = params.date_from.isoformat()
+        if params.date_to:
+            out["to"] = params.date_to.isoformat()
+        if params.page != 1:
+            out["page"] = str(params.page)
+        return out
+
+
+def parse_params(args: Mapping[str, str]) -> SearchParams:
+    """Validate the request's arguments; :class:`SearchInputError` names what is wrong."""
+    q = vn_search.clean_query(args.get("q") or "")
+    sort = (args.get("sort") or "relevance").strip()
+    if sort not in SORTS:
+        raise SearchInputError(
+            f"Cách sắp xếp “{sort}” không có: chỉ có sort=relevance (phù hợp nhất) "
+            "hoặc sort=date (mới nhất)."
+        )
+    page = parse_page(args.get("page"))
+    year = _int_arg(args, "year", "Năm", 1900, 2100)
+    month = _int_arg(args, "month", "Tháng", 1, 12)
+    if month is not None and year is None:
+        raise SearchInputError("Lọc theo tháng cần cả năm (ví dụ year=2022&month=6).")
+    date_from, date_to = _date_arg(args, "from"), _date_arg(args, "to")
+    if date_from and date_to and date_from > date_to:
+        raise SearchInputError(
+            f"Khoảng ngày không hợp lệ: từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y} "
+            "(ngày bắt đầu sau ngày kết thúc)."
+        )
+    return SearchParams(
+        q=q,
+        sort=sort,
+        page=page,
+        portal=(args.get("portal") or "").strip() or None,
+        section=(args.get("section") or "").strip() or None,
+        year=year,
+        month=month,
+        attachments=_flag_arg(args, "attachments"),
+        changed=_flag_arg(args, "changed"),
+        removed=_flag_arg(args, "removed"),
+        date_from=date_from,
+        date_to=date_to,
+    )
+
+
+def parse_page(value: str | None) -> int:
+    """A page number 1..MAX_PAGE, or a clear message (never SQLite's "datatype mismatch")."""
+    text = (value or "").strip()
+    if not text:
+        return 1
+    if not text.isascii() or not text.isdigit():
+        raise SearchInputError(
+            f"Số trang “{text[:40]}” không hợp lệ: hãy dùng một số từ 1 trở lên."
+        )
+    number = int(text[:20]) if len(text) <= 20 else MAX_PAGE + 1
+    if number < 1:
+        raise SearchInputError("Số trang bắt đầu từ 1 (page=1 là trang đầu).")
+    if number > MAX_PAGE:
+        raise SearchInputError(
+            f"Số trang {text[:20]} quá lớn: kết quả không có nhiều trang đến vậy."
+        )
+    return number
+
+
+def _int_arg(args: Mapping[str, str], name: str, label: str, low: int, high: int) -> int | None:
+    text = (args.get(name) or "").strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or not low <= int(text[:6]) <= high:
+        raise SearchInputError(f"{label} “{text[:40]}” không hợp lệ ({name}: từ {low} đến {high}).")
+    return int(text)
+
+
+def _flag_arg(args: Mapping[str, str], name: str) -> bool | None:
+    text = (args.get(name) or "").strip()
+    if text not in _FLAGS:
+        raise SearchInputError(
+            f"Giá trị “{text[:40]}” của {name} không hợp lệ: dùng 1 (có) hoặc 0 (không)."
+        )
+    return _FLAGS[text]
+
+
+def _date_arg(args: Mapping[str, str], name: str) -> date | None:
+    text = (args.get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        label = "Từ ngày" if name == "from" else "Đến ngày"
+        raise SearchInputError(
+            f"{label} “{text[:40]}” không hợp lệ: hãy viết theo dạng năm-tháng-ngày,"
+            " ví dụ 2022-06-02."
+        ) from None
+
+
+# -- keys and dates ----------------------------------------------------------------------------
+
+
+def day_number(day: date) -> int:
+    """The Julian day number ``articles.search_key`` uses for ``day``."""
+    return day.toordinal() + _JULIAN_OFFSET
+
+
+def key_day(key: int) -> date:
+    """The publication day (or first-seen day) encoded in a search key."""
+    return date.fromordinal(key // KEY_DAY - _JULIAN_OFFSET)
+
+
+def key_range(params: SearchParams) -> tuple[int, int] | None:
+    """The rowid bounds (inclusive) the date range, year and month allow; None when all."""
+    first, last = params.date_from, params.date_to
+    if params.year is not None:
+        if params.month is not None:
+            start = date(params.year, params.month, 1)
+            end = date(params.year + params.month // 12, params.month % 12 + 1, 1)
+        else:
+            start, end = date(params.year, 1, 1), date(params.year + 1, 1, 1)
+        end = date.fromordinal(end.toordinal() - 1)
+        first = max(first, start) if first else start
+        last = min(last, end) if last else end
+    if first is None and last is None:
+        return None
+    low = day_number(first) * KEY_DAY if first else 0
+    high = (day_number(last) + 1) * KEY_DAY - 1 if last else (1 << 62)
+    return low, high
+
+
+# -- SQL -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    sql: str
+    params: dict[str, Any]
+
+
+def needs_articles(params: SearchParams, hidden_column: bool = False) -> bool:
+    """True when a filter reads ``articles`` rows; else the index alone answers (much faster:
+    a matched row costs ~1 µs in the index, 10-40 µs to fetch from ``articles``)."""
+    article_filters = (
+        params.portal,
+        params.section,
+        params.attachments,
+        params.changed,
+        params.removed,
+    )
+    return hidden_column or any(value is not None for value in article_filters)
+
+
+def _source(
+    params: SearchParams, hidden_column: bool, bounds: tuple[int, int] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """``FROM … WHERE …`` of the matches (``s`` the index, ``a`` the article when needed);
+    ``bounds`` replaces the date range's rowid bounds (a year or month of the facets)."""
+    clauses = ["articles_search MATCH :match"]
+    values: dict[str, Any] = {"match": vn_search.fts_query(params.q)}
+    bounds = bounds or key_range(params)
+    if bounds:
+        clauses.append("s.rowid BETWEEN :key_low AND :key_high")
+        values["key_low"], values["key_high"] = bounds
+    if not needs_articles(params, hidden_column):
+        return "FROM articles_search AS s WHERE " + " AND ".join(clauses), values
+    if hidden_column:
+        clauses.append("a.hidden_at IS NULL")
+    if params.portal is not None:
+        clauses.append("a.portal = :portal")
+        values["portal"] = params.portal
+    if params.section is not None:
+        clauses.append("a.section = :section")
+        values["section"] = params.section
+    if params.attachments is not None:
+        clauses.append(("" if params.attachments else "NOT ") + _HAS_FILES)
+    if params.changed is not None:
+        clauses.append(f"a.id {'' if params.changed else 'NOT '}IN {EDITED}")
+    if params.removed is not None:
+        clauses.append(f"a.removed_at IS {'NOT ' if params.removed else ''}NULL")
+    return f"FROM {_JOINED} WHERE " + " AND ".join(clauses), values
+
+
+_HAS_FILES = "coalesce(a.attachments NOT IN ('', '[]', 'null'), 0)"
+_JOINED = "articles_search AS s JOIN articles AS a ON a.search_key = s.rowid"
+
+
+def count_query(
+    params: SearchParams, hidden_column: bool = False, bounds: tuple[int, int] | None = None
+) -> Query:
+    """The exact number of matches (within ``bounds``, when given)."""
+    source, values = _source(params, hidden_column, bounds)
+    return Query(f"SELECT count(*) {source}", values)
+
+
+def periods(params: SearchParams, first_key: int, last_key: int) -> list[tuple[str, int, int]]:
+    """The facet's periods and their rowid bounds: each year the archive spans, or each
+    month of the chosen year; clipped to the date range asked for."""
+    bounds = key_range(params) or (0, 1 << 62)
+    low_day, high_day = key_day(max(first_key, bounds[0])), key_day(min(last_key, bounds[1]))
+    if params.year is None:
+        spans = [
+            (str(y), date(y, 1, 1), date(y + 1, 1, 1))
+            for y in range(low_day.year, high_day.year + 1)
+        ]
+    else:
+        y = params.year
+        spans = [
+            (f"{y:04d}-{m:02d}", date(y, m, 1), date(y + m // 12, m % 12 + 1, 1))
+            for m in range(1, 13)
+        ]
+    out = []
+    for label, start, end in spans:
+        low = max(day_number(start) * KEY_DAY, bounds[0])
+        high = min(day_number(end) * KEY_DAY - 1, bounds[1])
+        if low <= high and start <= high_day and end > low_day:
+            out.append((label, low, high))
+    return out
+
+
+def facets_query(params: SearchParams, hidden_column: bool = False, cap: int = FACET_CAP) -> Query:
+    """One grouped pass over the newest ``cap`` matches: rows of (portal, section, month,
+    files, changed, removed, n). ``cap`` matches counted means there may be more."""
+    source, values = _source(params, hidden_column)
+    sql = (
+        "SELECT a.portal, a.section,"
+        f" strftime('%Y-%m', m.key / {KEY_DAY} + 0.5) AS month,"
+        f" {_HAS_FILES} AS files, a.id IN {EDITED} AS changed,"
+        " a.removed_at IS NOT NULL AS removed, count(*) AS n"
+        f" FROM (SELECT s.rowid AS key {source}"
+        " ORDER BY s.rowid DESC LIMIT :cap) AS m JOIN articles AS a ON a.search_key = m.key"
+        " GROUP BY 1, 2, 3, 4, 5, 6"
+    )
+    return Query(sql, {**values, "cap": cap})
+
+
+_ROW_COLUMNS = (
+    "a.id, a.url, a.portal, a.section, a.title, a.summary, a.body_text, a.published_at,"
+    " a.first_seen_at, a.removed_at, a.search_key, a.author,"
+    f" {_HAS_FILES} AS has_files, a.id IN {EDITED} AS changed"
+)
+
+
+def page_query(params: SearchParams, hidden_column: bool = False) -> Query:
+    """One page of results, best first (relevance) or newest first (date).
+
+    Relevance ranks the :data:`RELEVANCE_CANDIDATES` newest matches; a page past them is the
+    date order's page of the same number (see :func:`relevance_covers`)."""
+    source, values = _source(params, hidden_column)
+    offset = (params.page - 1) * PAGE_SIZE
+    values = {**values, "limit": PAGE_SIZE, "offset": offset}
+    if params.sort == "relevance" and relevance_covers(params.page):
+        keys = (
+            f"SELECT key, score FROM (SELECT s.rowid AS key, {BM25} AS score {source}"
+            f" ORDER BY s.rowid DESC LIMIT {RELEVANCE_CANDIDATES})"
+            " ORDER BY score, key DESC LIMIT :limit OFFSET :offset"
+        )
+        order = "p.score, p.key DESC"
+    else:
+        keys = (
+            f"SELECT s.rowid AS key, 0.0 AS score {source}"
+            " ORDER BY s.rowid DESC LIMIT :limit OFFSET :offset"
+        )
+        order = "p.key DESC"
+    sql = (
+        f"SELECT {_ROW_COLUMNS}, p.score FROM ({keys}) AS p"
+        f" JOIN articles AS a ON a.search_key = p.key ORDER BY {order}"
+    )
+    return Query(sql, values)
+
+
+def relevance_covers(page: int) -> bool:
+    """True when ``page`` lies within the relevance-ranked candidates."""
+    return (page - 1) * PAGE_SIZE < RELEVANCE_CANDIDATES
+
+
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+# -- facets ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts per value. ``counted``: how many matches the portal, section, files, changed
+    and removed counts cover (the newest ones); ``capped`` when that is not all of them.
+    ``year``/``month`` are exact counts of every match."""
+
+    portal: dict[str, int]
+    section: dict[str, int]
+    year: dict[int, int]
+    month: dict[str, int]
+    attachments: dict[bool, int]
+    changed: dict[bool, int]
+    removed: dict[bool, int]
+    counted: int
+    capped: bool
+
+
+def fold_facets(rows: list[tuple], total: int, periods: dict[str, int] | None = None) -> Facets:
+    """The grouped rows of :func:`facets_query` as one count table per facet; ``periods``
+    (exact counts per year ``"2022"`` or month ``"2022-06"``) replace the rows' own when the
+    rows are capped."""
+    facets: dict[str, dict] = {
+        name: {}
+        for name in ("portal", "section", "year", "month", "attachments", "changed", "removed")
+    }
+    counted = 0
+    for portal, section, month, files, changed, removed, n in rows:
+        counted += n
+        for name, value in (
+            ("portal", portal),
+            ("section", section),
+            ("month", month),
+            ("attachments", bool(files)),
+            ("changed", bool(changed)),
+            ("removed", bool(removed)),
+        ):
+            if value is not None:
+                facets[name][value] = facets[name].get(value, 0) + n
+        if month:
+            year = int(month[:4])
+            facets["year"][year] = facets["year"].get(year, 0) + n
+    capped = counted < total
+    if periods is not None:
+        facets["year"], facets["month"] = {}, {}
+        for label, n in periods.items():
+            if n:
+                year = int(label[:4])
+                facets["year"][year] = facets["year"].get(year, 0) + n
+                if len(label) > 4:
+                    facets["month"][label] = n
+    return Facets(**facets, counted=counted, capped=capped)
+
+
+@dataclass
+class Outcome:
+    """Everything one search produced, for any format."""
+
+    params: SearchParams
+    database: str
+    total: int = 0
+    pages: int = 1
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    facets: Facets | None = None
+    portals: dict[str, str] = field(default_factory=dict)
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+    ms: float = 0.0
+
+
+def without_tone_marks(q: str) -> str:
+    """The same query without any diacritic (đ -> d): widens to every accented form."""
+    return vn_search.fold(q)
+
+
+def without_quotes(q: str) -> str:
+    """The same words, no longer required to be adjacent."""
+    return " ".join(q.replace('"', " ").split())

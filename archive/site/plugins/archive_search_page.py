@@ -1,0 +1,599 @@
+"""Datasette plugin: the search results page ``/-/search`` (and ``.json``, ``.csv``, ``.atom``).
+
+A page of our own rather than the canned ``search`` query's form (issue 13): the query in the
+title, the exact count, page links, sort by relevance or date, facets and a date range as
+links that keep the query, honest answers (a query without a word, no results, bad paging)
+as Vietnamese pages with the right status. The SQL is built by :mod:`archive.search_page`;
+this module runs it (one worker-thread call per request, under the site's SQL time limit),
+formats it and renders ``search_results.html`` / ``search_error.html``. The canned ``search``
+query stays for old links and is linked as "SQL cho người dùng nâng cao".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import time
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.utils import sqlite_timelimit
+from datasette.utils.asgi import Response
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup, escape
+
+from archive import search_page, vn_search
+from archive.search_page import FACET_CAP, PAGE_SIZE, Outcome, SearchInputError, SearchParams
+
+try:  # E's shared formatting (issue 13); the same rules, inline, until it is in the tree
+    from archive.vn_format import vn_datetime, vn_number
+except ImportError:  # pragma: no cover
+
+    def vn_number(value: object, decimals: int | None = None) -> str:  # type: ignore[misc]
+        return f"{int(value):,}".replace(",", ".") if isinstance(value, int) else str(value)
+
+    def vn_datetime(value: object) -> str:  # type: ignore[misc]
+        return str(value or "")
+
+
+PATH = "/-/search"
+FORMATS = ("", "json", "csv", "atom")
+SITE_NAME = "Lưu trữ cổng thông tin"
+MONTHS = "tháng"
+CSV_COLUMNS = (
+    "title",
+    "published_at",
+    "portal",
+    "section",
+    "url",
+    "archive_url",
+    "snippet",
+    "removed_at",
+    "changed",
+    "has_attachments",
+    "first_seen_at",
+)
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [(r"^/-/search(?:\.(?P<format>[^/]*))?$", search_view)]
+
+
+# -- the request -------------------------------------------------------------------------------
+
+
+async def search_view(datasette: Any, request: Any) -> Response:
+    fmt = request.url_vars.get("format") or ""
+    if fmt not in FORMATS:
+        message = (
+            f"Không có định dạng “.{fmt[:20]}” cho trang tìm kiếm: dùng .json, .csv hoặc .atom."
+        )
+        return await _error(datasette, request, "", message, 404)
+    database = _database(datasette)
+    if database is None:
+        return await _error(datasette, request, fmt, "Trang web này chưa có kho lưu trữ nào.", 404)
+    try:
+        params = search_page.parse_params(request.args)
+    except SearchInputError as error:
+        return await _error(datasette, request, fmt, error.message, error.status)
+    if fmt == "atom":
+        params = SearchParams(**{**params.__dict__, "sort": "date"})
+    if not params.q:
+        if fmt:
+            return await _error(datasette, request, fmt, "Hãy nhập từ cần tìm (tham số q).", 400)
+        return await _page(datasette, request, Outcome(params, database), status=200)
+    if not params.phrases():
+        message = (
+            f"“{params.q}” không có từ nào để tìm (chỉ có dấu câu, ký hiệu hoặc biểu tượng). "
+            "Hãy nhập ít nhất một từ có chữ hoặc số."
+        )
+        return await _error(datasette, request, fmt, message, 400, params=params)
+    try:
+        outcome = await _search(datasette, database, params)
+    except QueryInterrupted:
+        message = (
+            "Tìm kiếm này mất quá nhiều thời gian và đã bị dừng. Hãy thêm từ, chọn một "
+            "cổng hoặc một khoảng ngày để thu hẹp."
+        )
+        return await _error(datasette, request, fmt, message, 503, params=params)
+    except sqlite3.Error:
+        message = "Lỗi khi đọc kho lưu trữ; xin thử lại sau."
+        return await _error(datasette, request, fmt, message, 500, params=params)
+    if params.page > outcome.pages:
+        message = (
+            f"Không có trang {vn_number(params.page)}: kết quả chỉ có "
+            f"{vn_number(outcome.pages)} trang."
+        )
+        return await _error(
+            datasette, request, fmt, message, 404, params=params, last_page=outcome.pages
+        )
+    if fmt == "json":
+        return _json_response(_json(datasette, request, outcome), 200)
+    if fmt == "csv":
+        return _csv(datasette, request, outcome)
+    if fmt == "atom":
+        return _atom(datasette, request, outcome)
+    return await _page(datasette, request, outcome, status=200)
+
+
+def _database(datasette: Any) -> str | None:
+    return next((name for name in datasette.databases if not name.startswith("_")), None)
+
+
+async def _search(datasette: Any, database: str, params: SearchParams) -> Outcome:
+    """Run the facets, count and page queries in one worker-thread call."""
+    limit_ms = int(datasette.setting("sql_time_limit_ms"))
+
+    def run(conn: sqlite3.Connection) -> Outcome:
+        started = time.perf_counter()
+        with sqlite_timelimit(conn, limit_ms):
+            outcome = _run(conn, database, params)
+        outcome.ms = (time.perf_counter() - started) * 1000
+        return outcome
+
+    return await datasette.get_database(database).execute_fn(run)
+
+
+def _run(conn: sqlite3.Connection, database: str, params: SearchParams) -> Outcome:
+    hidden = "hidden_at" in {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
+    outcome = Outcome(params, database)
+    outcome.portals = dict(conn.execute("SELECT slug, coalesce(name, slug) FROM portals"))
+    facets_q = search_page.facets_query(params, hidden, FACET_CAP)
+    rows = conn.execute(facets_q.sql, facets_q.params).fetchall()
+    counted = sum(row[-1] for row in rows)
+    periods = None
+    if counted < FACET_CAP:  # every match was read: the count and all facets are exact
+        outcome.total = counted
+    else:
+        outcome.total = _count(conn, search_page.count_query(params, hidden))
+        first, last = conn.execute(
+            "SELECT min(search_key), max(search_key) FROM articles"
+        ).fetchone()
+        periods = {
+            label: _count(conn, search_page.count_query(params, hidden, (low, high)))
+            for label, low, high in search_page.periods(params, first or 0, last or 0)
+        }
+    outcome.facets = search_page.fold_facets(rows, outcome.total, periods)
+    outcome.pages = search_page.page_count(outcome.total)
+    if outcome.total and params.page <= outcome.pages:
+        page_q = search_page.page_query(params, hidden)
+        cursor = conn.execute(page_q.sql, page_q.params)
+        names = [d[0] for d in cursor.description]
+        outcome.rows = [dict(zip(names, row, strict=True)) for row in cursor]
+    if not outcome.total:
+        outcome.alternatives = _alternatives(conn, params, hidden)
+    return outcome
+
+
+def _count(conn: sqlite3.Connection, query: search_page.Query) -> int:
+    return int(conn.execute(query.sql, query.params).fetchone()[0])
+
+
+def _alternatives(conn: sqlite3.Connection, params: SearchParams, hidden: bool) -> list[dict]:
+    """Nearby searches for a query without results, each with its exact count."""
+    out = []
+    plain = search_page.without_tone_marks(params.q)
+    if plain != params.q:
+        out.append(("Bỏ dấu", SearchParams(**{**params.__dict__, "q": plain, "page": 1})))
+    unquoted = search_page.without_quotes(params.q)
+    if unquoted != params.q and vn_search.query_phrases(unquoted):
+        out.append(("Bỏ ngoặc kép", SearchParams(**{**params.__dict__, "q": unquoted, "page": 1})))
+    if params.filtered():
+        out.append(("Trên mọi cổng, không lọc", SearchParams(q=params.q, sort=params.sort)))
+    found = []
+    for label, alternative in out:
+        query = search_page.count_query(alternative, hidden)
+        count = conn.execute(query.sql, query.params).fetchone()[0]
+        found.append(
+            {"label": label, "q": alternative.q, "count": count, "args": alternative.args()}
+        )
+    return found
+
+
+# -- rows and links ----------------------------------------------------------------------------
+
+
+def _url(datasette: Any, args: dict[str, str], fmt: str = "") -> str:
+    return datasette.urls.path(PATH + (f".{fmt}" if fmt else "")) + "?" + urlencode(args)
+
+
+def _row(datasette: Any, request: Any, outcome: Outcome, row: dict[str, Any]) -> dict[str, Any]:
+    q = outcome.params.q
+    marked = vn_search.article_snippet(row["title"], row["summary"], row["body_text"], q)
+    archive_path = datasette.urls.row(outcome.database, "articles", str(row["id"]))
+    return {
+        "id": row["id"],
+        "title": row["title"] or row["url"],
+        "title_html": _marked_html(vn_search.highlight(row["title"] or row["url"], q)),
+        "url": row["url"],
+        "archive_url": datasette.absolute_url(request, archive_path),
+        "archive_path": archive_path,
+        "portal": row["portal"],
+        "portal_name": outcome.portals.get(row["portal"], row["portal"]),
+        "section": row["section"],
+        "published_at": row["published_at"],
+        "published_shown": vn_datetime(row["published_at"]) if row["published_at"] else "",
+        "first_seen_at": row["first_seen_at"],
+        "first_seen_shown": vn_datetime(row["first_seen_at"]),
+        "removed_at": row["removed_at"],
+        "removed_shown": vn_datetime(row["removed_at"]) if row["removed_at"] else "",
+        "changed": bool(row["changed"]),
+        "has_attachments": bool(row["has_files"]),
+        "author": row["author"],
+        "snippet": _plain(marked),
+        "snippet_html": _marked_html(marked),
+    }
+
+
+def _plain(text: str) -> str:
+    """A snippet without our private-use markers (CSV, JSON's plain field, Atom)."""
+    return text.replace(vn_search.MARK_START, "").replace(vn_search.MARK_END, "")
+
+
+def _marked_html(text: str) -> Markup:
+    escaped = str(escape(text))
+    return Markup(
+        escaped.replace(vn_search.MARK_START, "<mark>").replace(vn_search.MARK_END, "</mark>")
+    )
+
+
+def _facet_lists(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
+    """Each facet as a list of links that keep the query and the other filters."""
+    facets, params = outcome.facets, outcome.params
+    if facets is None:
+        return []
+    base = {"page": 1}
+
+    def item(label: str, count: int, selected: bool, **change: Any) -> dict[str, Any]:
+        undo = {name: None for name in change} | ({"month": None} if "year" in change else {})
+        target = params.args(**base, **(undo if selected else change))
+        (value,) = change.values()
+        return {
+            "label": label,
+            "value": value,
+            "count": count,
+            "count_shown": vn_number(count),
+            "selected": selected,
+            "url": _url(datasette, target),
+            "args": target,
+        }
+
+    def flag(name: str, yes: str, no: str) -> list[dict]:
+        counts = getattr(facets, name)
+        return [
+            item(
+                yes if value else no, counts[value], getattr(params, name) == value, **{name: value}
+            )
+            for value in (True, False)
+            if counts.get(value)
+        ]
+
+    lists = [
+        (
+            "portal",
+            "Cổng",
+            [
+                item(outcome.portals.get(k, k), n, params.portal == k, portal=k)
+                for k, n in _ranked(facets.portal)
+            ],
+        ),
+        (
+            "section",
+            "Chuyên mục",
+            [item(k, n, params.section == k, section=k) for k, n in _ranked(facets.section)],
+        ),
+        (
+            "year",
+            "Năm đăng",
+            [
+                item(str(k), n, params.year == k, year=k)
+                for k, n in sorted(facets.year.items(), reverse=True)
+            ],
+        ),
+    ]
+    if params.year is not None:
+        months = [
+            (int(k[5:]), n)
+            for k, n in sorted(facets.month.items(), reverse=True)
+            if k.startswith(f"{params.year:04d}-")
+        ]
+        lists.append(
+            (
+                "month",
+                f"Tháng đăng ({params.year})",
+                [
+                    item(f"{MONTHS} {m}/{params.year}", n, params.month == m, month=m)
+                    for m, n in months
+                ],
+            )
+        )
+    lists += [
+        ("attachments", "Tệp đính kèm", flag("attachments", "Có tệp đính kèm", "Không có tệp")),
+        ("changed", "Đã sửa", flag("changed", "Đã được sửa sau khi đăng", "Chưa sửa")),
+        ("removed", "Đã gỡ", flag("removed", "Đã bị gỡ khỏi cổng", "Còn trên cổng")),
+    ]
+    return [{"name": name, "title": title, "items": items} for name, title, items in lists if items]
+
+
+def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _page_links(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
+    """1 2 3 … around the current page … last; ``None`` labels are gaps."""
+    current, last = outcome.params.page, outcome.pages
+    shown = sorted(
+        {1, 2, last - 1, last, *range(current - 2, current + 3)} & set(range(1, last + 1))
+    )
+    links, previous = [], 0
+    for number in shown:
+        if number - previous > 1:
+            links.append({"gap": True})
+        links.append(
+            {
+                "number": number,
+                "label": vn_number(number),
+                "current": number == current,
+                "url": _url(datasette, outcome.params.args(page=number)),
+            }
+        )
+        previous = number
+    return links
+
+
+def _active_filters(datasette: Any, outcome: Outcome) -> list[dict[str, str]]:
+    """The filters in force, each with a link that removes it."""
+    params, out = outcome.params, []
+    labels = {
+        "portal": params.portal and f"Cổng: {outcome.portals.get(params.portal, params.portal)}",
+        "section": params.section and f"Chuyên mục: {params.section}",
+        "year": params.year
+        and (
+            f"Đăng {MONTHS} {params.month}/{params.year}"
+            if params.month
+            else f"Đăng năm {params.year}"
+        ),
+        "attachments": _flag_label(params.attachments, "Có tệp đính kèm", "Không có tệp"),
+        "changed": _flag_label(params.changed, "Đã sửa", "Chưa sửa"),
+        "removed": _flag_label(params.removed, "Đã gỡ", "Còn trên cổng"),
+        "date_from": params.date_from and f"Từ ngày {params.date_from:%d/%m/%Y}",
+        "date_to": params.date_to and f"Đến ngày {params.date_to:%d/%m/%Y}",
+    }
+    for name, label in labels.items():
+        if label:
+            undo = {name: None} | ({"month": None} if name == "year" else {})
+            out.append({"label": label, "url": _url(datasette, params.args(page=1, **undo))})
+    return out
+
+
+def _flag_label(value: bool | None, yes: str, no: str) -> str | None:
+    return None if value is None else yes if value else no
+
+
+def _order_note(outcome: Outcome) -> str | None:
+    """Says where relevance ranking stops (it ranks the newest RELEVANCE_CANDIDATES only)."""
+    params, limit = outcome.params, search_page.RELEVANCE_CANDIDATES
+    if params.sort != "relevance" or outcome.total <= limit:
+        return None
+    first_date_page = limit // PAGE_SIZE + 1
+    if search_page.relevance_covers(params.page):
+        return (
+            f"Chỉ {vn_number(limit)} kết quả mới nhất được xếp theo mức phù hợp; từ trang "
+            f"{first_date_page}, các kết quả còn lại xếp theo ngày đăng, mới nhất trước."
+        )
+    return (
+        f"Trang này xếp theo ngày đăng: {vn_number(limit)} kết quả mới nhất (trang 1–"
+        f"{first_date_page - 1}) đã được xếp theo mức phù hợp."
+    )
+
+
+# -- formats -----------------------------------------------------------------------------------
+
+
+def _json(datasette: Any, request: Any, outcome: Outcome) -> dict[str, Any]:
+    params, facets = outcome.params, outcome.facets
+    rows = [_row(datasette, request, outcome, r) for r in outcome.rows]
+    for row in rows:
+        row["snippet_html"] = str(row.pop("snippet_html"))
+        row.pop("title_html")
+        row.pop("archive_path")
+        for name in ("published_shown", "first_seen_shown", "removed_shown"):
+            row.pop(name)
+    page = params.page
+    return {
+        "ok": True,
+        "q": params.q,
+        "phrases": params.phrases(),
+        "sort": params.sort,
+        "count": outcome.total,
+        "page": page,
+        "pages": outcome.pages,
+        "page_size": PAGE_SIZE,
+        "order": "relevance"
+        if params.sort == "relevance" and search_page.relevance_covers(page)
+        else "date",
+        "order_note": _order_note(outcome),
+        "filters": {k: v for k, v in params.args().items() if k not in ("q", "sort", "page")},
+        "facets": {
+            "counted": facets.counted if facets else 0,
+            "capped": bool(facets and facets.capped),
+            "cap": FACET_CAP,
+            **{
+                f["name"]: [
+                    {
+                        "value": i["value"],
+                        "label": i["label"],
+                        "count": i["count"],
+                        "selected": i["selected"],
+                        "url": _url(datasette, i["args"], "json"),
+                    }
+                    for i in f["items"]
+                ]
+                for f in _facet_lists(datasette, outcome)
+            },
+        },
+        "alternatives": outcome.alternatives,
+        "next_url": _url(datasette, params.args(page=page + 1), "json")
+        if page < outcome.pages
+        else None,
+        "previous_url": _url(datasette, params.args(page=page - 1), "json") if page > 1 else None,
+        "rows": rows,
+        "query_ms": round(outcome.ms, 1),
+    }
+
+
+def _json_response(data: dict[str, Any], status: int) -> Response:
+    """JSON with Vietnamese as UTF-8 text, not ``\\u`` escapes."""
+    body = json.dumps(data, ensure_ascii=False)
+    return Response(body, status=status, content_type="application/json; charset=utf-8")
+
+
+def _csv(datasette: Any, request: Any, outcome: Outcome) -> Response:
+    """UTF-8 with a BOM (Excel reads Vietnamese right only then), RFC 4180 quoting."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for raw in outcome.rows:
+        row = _row(datasette, request, outcome, raw)
+        writer.writerow(
+            [
+                ("1" if row[c] else "0") if isinstance(row[c], bool) else (row[c] or "")
+                for c in CSV_COLUMNS
+            ]
+        )
+    name = f"tim-kiem-trang-{outcome.params.page}.csv"
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        content_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _atom(datasette: Any, request: Any, outcome: Outcome) -> Response:
+    """Newest first (the date order), the query in the feed's title."""
+    feed = FeedGenerator()
+    self_url = datasette.absolute_url(request, _url(datasette, outcome.params.args(), "atom"))
+    feed.id(self_url)
+    feed.link(href=self_url, rel="self")
+    feed.link(
+        href=datasette.absolute_url(request, _url(datasette, outcome.params.args())),
+        rel="alternate",
+    )
+    feed.title(f"Tìm kiếm: {outcome.params.q} — {SITE_NAME}")
+    feed.language("vi")
+    entries = []
+    for raw in outcome.rows:
+        row = _row(datasette, request, outcome, raw)
+        entries.append((_entry_time(row), row))
+    entries.sort(key=lambda pair: pair[0], reverse=True)
+    feed.updated(entries[0][0] if entries else datetime.now(UTC))
+    for updated, row in reversed(entries):  # feedgen prepends: add oldest first
+        entry = feed.add_entry()
+        entry.id(row["archive_url"])
+        entry.title(row["title"])
+        entry.link(href=row["archive_url"])
+        entry.link(href=row["url"], rel="via")
+        entry.updated(updated)
+        entry.summary(row["snippet"])
+    return Response(feed.atom_str(pretty=True), content_type="application/atom+xml; charset=utf-8")
+
+
+def _entry_time(row: dict[str, Any]) -> datetime:
+    """Publication time when the portal gave a zone; else when the archive first saw it."""
+    for value in (row["published_at"], row["first_seen_at"]):
+        try:
+            parsed = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if parsed.tzinfo is not None:
+            return parsed
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# -- HTML --------------------------------------------------------------------------------------
+
+
+async def _page(datasette: Any, request: Any, outcome: Outcome, status: int) -> Response:
+    params = outcome.params
+    facets = outcome.facets
+    context = {
+        "params": params,
+        "q": params.q,
+        "total": outcome.total,
+        "total_shown": vn_number(outcome.total),
+        "pages": outcome.pages,
+        "rows": [_row(datasette, request, outcome, r) for r in outcome.rows],
+        "facets": _facet_lists(datasette, outcome),
+        "facets_capped": bool(facets and facets.capped),
+        "facets_counted": vn_number(facets.counted) if facets else "0",
+        "page_links": _page_links(datasette, outcome) if outcome.total else [],
+        "previous_url": _url(datasette, params.args(page=params.page - 1))
+        if params.page > 1
+        else None,
+        "next_url": _url(datasette, params.args(page=params.page + 1))
+        if params.page < outcome.pages
+        else None,
+        "active_filters": _active_filters(datasette, outcome),
+        "order_note": _order_note(outcome) if outcome.total else None,
+        "alternatives": [
+            {**a, "count_shown": vn_number(a["count"]), "url": _url(datasette, a["args"])}
+            for a in outcome.alternatives
+        ],
+        "sort_urls": {s: _url(datasette, params.args(sort=s, page=1)) for s in search_page.SORTS},
+        "json_url": _url(datasette, params.args(), "json"),
+        "csv_url": _url(datasette, params.args(), "csv"),
+        "atom_url": _url(datasette, params.args(sort="relevance", page=1), "atom"),
+        "sql_url": datasette.urls.path(f"{datasette.urls.database(outcome.database)}/search")
+        + "?"
+        + urlencode(
+            {
+                "q": params.q,
+                "sort": params.sort,
+                "portal": params.portal or "",
+                "page": str(params.page),
+            }
+        ),
+        "hidden_args": {
+            k: v for k, v in params.args().items() if k not in ("q", "sort", "page", "from", "to")
+        },
+        "first_row": (params.page - 1) * PAGE_SIZE + 1,
+        "last_row": min(params.page * PAGE_SIZE, outcome.total),
+        "ms": round(outcome.ms),
+    }
+    html = await datasette.render_template("search_results.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+async def _error(
+    datasette: Any,
+    request: Any,
+    fmt: str,
+    message: str,
+    status: int,
+    params: SearchParams | None = None,
+    last_page: int | None = None,
+) -> Response:
+    """The same error in the asked format: JSON, plain text (CSV), or a Vietnamese page."""
+    if fmt == "json":
+        return _json_response({"ok": False, "error": message, "status": status}, status)
+    if fmt in ("csv", "atom"):
+        return Response.text(message, status=status)
+    last_url = _url(datasette, params.args(page=last_page)) if params and last_page else None
+    html = await datasette.render_template(
+        "search_error.html",
+        {
+            "message": message,
+            "status": status,
+            "q": params.q if params else "",
+            "last_page_url": last_url,
+            "last_page": last_page,
+        },
+        request=request,
+    )
+    return Response.html(html, status=status)
