@@ -291,7 +291,11 @@ def test_snippets_mark_matches_in_html_and_json(site: Site, seed_id: int) -> Non
     assert f"<mark>{SEED_TITLE.split(' tổ')[0]}</mark>" in table  # the title cell
     bodies = re.findall(r'<td class="col-body_text type-str">(.*?)</td>', table, re.S)
     assert len(bodies) == len(table_ids(site, "thanh uy tra vinh"))
-    assert all("<mark>" in body and len(body) < 1000 for body in bodies)  # snippets, marked
+    assert all(len(body) < 1000 for body in bodies)  # snippets
+    # Marked by phrase: query words standing together, never a lone "thành" or "uỷ".
+    marked = [m for body in bodies for m in re.findall(r"<mark>(.*?)</mark>", body)]
+    assert marked and all(len(m.split()) >= 2 for m in marked), marked
+    assert all("<mark>" in b for b in bodies if "Trà Vinh" in b or "Thành ủy" in b)
     assert "<mark>" not in site.get("/demo/articles").text  # no search, no marks
 
 
@@ -332,8 +336,9 @@ def test_article_html_in_matched_text_is_escaped(tmp_path: Path) -> None:
         )
     site = Site(db_path)
     for path in (
-        "/demo/articles?_search=script+onerror&_sort_desc=published_at",
-        "/demo/search?q=script+onerror",
+        # Quoted: two bare words are marked only side by side (highlighting by phrase).
+        "/demo/articles?_search=%22script%22+%22onerror%22&_sort_desc=published_at",
+        "/demo/search?q=%22script%22+%22onerror%22",
     ):
         page = site.get(path).text
         assert "<script>alert" not in page and "<img src=x" not in page, path
