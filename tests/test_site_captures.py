@@ -144,7 +144,7 @@ def test_capture_page_describes_the_capture(demo: dict, seed: dict) -> None:
     assert frame.get("sandbox") == "" and frame.get("src").endswith("/view")
     assert "chế độ an toàn" in text_of(page.get_element_by_id("capture-banner"))
     facts = [a.get("href") for a in page.cssselect("#capture-meta a")]
-    assert f"/demo/articles/{seed['article']['id']}" in facts
+    assert f"/archive/articles/{seed['article']['id']}" in facts  # the stable route
     assert str(demo["db"].parent) not in body.decode()  # never a server path
 
 

@@ -113,7 +113,10 @@ def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
                 await app(scope, receive, send)
                 return
             query_string, search = clean_query_string(scope["query_string"])
-            database = scope.get("path", "").strip("/").split("/")[0]
+            route = scope.get("path", "").strip("/").split("/")[0]
+            # the URL names the database's route (/archive, archive_web.py), metadata its name
+            routed = [db.name for db in datasette.databases.values() if db.route == route]
+            database = routed[0] if routed else route
             target = search_page_redirect(
                 scope.get("path", ""),
                 query_string,
