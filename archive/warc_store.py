@@ -21,6 +21,7 @@ Everything here is storage: no Scrapy. The crawl side (``portal_spider/capture.p
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import io
 import os
@@ -166,19 +167,27 @@ class _GzipMember:
     The file itself is flushed once per exchange, not per record (write_exchange).
     """
 
-    def __init__(self, out: io.BufferedWriter) -> None:
+    def __init__(self, out: io.FileIO) -> None:
         self.out = out
         self.compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.pieces: list[bytes] = []
 
     def write(self, data: bytes) -> None:
-        self.out.write(self.compressor.compress(data))
+        self.pieces.append(self.compressor.compress(data))
 
     def flush(self) -> None:
-        self.out.write(self.compressor.flush())
+        """The whole member in one write (the file is unbuffered: see WarcFileSet)."""
+        self.pieces.append(self.compressor.flush())
+        view = memoryview(b"".join(self.pieces))
+        while view:
+            written = self.out.write(view)
+            if not written:
+                raise OSError(errno.EIO, "short write")
+            view = view[written:]
 
 
 class _RecordWriter(BaseWARCWriter):
-    def write_record(self, record: Any, out: io.BufferedWriter) -> None:
+    def write_record(self, record: Any, out: io.FileIO) -> None:
         self._write_warc_record(_GzipMember(out), record)
 
     def _write_warc_record(self, out: Any, record: Any) -> None:
@@ -195,6 +204,11 @@ class WarcFileSet:
     Not thread-safe (Scrapy calls downloader middlewares from the reactor thread only).
     ``originals`` maps a URL to its last full response (from the archive and this run):
     an identical payload for that URL becomes a ``revisit`` record instead of a copy.
+
+    Files are written unbuffered, one ``write`` per gzip member, so a failed write (disk
+    full) leaves nothing behind in a buffer: the exchange being written is cut off again
+    (``ftruncate`` to the end of the last complete exchange) and the file stays valid. A file
+    that could not be cut back is left ``.open`` for the next crawl to close (fixity.py).
     """
 
     def __init__(
@@ -219,7 +233,8 @@ class WarcFileSet:
         self.info = dict(info or {})
         self.builder = _RecordWriter(gzip=False, warc_version=WARC_VERSION)
         self.serial = 0
-        self._handle: io.BufferedWriter | None = None
+        self._handle: io.FileIO | None = None
+        self._torn = False  # a failed write could not be cut back: leave the file .open
         self._path: Path | None = None  # the .open path being written
         self._name: str | None = None  # the pointer name (closed file, relative)
         self.files: list[str] = []
@@ -234,8 +249,24 @@ class WarcFileSet:
 
         Each record is flushed to the OS before this returns, so the database (written
         later, by the pipeline) only ever points at complete records, even after a SIGKILL.
+        An OSError (disk full) cuts the partial exchange off again and is raised.
         """
         handle = self._current_file()
+        try:
+            return self._write_exchange(handle, exchange)
+        except OSError:
+            self._cut_back(handle)
+            raise
+
+    def _cut_back(self, handle: io.FileIO) -> None:
+        """Remove the bytes of an exchange that failed half-way (freeing them, too)."""
+        try:
+            os.ftruncate(handle.fileno(), self.bytes_written)
+            handle.seek(self.bytes_written)
+        except OSError:
+            self._torn = True
+
+    def _write_exchange(self, handle: io.FileIO, exchange: Exchange) -> Capture:
         assert self._name is not None
         warc_date = _warc_date(exchange.fetched_at)
         payload = exchange.payload
@@ -300,7 +331,7 @@ class WarcFileSet:
         length = handle.tell() - offset
         request_id = self._write_request(handle, exchange, warc_date, record_id)
         self._write_metadata(handle, exchange, warc_date, record_id)
-        handle.flush()  # to the OS: a SIGKILL from here on loses none of these records
+        # Written unbuffered: the OS has every record now, a SIGKILL loses none of them.
         self.total_bytes += handle.tell() - self.bytes_written
         self.bytes_written = handle.tell()
         if record.rec_type == "response":
@@ -329,7 +360,7 @@ class WarcFileSet:
         )
 
     def _write_request(
-        self, handle: io.BufferedWriter, exchange: Exchange, warc_date: str, concurrent: str
+        self, handle: io.FileIO, exchange: Exchange, warc_date: str, concurrent: str
     ) -> str:
         parts = urlsplit(exchange.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -353,7 +384,7 @@ class WarcFileSet:
         return record.rec_headers.get_header("WARC-Record-ID")
 
     def _write_metadata(
-        self, handle: io.BufferedWriter, exchange: Exchange, warc_date: str, refers_to: str
+        self, handle: io.FileIO, exchange: Exchange, warc_date: str, refers_to: str
     ) -> None:
         fields = {"crawl-run": str(self.crawl_id or ""), "portal": self.portal}
         fields.update(exchange.metadata)
@@ -369,7 +400,7 @@ class WarcFileSet:
 
     # -- files ---------------------------------------------------------------------------
 
-    def _current_file(self) -> io.BufferedWriter:
+    def _current_file(self) -> io.FileIO:
         if self._handle is not None and self.bytes_written >= self.max_file_size:
             self._close_file()
         if self._handle is None:
@@ -387,7 +418,7 @@ class WarcFileSet:
         folder = self.root / self.portal / f"{now:%Y}"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / (name + OPEN_SUFFIX)
-        self._handle = path.open("xb")
+        self._handle = io.FileIO(path, "xb")
         self._path = path
         self._name = (folder / name).relative_to(self.folder).as_posix()
         info = {
@@ -400,8 +431,12 @@ class WarcFileSet:
             **self.info,
         }
         record = self.builder.create_warcinfo_record(name, info)
-        self.builder.write_record(record, self._handle)
-        self._handle.flush()
+        self.bytes_written = 0
+        try:
+            self.builder.write_record(record, self._handle)
+        except OSError:
+            self._cut_back(self._handle)
+            raise
         self.bytes_written = self._handle.tell()
         self.total_bytes += self.bytes_written
         self.files.append(self._name)
@@ -409,11 +444,14 @@ class WarcFileSet:
     def sync(self) -> None:
         """fsync the open file: called before the database commits pointers into it."""
         if self._handle is not None:
-            self._handle.flush()
             os.fsync(self._handle.fileno())
 
     def _close_file(self) -> None:
         if self._handle is None or self._path is None:
+            return
+        if self._torn:  # the next crawl cuts the torn end off and closes it (fixity.py)
+            self._handle.close()
+            self._handle = None
             return
         self.sync()
         self._handle.close()

@@ -28,6 +28,7 @@ before HttpCompressionMiddleware).
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 from datetime import UTC, datetime
@@ -47,6 +48,7 @@ from archive.warc_store import (
     Exchange,
     Original,
     WarcFileSet,
+    warc_root,
 )
 
 from .failures import NotHtmlError, TooLargeError
@@ -81,6 +83,8 @@ class WarcCaptureMiddleware:
         self.truncated_keep = settings.getint("PORTAL_WARC_TRUNCATED_KEEP")
         self.software = str(settings.get("USER_AGENT") or "portal-archive").split(" ", 1)[0]
         self.files: WarcFileSet | None = None
+        #: Why WARC files cannot be written (disk full, read-only): the crawl stops.
+        self.failed: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -143,11 +147,13 @@ class WarcCaptureMiddleware:
         if "cached" in response.flags:  # an HTTP-cache replay was not received now
             return response
         truncated = meta.pop(_TRUNCATED, None)
+        if self.failed is not None:  # the crawl is stopping: nothing more can be kept
+            raise IgnoreRequest(f"capture not written: {self.failed}")
         try:
             capture = self._write(request, response, truncated)
         except OSError as exc:
-            self._stop(f"cannot write WARC files under {self.db_path.parent}: {exc}")
-            raise IgnoreRequest(f"capture not written: {exc}") from exc
+            self._stop(exc)
+            raise IgnoreRequest(f"capture not written: {self.failed}") from None
         meta[CAPTURE] = capture.record_id
         self.crawler.signals.send_catch_log(capture_written, capture=capture)
         if truncated == TRUNCATED_LENGTH:
@@ -212,9 +218,16 @@ class WarcCaptureMiddleware:
         return self.files
 
     def sync(self) -> None:
-        """fsync the file being written (the pipeline calls it before committing pointers)."""
-        if self.files is not None:
-            self.files.sync()
+        """fsync the file being written (the pipeline calls it before committing pointers).
+
+        After a write failure the records already written were flushed to the OS exchange by
+        exchange (write_exchange), which is what a SIGKILL needs; the fsync is then skipped so
+        the database can still commit the pointers to them."""
+        if self.files is not None and self.failed is None:
+            try:
+                self.files.sync()
+            except OSError as exc:
+                self._stop(exc)
 
     def summary(self) -> dict[str, Any]:
         """What this run wrote, for the crawls row."""
@@ -229,18 +242,32 @@ class WarcCaptureMiddleware:
         }
 
     def spider_closed(self) -> None:
-        if self.files is not None:
+        if self.files is None:
+            return
+        try:
             self.files.close()
-            _index_files(self.files)
+        except OSError as exc:  # the file stays .open: the next crawl closes it (fixity.py)
+            logger.warning("WARC file left open: %s", exc)
+            return
+        _index_files(self.files)
 
-    def _stop(self, reason: str) -> None:
-        logger.error(reason)
+    def _stop(self, exc: OSError) -> None:
+        """Disk full or read-only: stop fetching what cannot be kept, say it once (the
+        pipeline prints it last, like a database that cannot be written)."""
+        if self.failed is not None:
+            return
+        problem = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
+        self.failed = f"cannot write WARC files under {self.files_root()}: {problem}"
+        logger.error(self.failed)
         stats = self.crawler.stats
         if stats is not None:
-            stats.set_value("portal/storage_error", reason)
+            stats.set_value("portal/warc_error", self.failed)
         engine, spider = self.crawler.engine, self.crawler.spider
         if engine is not None and spider is not None:
             engine.close_spider(spider, "warc_unwritable")
+
+    def files_root(self) -> Path:
+        return warc_root(self.db_path)
 
 
 def _index_files(files: WarcFileSet) -> None:

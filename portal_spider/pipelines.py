@@ -331,6 +331,14 @@ class ArchivePipeline:
             file=sys.stderr,
             flush=True,
         )
+        warc_error = stats.get_value("portal/warc_error")
+        if warc_error:  # last, like a database that cannot be written
+            print(
+                f"{spider.portal.slug}: stopped: {warc_error}; committed articles and their "
+                "captures are kept, run the same command again once there is room (it resumes)",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def _warc_summary(self) -> dict[str, Any] | None:
         capture = getattr(self.crawler, "portal_capture", None)

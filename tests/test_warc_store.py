@@ -160,3 +160,32 @@ def test_a_file_left_open_by_a_killed_crawl_is_still_found(tmp_path: Path) -> No
     assert gzip.decompress(data).startswith(b"WARC/1.1")
     with pytest.raises(ValueError, match="cut short"):
         read_record_bytes(tmp_path, capture.warc_file, capture.warc_offset, 10**7)
+
+
+def test_a_write_that_fails_half_way_is_cut_off_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disk full in the middle of an exchange: the file ends after the last complete one."""
+    import errno
+
+    import archive.warc_store as store
+
+    files = WarcFileSet(tmp_path / "a.db", portal="demo", crawl_id=1, software="t")
+    done = [files.write_exchange(_exchange(url=f"http://h/{n}")) for n in range(2)]
+    end = (tmp_path / (done[0].warc_file + ".open")).stat().st_size
+    real_flush = store._GzipMember.flush
+
+    def half_then_full(self: store._GzipMember) -> None:
+        self.pieces.append(self.compressor.flush())
+        data = b"".join(self.pieces)
+        self.out.write(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store._GzipMember, "flush", half_then_full)
+    with pytest.raises(OSError, match="No space"):
+        files.write_exchange(_exchange(url="http://h/lost"))
+    monkeypatch.setattr(store._GzipMember, "flush", real_flush)
+    assert (tmp_path / (done[0].warc_file + ".open")).stat().st_size == end
+    files.close()
+    records = _records(tmp_path / done[0].warc_file)
+    assert [kind for kind, *_ in records] == ["warcinfo"] + ["response", "request", "metadata"] * 2
