@@ -16,7 +16,7 @@ import io
 import json
 import sqlite3
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
 
@@ -42,6 +42,7 @@ except ImportError:  # pragma: no cover
 
 
 PATH = "/-/search"
+VIETNAM = timezone(timedelta(hours=7))
 FORMATS = ("", "json", "csv", "atom")
 SITE_NAME = "Lưu trữ cổng thông tin"
 MONTHS = "tháng"
@@ -498,21 +499,20 @@ def _atom(datasette: Any, request: Any, outcome: Outcome) -> Response:
         entry.id(row["archive_url"])
         entry.title(row["title"])
         entry.link(href=row["archive_url"])
-        entry.link(href=row["url"], rel="via")
         entry.updated(updated)
         entry.summary(row["snippet"])
     return Response(feed.atom_str(pretty=True), content_type="application/atom+xml; charset=utf-8")
 
 
 def _entry_time(row: dict[str, Any]) -> datetime:
-    """Publication time when the portal gave a zone; else when the archive first saw it."""
+    """The publication time (a portal's time without a zone, or a date alone, is Vietnam
+    time, as the portals write it); when there is none, when the archive first saw it."""
     for value in (row["published_at"], row["first_seen_at"]):
         try:
             parsed = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
         except ValueError:
             continue
-        if parsed.tzinfo is not None:
-            return parsed
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=VIETNAM)
     return datetime(1970, 1, 1, tzinfo=UTC)
 
 
