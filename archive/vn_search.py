@@ -19,9 +19,12 @@ of copies derived here, and a query is turned into FTS5 phrases that meet them:
   kept, every other word quoted). Both sides being canonical, any mix of spellings in a
   phrase matches (``"UBND thành phố"`` finds ``Ủy ban nhân dân TP.``), an abbreviation is
   one token (cheap to rank), and the result is never an FTS5 syntax error;
-- :func:`snippet`/:func:`highlight`: the matched words between :data:`MARK_START` and
-  :data:`MARK_END`, private-use characters the source text is stripped of, so a renderer
-  can escape the text first and turn the markers into ``<mark>`` afterwards.
+- :func:`snippet`/:func:`highlight`: the query's phrases, as the search parses them, between
+  :data:`MARK_START` and :data:`MARK_END` (private-use characters the source text is
+  stripped of, so a renderer can escape the text first and turn the markers into ``<mark>``
+  afterwards: :func:`marked_html`; :func:`plain_text` drops them). An abbreviation is marked
+  with its expansions as a whole, a bare word of a longer query only beside the query's
+  next or previous phrase (docs/search.md, "Highlighting by phrase").
 
 Everything here is pure and deterministic: the index triggers call these functions (through
 :func:`register`) both to add an article and to delete its old entry, so the same input must
@@ -410,8 +413,8 @@ class _Element:
 
 @dataclass(frozen=True)
 class _Unit:
-    """One phrase of the query: ``pattern`` finds it in lower-cased folded text (one group
-    per element); ``whole``: it may be marked on its own."""
+    """One phrase of the query: ``pattern`` finds its letters in lower-cased text (one group
+    per element; marks are checked afterwards); ``whole``: it may be marked on its own."""
 
     pattern: re.Pattern[str]
     elements: tuple[_Element, ...]
@@ -428,40 +431,93 @@ def _folded_words(text: str) -> list[str]:
     return _WORD.findall(_aligned_forms(text)[1])
 
 
+_Form = tuple[str, tuple[str | None, ...], str]
+
+
+@lru_cache(maxsize=1)
+def _unfold_table() -> dict[str, str]:
+    """Folded lower-case letter -> every character that folds to it ("a" -> "aàáả…ẠÂ…"):
+    the inverse of :func:`_fold_table`, for regexes that find a folded word in unfolded
+    text (folding a whole article costs ~20 ns a character; matching a class costs less)."""
+    table = _fold_table()
+    out: dict[str, list[str]] = {}
+    for code, folded in enumerate(table):
+        if folded is not None and len(folded) == 1 and not 0xD800 <= code < 0xE000:
+            out.setdefault(folded.lower(), []).append(chr(code))
+    return {key: "".join(chars) for key, chars in out.items()}
+
+
+@lru_cache(maxsize=4096)
+def _letters(word: str) -> str:
+    """Regex of a folded lower-case word over lower-cased (not folded) text."""
+    unfold = _unfold_table()
+    out = []
+    for char in word:
+        chars = unfold.get(char, "")
+        out.append(f"[{re.escape(chars)}]" if len(chars) > 1 else re.escape(char))
+    return "".join(out)
+
+
+def _spelling_regex(spelled: str) -> str:
+    """:func:`_expansion_regex` for a folded lower-case spelling, over lower-cased text:
+    words by :func:`_letters`, separated by spaces; punctuation by optional spaces."""
+    tokens = re.findall(r"[^\W_]+|[^\w\s]", spelled)
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if i:
+            glued = not token[0].isalnum() or not tokens[i - 1][0].isalnum()
+            out.append(r"\s*" if glued else r"\s+")
+        if token[0].isalnum():
+            out.append(_letters(token))
+        else:
+            out.append(f"[{re.escape(_DASHES if token in _DASHES else token)}]")
+    return "".join(out) + r"(?!\w)"
+
+
 @lru_cache(maxsize=64)
-def _abbreviation_forms(abbreviation: str) -> tuple[tuple[str, tuple[str | None, ...]], ...]:
-    """Every spelling of an abbreviation, as (folded key, canonical spelling of each word):
-    itself, its expansions, and each expansion with another abbreviation's expansion inside
-    it written as that abbreviation ("Ủy ban Mặt trận Tổ quốc" and "Ủy ban MTTQ")."""
+def _abbreviation_forms(abbreviation: str) -> tuple[_Form, ...]:
+    """Every spelling of an abbreviation, as (folded key, canonical spelling of each word,
+    regex over folded lower-case text): itself (its tokens, as FTS5 sees them), its
+    expansions (punctuation as the index's rule wants it: "kinh tế - xã hội"), and each
+    expansion with another abbreviation's expansion inside it written as that abbreviation
+    ("Ủy ban Mặt trận Tổ quốc" and "Ủy ban MTTQ")."""
     rules = default_abbreviations()
-    forms: dict[str, tuple[str | None, ...]] = {}
     own = _folded_words(abbreviation)
-    forms[" ".join(own)] = (None,) * len(own)
-    expansions = [e for a, e in rules.pairs if a == abbreviation]
-    for expansion in expansions:
-        words = _WORD.findall(expansion)
-        folded = [w for word in words for w in _folded_words(word)]
-        canonical = tuple(canonical_tone(w.lower()) for w in words)
-        if len(folded) != len(canonical):
+    forms: dict[str, _Form] = {}
+    forms[" ".join(own)] = (" ".join(own), (None,) * len(own), _GAP.join(map(_letters, own)))
+    for expansion in (e for a, e in rules.pairs if a == abbreviation):
+        spelled = _aligned_forms(expansion)[1]
+        words = _WORD.findall(spelled)
+        canonical = tuple(canonical_tone(w.lower()) for w in _WORD.findall(expansion))
+        if len(words) != len(canonical):
             continue
-        forms.setdefault(" ".join(folded), canonical)
+        key = " ".join(words)
+        forms.setdefault(key, (key, canonical, _spelling_regex(spelled)))
         for inner, inner_expansion in rules.pairs:
             if inner == abbreviation:
                 continue
-            part = _folded_words(inner_expansion)
-            for i in range(len(folded) - len(part) + 1):
-                if part and folded[i : i + len(part)] == part:
-                    short = _folded_words(inner)
-                    key = " ".join(folded[:i] + short + folded[i + len(part) :])
-                    checks = canonical[:i] + (None,) * len(short) + canonical[i + len(part) :]
-                    forms.setdefault(key, checks)
-    return tuple(forms.items())
+            inner_regex = re.compile(_expansion_regex(_aligned_forms(inner_expansion)[1]))
+            short = _aligned_forms(inner)[1]
+            inner_words = len(_WORD.findall(inner_expansion))
+            for found in inner_regex.finditer(spelled):
+                if found.start() and _WORD_CHAR.match(spelled, found.start() - 1):
+                    continue
+                mixed = spelled[: found.start()] + short + spelled[found.end() :]
+                before = len(_WORD.findall(spelled, 0, found.start()))
+                checks = (
+                    canonical[:before]
+                    + (None,) * len(_WORD.findall(short))
+                    + canonical[before + inner_words :]
+                )
+                key = " ".join(_WORD.findall(mixed))
+                forms.setdefault(key, (key, checks, _spelling_regex(mixed)))
+    return tuple(forms.values())
 
 
-def _forms_regex(forms: Sequence[tuple[str, tuple[str | None, ...]]]) -> str:
-    """Regex of an abbreviation's spellings in folded text, longest first."""
-    keys = sorted((key for key, _ in forms), key=len, reverse=True)
-    return "(?:{})".format("|".join(_GAP.join(map(re.escape, k.split())) for k in keys))
+def _forms_regex(forms: Sequence[_Form]) -> str:
+    """Regex of an abbreviation's spellings in lower-cased text, longest first."""
+    regexes = [regex for _, _, regex in sorted(forms, key=lambda form: -len(form[0]))]
+    return "(?:{})".format("|".join(regexes))
 
 
 @lru_cache(maxsize=1)
@@ -474,6 +530,10 @@ def _folded_abbreviations() -> dict[str, str]:
         if len(words) == 1:
             out.setdefault(words[0], abbreviation)
     return out
+
+
+def _abbreviation_element(forms: Sequence[_Form]) -> _Element:
+    return _Element(abbreviation=forms[0][0], expansions=tuple((k, c) for k, c, _ in forms[1:]))
 
 
 def _bits(query: str) -> list[tuple[str, bool]]:
@@ -507,16 +567,16 @@ def _unit(phrase: str, quoted: bool, alone: bool) -> _Unit | None:
             for folded in _folded_words(word):
                 if folded in _folded_abbreviations():  # "hdnd": the index's folded "HĐND"
                     forms = _abbreviation_forms(_folded_abbreviations()[folded])
-                    elements.append(_Element(abbreviation=forms[0][0], expansions=forms[1:]))
+                    elements.append(_abbreviation_element(forms))
                     regexes.append(_forms_regex(forms))
                     continue
                 elements.append(_Element(None if unmarked else canonical_tone(word.lower())))
-                regexes.append(re.escape(folded))
+                regexes.append(_letters(folded))
         if match is None:
             break
         position = match.end()
         forms = _abbreviation_forms(match.group())
-        elements.append(_Element(abbreviation=forms[0][0], expansions=forms[1:]))
+        elements.append(_abbreviation_element(forms))
         regexes.append(_forms_regex(forms))
     if not elements:
         return None
@@ -546,6 +606,28 @@ def _matcher(query: str) -> _Query:
     return _Query(tuple(compiled), tuple(order))
 
 
+_rules_seen: list[Abbreviations] = []
+
+
+def _follow_rules() -> None:
+    """Forget the compiled queries when the abbreviation rules were reloaded (tests swap
+    them): the caches above are built from :func:`default_abbreviations`."""
+    rules = default_abbreviations()
+    if not _rules_seen or _rules_seen[0] is not rules:
+        for cached in (_abbreviation_forms, _folded_abbreviations, _matcher):
+            cached.cache_clear()
+        _rules_seen[:] = [rules]
+
+
+def _lowered(text: str) -> str:
+    """``text`` lower-cased, as long as ``text`` (a character whose lower case has another
+    length is kept), so a span of one is a span of the other."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered
+
+
 def _aligned_forms(text: str) -> tuple[str, str]:
     """(lower-cased, lower-cased folded) text, both as long as ``text``, so a span of one is
     a span of the others (a character whose lower case or fold has another length is kept)."""
@@ -558,11 +640,13 @@ def _aligned_forms(text: str) -> tuple[str, str]:
     return lowered, folded
 
 
-def _element_matches(element: _Element, lowered: str, folded: str, start: int, end: int) -> bool:
-    """Whether the text at ``start:end`` is this element with the marks the query asks for."""
+def _element_matches(element: _Element, lowered: str) -> bool:
+    """Whether ``lowered`` (text found by the element's regex, lower-cased) is this element
+    with the marks the query asks for."""
     if element.abbreviation is None:
-        return element.canonical is None or canonical_tone(lowered[start:end]) == element.canonical
-    words = [w.span() for w in _WORD.finditer(folded, start, end)]
+        return element.canonical is None or canonical_tone(lowered) == element.canonical
+    folded = _aligned_forms(lowered)[1]
+    words = [w.span() for w in _WORD.finditer(folded)]
     key = " ".join(folded[s:e] for s, e in words)
     if key == element.abbreviation:
         return True
@@ -575,30 +659,30 @@ def _element_matches(element: _Element, lowered: str, folded: str, start: int, e
     return False
 
 
-def _occurrences(unit: _Unit, lowered: str, folded: str) -> dict[int, int]:
+def _occurrences(unit: _Unit, lowered: str) -> dict[int, int]:
     """start -> end of every place the unit occurs as whole words (overlaps included)."""
     found: dict[int, int] = {}
     search = unit.pattern.search
-    match = search(folded)
+    match = search(lowered)
     while match is not None:
         start = match.start()
-        if (not start or not _WORD_CHAR.match(folded, start - 1)) and all(
-            _element_matches(element, lowered, folded, *match.span(i))
-            for i, element in enumerate(unit.elements, 1)
+        if (not start or not _WORD_CHAR.match(lowered, start - 1)) and all(
+            _element_matches(element, match.group(i)) for i, element in enumerate(unit.elements, 1)
         ):
             found.setdefault(start, match.end())
-        match = search(folded, start + 1)
+        match = search(lowered, start + 1)
     return found
 
 
 def _match_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Character spans of ``text`` to mark for the query, sorted, not overlapping: each a
     whole unit, or a chain of units adjacent in the text as in the query (two or more)."""
+    _follow_rules()
     parsed = _matcher(query)
     if not parsed.units:
         return []
-    lowered, folded = _aligned_forms(text)
-    found = [_occurrences(unit, lowered, folded) for unit in parsed.units]
+    lowered = _lowered(text)
+    found = [_occurrences(unit, lowered) for unit in parsed.units]
     spans = [
         (start, end)
         for unit, places in zip(parsed.units, found, strict=True)
@@ -610,7 +694,7 @@ def _match_spans(text: str, query: str) -> list[tuple[int, int]]:
         if not found[first] or not following:
             continue
         for start, end in found[first].items():
-            after = _WORD.search(folded, end)
+            after = _WORD.search(lowered, end)
             if after is not None and after.start() in following:
                 spans.append((start, following[after.start()]))
     spans.sort()
