@@ -29,7 +29,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav_stats": ("Thống kê", "Statistics"),
     "switch_to": ("English", "Tiếng Việt"),
     "switch_title": ("Xem trang bằng tiếng Anh", "Xem trang bằng tiếng Việt"),
-    "more_menu": ("Thêm", "More"),
     "advanced_data": ("Dữ liệu nâng cao", "Advanced data"),
     "advanced_data_hint": (
         "bảng, truy vấn SQL, JSON và CSV",

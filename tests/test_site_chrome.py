@@ -79,6 +79,7 @@ def test_journalist_pages_are_vietnamese_with_search_and_nav(served: Site) -> No
         assert form.get("action") == "/-/search" and form.xpath(".//input[@name='q']"), path
         nav = [a.text_content().strip() for a in page.xpath("//nav[@class='pa-nav']//a")]
         assert nav == NAV, (path, nav)
+        assert not page.xpath("//header//a[normalize-space()='home' or .='Dashboards']"), path
         text = visible_text(page)
         for english in ENGLISH_CHROME:
             assert english not in text, (path, english)
