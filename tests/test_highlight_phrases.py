@@ -410,3 +410,69 @@ def test_any_input_gives_balanced_marks_and_the_text_itself(text: str, query: st
     assert vs.plain_text(vs.highlight(text, query)) == (
         vs._CONTROL.sub(" ", unicodedata.normalize("NFC", text)) if text else ""
     )
+
+
+ABBREVIATION_VOCABULARY = [
+    "UBND",
+    "Ủy ban nhân dân",
+    "Uỷ ban nhân dân",
+    "uy ban nhan dan",
+    "HĐND",
+    "hdnd",
+    "Hội đồng nhân dân",
+    "nhân dân",
+    "Nhân",
+    "ban",
+    "tỉnh",
+    "xã",
+    "TP.",
+    "thành phố",
+    "Huế",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(ABBREVIATION_VOCABULARY), min_size=1, max_size=3),
+    st.lists(
+        st.tuples(st.sampled_from(ABBREVIATION_VOCABULARY), st.sampled_from(SEPARATORS)),
+        max_size=25,
+    ),
+    st.booleans(),
+)
+@example(["UBND"], [("Nhân", " "), ("bàn", " "), ("Ủy ban nhân dân", " ")], False)
+def test_every_mark_is_found_by_a_run_of_the_querys_phrases(
+    words: list[str], items: list[tuple[str, str]], quoted: bool
+) -> None:
+    """With abbreviations: each mark, alone, is found by the search for one or more
+    consecutive phrases of the query (as the search splits it)."""
+    query = " ".join(f'"{w}"' if quoted else w for w in words)
+    body = "".join(word + separator for word, separator in items)
+    phrases = vs.query_phrases(query)
+
+    def may_stand_alone(phrase: str) -> bool:
+        """A quoted phrase, the query's only phrase, several words, an abbreviation."""
+        words = vs._WORD.findall(phrase)
+        return (
+            quoted
+            or len(phrases) == 1
+            or len(words) > 1
+            or bool(vs.default_abbreviations().abbreviations.search(phrase))
+            or vs.fold(phrase).lower() in vs._folded_abbreviations()
+        )
+
+    runs = [
+        " ".join(f'"{p}"' for p in phrases[i:j])
+        for i in range(len(phrases))
+        for j in range(i + 1, len(phrases) + 1)
+        if j - i > 1 or may_stand_alone(phrases[i])
+    ]
+    for span in marks(body, query):
+        assert any(found_by_search(span, run) for run in runs), (span, query, runs)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet='ab è"-* \u00a0\t', max_size=24))
+def test_highlighting_reads_the_query_as_the_search_splits_it(query: str) -> None:
+    cleaned = vs.clean_query(query)
+    assert [phrase for phrase, _ in vs._bits(cleaned)] == vs._split(cleaned)
