@@ -154,9 +154,9 @@ def test_datasette_serves_article_changes(demo_db: Path) -> None:
     ds = make_datasette(demo_db)
 
     async def fetch() -> tuple[list, str, list]:
-        data = await ds.client.get("/demo/article_changes.json?_shape=array")
-        page = await ds.client.get("/demo/article_changes")
-        removals = await ds.client.get("/demo/removals.json?_shape=array")
+        data = await ds.client.get("/archive/article_changes.json?_shape=array")
+        page = await ds.client.get("/archive/article_changes")
+        removals = await ds.client.get("/archive/removals.json?_shape=array")
         for response in (data, page, removals):
             assert response.status_code == 200, response.text
         return data.json(), page.text, removals.json()

@@ -46,7 +46,7 @@ def get_json(db_path: Path, path: str) -> object:
     ds = make_datasette(db_path)
 
     async def fetch() -> object:
-        response = await ds.client.get(path)
+        response = await ds.client.get(path, follow_redirects=True)  # /<stem>/ -> /archive/
         assert response.status_code == 200, response.text
         return response.json()
 
