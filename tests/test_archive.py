@@ -56,7 +56,7 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
         | {"first_seen_at", "last_seen_at", "version"}
         | {"etag", "last_modified", "removed_at", "removal_reason"}
         | PROVENANCE
-        | {"capture"},
+        | {"capture", "hidden_at"},
         "article_versions": {"id", "article_id", "version", "fetched_at", "content_hash"}
         | {"title", "summary", "published_at", "author", "body_text", "images", "attachments"}
         | {"crawl_id", "http_status", "http_headers", "tombstone", "removal_reason"}
@@ -85,6 +85,8 @@ def test_schema_has_all_tables_and_columns(db_path: Path) -> None:
         "reextract_runs": {"id", "started_at", "finished_at", "status", "extractor_version"}
         | {"options", "pages", "changed", "recovered", "still_failing", "unchanged"}
         | {"unreadable", "not_article", "missing"},
+        "hidden_articles": {"id", "article_id", "url", "url_sha256", "reason", "note"}
+        | {"hidden_at", "hidden_by", "restored_at", "restored_by"},
     }
     for table, columns in expected.items():
         assert set(db[table].columns_dict) == columns, table
@@ -117,6 +119,7 @@ def test_open_archive_is_idempotent(db_path: Path) -> None:
         "0006_coverage",
         "0007_captures",
         "0008_reextract_runs",
+        "0009_hidden_articles",
     ]
     db.close()
 
