@@ -17,6 +17,7 @@ from datasette.app import Datasette
 from lxml import html
 
 from archive import site_config
+from archive.hide import hide_article
 from archive.site_messages import MESSAGES, message, safe_next
 from archive.snapshot import take_snapshot
 from archive.vn_format import vn_number
@@ -239,3 +240,19 @@ def test_dashboard_axes_and_portal_menu(served: Site) -> None:
     assert re.search(r"<option value=\"\"\s*(selected)?\s*></option>", text)  # dashboards' blank
     assert '"Tất cả cổng"' in text
     assert '"All portals"' in get(served, "/-/dashboards/archive", lang="en").text
+
+
+def test_home_page_leaves_hidden_articles_out(demo_archive: Path, tmp_path: Path) -> None:
+    db = copy_archive(demo_archive, tmp_path / "demo.db")
+    before = html.fromstring(get(Site(db), "/").text)
+    newest = before.xpath("//ul[@class='pa-latest']/li/a/@href")[0]
+    url = newest.removeprefix("/-/web/")
+    hide_article(db, url, "personal_data")
+    after = html.fromstring(get(Site(db), "/").text)
+    count = "//strong[@class='pa-count']/text()"
+    assert (
+        int(after.xpath(count)[0].replace(".", ""))
+        == int(before.xpath(count)[0].replace(".", "")) - 1
+    )
+    assert newest not in after.xpath("//ul[@class='pa-latest']/li/a/@href")
+    assert len(after.xpath("//ul[@class='pa-latest']/li")) == 10
