@@ -423,6 +423,8 @@ class _Unit:
 
 @dataclass(frozen=True)
 class _Query:
+    """A query as highlighting reads it: its distinct phrases, and their order."""
+
     units: tuple[_Unit, ...]
     order: tuple[int, ...]  # the units in query order (a repeated phrase repeats its index)
 
@@ -477,7 +479,7 @@ def _spelling_regex(spelled: str) -> str:
 @lru_cache(maxsize=64)
 def _abbreviation_forms(abbreviation: str) -> tuple[_Form, ...]:
     """Every spelling of an abbreviation, as (folded key, canonical spelling of each word,
-    regex over folded lower-case text): itself (its tokens, as FTS5 sees them), its
+    regex over lower-cased text): itself (its tokens, as FTS5 sees them), its
     expansions (punctuation as the index's rule wants it: "kinh tế - xã hội"), and each
     expansion with another abbreviation's expansion inside it written as that abbreviation
     ("Ủy ban Mặt trận Tổ quốc" and "Ủy ban MTTQ")."""
