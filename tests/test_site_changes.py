@@ -346,3 +346,16 @@ def test_changes_feeds_in_date_order_without_extractor_versions(site: dict) -> N
     feed = feedparser.parse(fetch(f"{site['base']}/-/changes.atom?portal=khong-co")[1])
     assert not feed.bozo and feed.entries == []
     assert "khong-co" in feed.feed.title
+
+
+def test_article_page_links_its_diff(site: dict) -> None:
+    article = site["edited"][2]
+    url = rows(site["db"], "select url from articles where id = ?", article)[0][0]
+    status, page = fetch(f"{site['base']}/-/web/{url}")  # C's article page
+    assert status == 200
+    (href,) = lxml_html.fromstring(page).xpath("//a[@class='archive-compare']/@href")
+    status, page = fetch(site["base"] + href)
+    assert status == 200
+    doc = lxml_html.fromstring(page)
+    assert doc.xpath("//section[@id='changes-comparison']/@data-b") == ["2"]
+    assert doc.xpath("//div[@id='diff-body']//ins")
