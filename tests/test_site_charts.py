@@ -88,7 +88,7 @@ def test_every_chart_query_returns_data(site: Site) -> None:
             else:
                 assert chart["display"]["field"] in data["rows"][0]
         unknown = chart_rows(site, chart, {"portal": "no-such-portal"})["rows"]
-        assert unknown in ([], [{"n": 0}]), slug
+        assert unknown in ([], [{"n": 0, "shown": "0"}]), slug
 
 
 def test_chart_numbers_match_the_archive(site: Site) -> None:
@@ -97,8 +97,8 @@ def test_chart_numbers_match_the_archive(site: Site) -> None:
     def rows(slug: str) -> list[dict]:
         return chart_rows(site, charts[slug])["rows"]
 
-    assert rows("articles_total") == [{"n": 260}]
-    assert rows("articles_removed") == [{"n": 3}]
+    assert rows("articles_total") == [{"n": 260, "shown": "260"}]
+    assert rows("articles_removed") == [{"n": 3, "shown": "3"}]
     per_month = rows("articles_per_month")
     dated = site.row("select count(*) as n from articles where published_at is not null")["n"]
     assert sum(r["articles"] for r in per_month) == dated == 260
@@ -126,7 +126,9 @@ def test_dashboard_follows_the_database_name(demo_archive: Path, tmp_path: Path)
     charts = rendered_charts(site, "?portal=demo")
     assert {chart["db"] for chart in charts.values()} == {"archive"}
     assert "[[" not in charts["articles_total"]["query"]  # the filter was applied
-    assert chart_rows(site, charts["articles_total"], {"portal": "demo"})["rows"] == [{"n": 260}]
+    assert chart_rows(site, charts["articles_total"], {"portal": "demo"})["rows"] == [
+        {"n": 260, "shown": "260"}
+    ]
 
 
 def test_visitor_charts_stay_under_the_row_limit_with_many_portals(tmp_path: Path) -> None:
@@ -187,7 +189,7 @@ def test_coverage_charts_match_the_archive(site: Site) -> None:
         "sitemap_feed_only": 0,
         "both": 0,
     }
-    assert rows("partial_crawls") == [{"n": 0}]
+    assert rows("partial_crawls") == [{"n": 0, "shown": "0"}]
     sections = {(r["kind"], r["found_by"]): r["targets"] for r in rows("sections_found")}
     # The registry's four seed sections, and what discovery judged on the home page.
     assert sections[("news", "registry")] == 4

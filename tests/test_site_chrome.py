@@ -236,6 +236,11 @@ def test_dashboard_axes_and_portal_menu(served: Site) -> None:
             [shift] = [t for t in charts[slug]["display"]["transform"] if "calculate" in t]
             assert shift["as"] == x["field"] and "7 * 3600 * 1000" in shift["calculate"]
             assert "UTC" not in x["title"]
+    metrics = [chart for chart in charts.values() if chart["library"] == "metric"]
+    assert metrics and all(chart["display"]["field"] == "shown" for chart in metrics)
+    database = html.fromstring(get(served, "/").text).xpath("//footer//a/@href")[0]
+    sql = get(served, f"{database}.json?sql=select+vn_number(1449050)+as+n&_shape=array")
+    assert sql.json() == [{"n": "1.449.050"}]  # what a metric card prints
     text = get(served, "/-/dashboards/archive").text
     assert re.search(r"<option value=\"\"\s*(selected)?\s*></option>", text)  # dashboards' blank
     assert '"Tất cả cổng"' in text

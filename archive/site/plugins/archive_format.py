@@ -1,7 +1,7 @@
 """Datasette plugin: Vietnamese dates and numbers for every template, and the language switch.
 
 - Jinja filters ``vn_datetime``, ``vn_date``, ``vn_number`` (archive/vn_format.py), so every
-  page shows ``11/03/2022 18:24`` (Vietnam time) and ``1.449.050``;
+  page shows ``11/03/2022 18:24`` (Vietnam time) and ``1.449.050``; ``vn_number`` in SQL too;
 - template variables for our base.html: ``lang``, ``t`` (the message catalogue of
   archive/site_messages.py bound to the reader's language), ``site`` (the links in the header
   and footer), ``search_q`` (the query the header's search box shows);
@@ -21,6 +21,12 @@ from archive.vn_format import vn_date, vn_datetime, vn_number
 
 LANG_ROUTE = "/-/lang"
 _YEAR = 365 * 24 * 3600
+
+
+@hookimpl
+def prepare_connection(conn: Any) -> None:
+    """``vn_number(n)`` in SQL too: the dashboard's metric cards print the query's value."""
+    conn.create_function("vn_number", 1, vn_number, deterministic=True)
 
 
 @hookimpl
