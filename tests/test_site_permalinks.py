@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from archive import permalinks, vn_search
+from archive import hide, permalinks, vn_search
 from archive.schema import open_archive
 from archive.snapshot import take_snapshot
 
@@ -461,3 +461,22 @@ def test_timestamps_and_url_helpers() -> None:
     assert permalinks.canonical_url("http://a.vn/tin tức?id=1&fbclid=x") == (
         "http://a.vn/tin%20t%E1%BB%A9c?id=1"
     )
+
+
+def test_hidden_article_is_neither_shown_nor_listed(demo_archive: Path, tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    shutil.copyfile(demo_archive, db)
+    [article] = Served("", db).rows("select id, url from articles order by id limit 1")
+    hide.hide_article(db, article["url"], "personal_data", by="test")
+    process, base = _serve(tmp_path, "--db", str(db))
+    try:
+        site = Served(base, db)
+        status, _, body = site.fetch(permalinks.permalink(article["url"]))
+        assert status == 410 and hide.NOTICE in body and article["url"] not in body
+        status, page = _lookup(site, article["url"].replace("http://", "https://"))
+        assert status == 404 and page.cssselect("#web-not-found")
+        assert not page.cssselect("#web-found, #web-candidates")
+        [other] = site.rows("select url from articles where id != ? limit 1", article["id"])
+        assert site.fetch(permalinks.permalink(other["url"]))[0] == 200
+    finally:
+        stop(process)

@@ -103,7 +103,8 @@ async def permalink_view(datasette: Any, request: Any) -> Response:
     db = _archive_database(datasette)
     if db is None or not await article_context.is_archive(db):
         return await _page(datasette, request, "web_lookup.html", {"problem": "no-archive"}, 404)
-    rows = (await db.execute("select id from articles where url = ?", [url])).rows
+    public = await _not_hidden(db)
+    rows = (await db.execute(f"select id from articles where url = ?{public}", [url])).rows
     if not rows:
         found = await _candidates(db, url)
         if len(found) == 1:  # a variant of an archived URL: send the reader to its own link
@@ -140,13 +141,23 @@ async def lookup_view(datasette: Any, request: Any) -> Response:
     return await _lookup_page(datasette, request, db, pasted, await _candidates(db, pasted))
 
 
+async def _not_hidden(db: Any) -> str:
+    """SQL that leaves hidden articles out (archive/hide.py: the archive_changes plugin answers
+    their permalinks 410 with a notice; this page must not list or show them either)."""
+    hidden = await db.execute(
+        "select 1 from pragma_table_info('articles') where name = ?", ["hidden_at"]
+    )
+    return " and hidden_at is null" if hidden.rows else ""
+
+
 async def _candidates(db: Any, pasted: str) -> list[dict]:
     variants = permalinks.url_variants(pasted)[:MAX_CANDIDATES]
     if not variants:
         return []
+    public = await _not_hidden(db)
     rows = await db.execute(
         "select id, url, title, portal, published_at, removed_at, first_seen_at, last_seen_at "
-        f"from articles where url in ({', '.join('?' * len(variants))}) order by id",
+        f"from articles where url in ({', '.join('?' * len(variants))}){public} order by id",
         variants,
     )
     return [dict(r) for r in rows.rows]
