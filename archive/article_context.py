@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from datasette.utils import tilde_encode
 
 from archive import article_page, capture_view, permalinks
+from archive.vn_format import vn_datetime
 
 #: Columns a version row carries that override the article's current ones on a dated page.
 VERSION_FIELDS = (
@@ -109,13 +110,13 @@ async def load_article(
         "section_path": urls.table(database, "articles")
         + "?"
         + urlencode({"portal": portal["slug"], "section": article["section"] or ""}),
-        "published": article_page.readable_time(shown["published_at"]),
-        "updated": article_page.readable_time(shown["updated_at"]),
+        "published": vn_datetime(shown["published_at"]),
+        "updated": vn_datetime(shown["updated_at"]),
         "weak": article_page.weak_fields(shown["field_sources"]),
         "failure": article_page.failure_reason(shown["extraction_failed"]),
-        "first_seen": article_page.readable_time(article["first_seen_at"]),
-        "last_seen": article_page.readable_time(article["last_seen_at"]),
-        "removed": article_page.readable_time(shown["removed_at"]),
+        "first_seen": vn_datetime(article["first_seen_at"]),
+        "last_seen": vn_datetime(article["last_seen_at"]),
+        "removed": vn_datetime(shown["removed_at"]),
         "removal_reason": article_page.removal_reason(shown["removal_reason"]),
         "paragraphs": article_page.paragraphs(shown["body_text"]),
         "images": article_page.images(shown["images"]),

@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from archive.vn_format import vn_datetime
+
 SAFE_SCHEMES = ("http", "https")
 REMOVAL_REASONS: dict[str, tuple[str, str]] = {
     "http_404": ("trang trả về lỗi 404, không tìm thấy", "the page answered 404 Not Found"),
@@ -70,7 +72,7 @@ class Link:
 class Version:
     version: int
     fetched_at: str
-    fetched: str  # readable fetched_at
+    fetched: str  # fetched_at in Vietnam time, dd/mm/yyyy HH:MM
     http_status: int | None
     tombstone: bool
     removal_reason: str | None
@@ -240,7 +242,7 @@ def versions(rows: list[dict], changes: list[dict]) -> list[Version]:
             Version(
                 version=row["version"],
                 fetched_at=row["fetched_at"],
-                fetched=readable_time(row["fetched_at"]),
+                fetched=vn_datetime(row["fetched_at"]),
                 http_status=row["http_status"],
                 tombstone=bool(row["tombstone"]),
                 removal_reason=row["removal_reason"],

@@ -98,7 +98,7 @@ def test_dated_version_link_and_cite_box(browser, site: dict, width: int) -> Non
         assert f"Bản lưu: {site['base']}{permalinks.permalink(edited['url'], stamp)}" in text
         assert f"Địa chỉ gốc: {edited['url']}" in text and "sha256:" in text
         cite.locator("button.archive-copy").first.click()
-        assert p.locator("#cite .archive-copied").inner_text() == "Đã sao chép / Copied"
+        assert p.locator("#cite .archive-copied").inner_text() == "Đã sao chép"
         assert p.evaluate("navigator.clipboard.readText()").strip() == text.strip()
         assert_fits(recorded, "#cite", width)
         assert_fits(recorded, "article.archive-article", width)
