@@ -1,14 +1,18 @@
-"""Vietnamese search latency on a large synthetic archive, through Datasette's JSON API.
+"""Vietnamese search latency on a large synthetic archive: the results page and the JSON APIs.
 
     .venv/bin/python bench/search.py [--articles 200000] [--queries 200] [--db PATH]
+                                     [--endpoints page_html,page_json,search,table]
 
 Builds (or reuses, with --db of an existing file) an archive of synthetic Vietnamese articles
 written through the real ``archive.ArchiveWriter`` (so the search index is filled by its
 triggers), starts ``portal-archive serve`` on 127.0.0.1, and times ``--queries`` searches of
 1-3 words -- common and rare, with and without diacritics, some abbreviations and quoted
-phrases -- half sorted by relevance, half by date, on the ``search`` canned query
-(``/<db>/search.json``) and on the articles table's own search (``articles.json?_search=``).
-Prints p50/p95/max per kind, the database size and the search index's share of it.
+phrases -- half sorted by relevance, half by date, on the search results page (``/-/search``
+as HTML and ``/-/search.json``: exact count, facets and 50 rows with snippets), on the old
+``search`` canned query (``/<db>/search.json``) and on the articles table's own search
+(``articles.json?_search=``). Prints p50/p95/max per kind (and, for the page, the SQL time it
+reports), the database size and the search index's share of it. Sections, attachments,
+edits and removals are generated so every facet has values.
 
 Text: sentences of syllables drawn with a Zipf distribution from our own vocabulary (the
 syllables of the demo portal's phrase pools, most frequent first, then syllables composed
@@ -39,6 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive import ArchiveWriter, vn_search
+from archive.schema import open_archive
 from portal_spider.demo_portal import phrases
 
 SEED = 20220602
@@ -53,6 +58,7 @@ INITIALS = [*_INITIALS.split(), ""]
 RIMES = _RIMES.split()
 TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 ABBREVIATIONS = ("UBND", "HĐND", "TP.", "MTTQ", "BCH", "BTV", "THCS", "KT-XH")
+SECTIONS = ("Tin tức - Sự kiện", "Chính trị", "Kinh tế - Xã hội", "Văn hóa - Xã hội")
 
 
 def vocabulary(rng: random.Random) -> list[str]:
@@ -125,6 +131,13 @@ class TextMaker:
         published = time.strftime("%Y-%m-%d", time.gmtime(1_593_561_600 + day * 86_400))
         record["published_at"] = f"{published}T{hour:02d}:{minute:02d}:00+07:00"
         record["url"] = f"https://{PORTALS[number % len(PORTALS)]}.gov.vn/tin/{number}.html"
+        if number % 7 == 0:  # a document attached, as on many government notices
+            record["attachments"] = [
+                {
+                    "url": f"https://{PORTALS[number % len(PORTALS)]}.gov.vn/files/{number}.pdf",
+                    "title": self.sentence(6, 12),
+                }
+            ]
         return record
 
 
@@ -138,11 +151,41 @@ def build(db: Path, articles: int) -> float:
         for number in range(articles):
             record = maker.article(number)
             portal = PORTALS[number % len(PORTALS)]
-            writer.add_article(record, portal=portal, section=None, fetched_at=_fetched(number))
+            section = SECTIONS[number * 7 // 3 % len(SECTIONS)]
+            writer.add_article(record, portal=portal, section=section, fetched_at=_fetched(number))
             if number and number % 20_000 == 0:
                 elapsed = time.perf_counter() - start
                 print(f"  {number:,} articles written, {elapsed:.0f} s", flush=True)
     return time.perf_counter() - start
+
+
+def enrich(db: Path) -> None:
+    """Edits, removals and hidden articles, so every facet and filter of the search page has
+    work to do (once): an ``edit`` version on every 97th article, a removal on every 101st,
+    every 1 009th hidden (``portal-archive hide``'s two writes). Written directly: the index
+    is untouched (only ``article_versions``, ``hidden_articles`` and two columns change)."""
+    open_archive(db).close()  # the current schema (hidden_articles)
+    conn = sqlite3.connect(db)
+    with conn:
+        if conn.execute("SELECT 1 FROM article_versions WHERE change_kind = 'edit'").fetchone():
+            return
+        conn.execute(
+            "INSERT INTO hidden_articles (article_id, url, url_sha256, reason, hidden_at)"
+            " SELECT id, url, 'bench', 'other', last_seen_at FROM articles WHERE id % 1009 = 0"
+        )
+        conn.execute("UPDATE articles SET hidden_at = last_seen_at WHERE id % 1009 = 0")
+        conn.execute(
+            "INSERT INTO article_versions (article_id, version, fetched_at, title, summary,"
+            " published_at, body_text, content_hash, change_kind)"
+            " SELECT id, version + 1, last_seen_at, title, summary, published_at, body_text,"
+            " 'bench-edit-' || id, 'edit' FROM articles WHERE id % 97 = 0"
+        )
+        conn.execute("UPDATE articles SET version = version + 1 WHERE id % 97 = 0")
+        conn.execute(
+            "UPDATE articles SET removed_at = last_seen_at, removal_reason = 'http_404'"
+            " WHERE id % 101 = 0"
+        )
+    conn.close()
 
 
 def _fetched(number: int) -> str:
@@ -205,38 +248,67 @@ def serve(db: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.3)
 
 
-def timed_get(url: str) -> tuple[float, int]:
-    """Milliseconds and HTTP status (Datasette answers 400 when the SQL time limit is hit)."""
+def database_route(base: str, default: str) -> str:
+    """The database's URL segment (a stable route such as ``archive`` when the site sets one;
+    the file stem would answer with a redirect)."""
+    with urllib.request.urlopen(base + "/-/databases.json", timeout=10) as response:
+        databases = json.loads(response.read())
+    return next((d.get("route") or d["name"] for d in databases), default)
+
+
+def timed_get(url: str, keep: bool = False) -> tuple[float, int, bytes]:
+    """Milliseconds, HTTP status (Datasette answers 400 when the SQL time limit is hit) and
+    the body when ``keep``."""
     start = time.perf_counter()
     try:
         with urllib.request.urlopen(url, timeout=60) as response:
-            response.read()
+            body = response.read()
             status = response.status
     except urllib.error.HTTPError as error:
-        error.read()
+        body = error.read()
         status = error.code
-    return (time.perf_counter() - start) * 1000, status
+    return (time.perf_counter() - start) * 1000, status, body if keep else b""
 
 
-def measure(base: str, name: str, queries: list[tuple[str, str, str]]) -> dict:
-    search_url = f"{base}/{name}/search.json?"
-    table_url = f"{base}/{name}/articles.json?"
+ENDPOINTS = ("page_html", "page_json", "search", "table")
+
+
+def measure(base: str, name: str, queries: list[tuple[str, str, str]],
+            endpoints: tuple[str, ...] = ENDPOINTS) -> dict:  # fmt: skip
+    """Per endpoint: (kind, ms, HTTP status, SQL ms as the page reports it, facets capped)."""
+    urls = {
+        "page_html": f"{base}/-/search?",
+        "page_json": f"{base}/-/search.json?",
+        "search": f"{base}/{name}/search.json?",
+        "table": f"{base}/{name}/articles.json?",
+    }
     for _, query, sort in queries[:10]:  # warm-up: first connection, caches
-        timed_get(
-            search_url + urllib.parse.urlencode({"q": query, "sort": sort, "_shape": "array"})
-        )
-    results: dict[str, list[tuple[str, float, int]]] = {"search": [], "table": []}  # ms, status
+        timed_get(urls["page_json"] + urllib.parse.urlencode({"q": query, "sort": sort}))
+    results: dict[str, list[tuple[str, float, int, float | None, bool]]] = {
+        endpoint: [] for endpoint in endpoints
+    }
     for kind, query, sort in queries:
-        params = {"q": query, "sort": sort, "_shape": "array"}
-        ms, status = timed_get(search_url + urllib.parse.urlencode(params))
-        results["search"].append((f"{kind}, by {sort}", ms, status))
-        table = {"_search": query, "_shape": "array", "_size": "50", "_col": "title"}
-        if sort == "relevance":
-            table["_sort"] = "id"
-        ms, status = timed_get(table_url + urllib.parse.urlencode(table))
-        results["table"].append(
-            (f"{kind}, {'by id' if sort == 'relevance' else 'by date'}", ms, status)
-        )
+        for endpoint in endpoints:
+            label = f"{kind}, by {sort}"
+            if endpoint == "table":
+                params = {"_search": query, "_shape": "array", "_size": "50", "_col": "title"}
+                if sort == "relevance":
+                    params["_sort"] = "id"
+                label = f"{kind}, {'by id' if sort == 'relevance' else 'by date'}"
+            elif endpoint == "search":
+                params = {"q": query, "sort": sort, "_shape": "array"}
+            else:
+                params = {"q": query, "sort": sort}
+            url = urls[endpoint] + urllib.parse.urlencode(params)
+            if endpoint == "page_json":
+                ms, status, body = timed_get(url, keep=True)
+                data = json.loads(body) if status == 200 else {}
+                sql_ms = data.get("query_ms")
+                capped = bool(data.get("facets", {}).get("capped"))
+            else:
+                ms, status, _ = timed_get(url)
+                sql_ms, capped = None, False
+            results[endpoint].append((label, ms, status, sql_ms, capped))
     return results
 
 
@@ -270,16 +342,27 @@ def report(db: Path, results: dict, build_seconds: float | None) -> None:
         f" = {sizes.get('index', 0) / total:.0%} of the database,"
         f" {sizes.get('index', 0) / text:.2f} x the articles text"
     )
-    for endpoint, label in (("search", "search.json (canned query, 50 rows + snippets)"),
-                            ("table", "articles.json?_search= (table, 50 rows)")):  # fmt: skip
-        rows = results[endpoint]
-        times = [ms for _, ms, _ in rows]
-        failed = sum(1 for _, _, status in rows if status != 200)
-        print(f"\n{label}: {len(times)} queries, {failed} not answered 200")
+    labels = {
+        "page_html": "/-/search (results page, HTML: count, facets, 50 rows + snippets)",
+        "page_json": "/-/search.json (the same page as JSON)",
+        "search": "search.json (old canned query, 50 rows + snippets, no count)",
+        "table": "articles.json?_search= (table, 50 rows)",
+    }
+    for endpoint, rows in results.items():
+        times = [ms for _, ms, _, _, _ in rows]
+        failed = sum(1 for _, _, status, _, _ in rows if status != 200)
+        print(f"\n{labels[endpoint]}: {len(times)} queries, {failed} not answered 200")
         print(f"  p50 {percentile(times, 0.5):6.1f} ms   p95 {percentile(times, 0.95):6.1f} ms"
               f"   max {max(times):6.1f} ms")  # fmt: skip
+        sql = [sql_ms for _, _, _, sql_ms, _ in rows if sql_ms is not None]
+        if sql:
+            capped = sum(1 for *_, flag in rows if flag)
+            print(
+                f"  of which SQL (count, facets, page): p50 {percentile(sql, 0.5):6.1f} ms"
+                f"   p95 {percentile(sql, 0.95):6.1f} ms; facets capped: {capped} queries"
+            )
         by_kind: dict[str, list[float]] = {}
-        for kind, ms, _ in rows:
+        for kind, ms, *_ in rows:
             by_kind.setdefault(kind, []).append(ms)
         for kind, values in sorted(by_kind.items()):
             print(f"    {kind:34} p50 {percentile(values, 0.5):6.1f}   max {max(values):6.1f}")
@@ -291,15 +374,21 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--db", type=Path, default=Path("bench-search.db"),
                         help="archive to build, or to reuse if it exists")  # fmt: skip
+    parser.add_argument("--endpoints", default=",".join(ENDPOINTS),
+                        help=f"comma-separated, among {', '.join(ENDPOINTS)}")  # fmt: skip
     args = parser.parse_args()
+    endpoints = tuple(e for e in args.endpoints.split(",") if e)
+    if not set(endpoints) <= set(ENDPOINTS):
+        parser.error(f"unknown endpoint in {args.endpoints!r}")
     build_seconds = None
     if not args.db.exists():
         print(f"building {args.articles:,} articles into {args.db} ...", flush=True)
         build_seconds = build(args.db, args.articles)
+    enrich(args.db)
     queries = make_queries(args.db, args.queries)
     process, base = serve(args.db)
     try:
-        results = measure(base, args.db.stem, queries)
+        results = measure(base, database_route(base, args.db.stem), queries, endpoints)
     finally:
         process.terminate()
         process.wait(timeout=30)

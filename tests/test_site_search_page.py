@@ -19,12 +19,14 @@ import pytest
 from lxml import html
 
 from archive import search_page, vn_search
+from archive.hide import REASONS, hide_article
 from archive.search_page import SearchInputError, SearchParams
 
 from .conftest import served_archive
 
 WORD = "ubnd"  # in most demo articles: a result set of several pages
 FAILED_TITLE_LIKE = "%UBND%"
+HIDE_REASON = next(iter(REASONS))
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,13 @@ def archive(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
             " FROM articles WHERE title LIKE ? AND removed_at IS NULL)",
             [FAILED_TITLE_LIKE],
         )
+    hidden_url = conn.execute(
+        "SELECT url FROM articles WHERE title LIKE ? AND extraction_failed IS NULL"
+        " ORDER BY id DESC LIMIT 1",
+        [FAILED_TITLE_LIKE],
+    ).fetchone()[0]
     conn.close()
+    hide_article(db, hidden_url, HIDE_REASON, note="test")
     return db
 
 
@@ -74,7 +82,8 @@ def matches(db: Path, q: str, where: str = "1", *params: object) -> list[int]:
             for row in conn.execute(
                 "SELECT a.id FROM articles_search JOIN articles AS a"
                 " ON a.search_key = articles_search.rowid"
-                f" WHERE articles_search MATCH vn_fts_query(?) AND a.extraction_failed IS NULL"
+                " WHERE articles_search MATCH vn_fts_query(?) AND a.extraction_failed IS NULL"
+                " AND a.hidden_at IS NULL"
                 f" AND {where} ORDER BY a.search_key DESC",
                 [q, *params],
             )
@@ -138,15 +147,22 @@ def test_pages_cover_every_match_once(base: str, archive: Path, sort: str) -> No
         assert seen == expected  # newest first, exactly the index's order
 
 
-def test_extraction_failed_rows_stay_out(base: str, archive: Path) -> None:
+def test_failed_and_hidden_rows_stay_out(base: str, archive: Path) -> None:
     failed = scalar(archive, "SELECT id FROM articles WHERE extraction_failed IS NOT NULL")
-    assert failed is not None
+    hidden = scalar(archive, "SELECT id FROM articles WHERE hidden_at IS NOT NULL")
+    assert failed is not None and hidden is not None
     data = get(base, "/-/search.json", q=WORD, sort="date", page="1").json()
     ids = set()
     for number in range(1, data["pages"] + 1):
         page = get(base, "/-/search.json", q=WORD, sort="date", page=str(number)).json()
         ids |= {row["id"] for row in page["rows"]}
-    assert failed not in ids
+    assert failed not in ids and hidden not in ids
+    assert len(ids) == data["count"]
+    for filtered in ({"removed": "0"}, {"year": "2022"}, {"section": "Chính trị"}):
+        count = get(base, "/-/search.json", q=WORD, **filtered).json()["count"]
+        where = {"removed": "a.removed_at IS NULL", "year": "1",
+                 "section": "a.section = 'Chính trị'"}[next(iter(filtered))]  # fmt: skip
+        assert count == len(matches(archive, WORD, where))
 
 
 def test_relevance_past_its_candidates_continues_in_date_order(
@@ -161,7 +177,7 @@ def test_relevance_past_its_candidates_continues_in_date_order(
     seen = []
     for number in range(1, math.ceil(len(expected) / 50) + 1):
         for sort in ("relevance", "date"):
-            query = search_page.page_query(SearchParams(q=WORD, sort=sort, page=number))
+            query = search_page.page_query(SearchParams(q=WORD, sort=sort, page=number), True)
             ids = [row[0] for row in conn.execute(query.sql, query.params)]
             if sort == "relevance":
                 seen += ids
@@ -428,3 +444,36 @@ def test_key_range_and_periods() -> None:
     ranged = SearchParams(q="x", date_from=date(2022, 3, 15), date_to=date(2022, 5, 2), year=2022)
     labels = [label for label, _, _ in search_page.periods(ranged, first, last)]
     assert labels == ["2022-03", "2022-04", "2022-05"]
+
+
+def test_capped_facets_and_exact_period_counts(archive: Path) -> None:
+    """Past the cap, portal/section/… counts cover the newest matches only (and say so);
+    the year counts and the total stay exact (counted in the index, hidden ones removed)."""
+    conn = sqlite3.connect(archive)
+    vn_search.register(conn)
+    params = SearchParams(q=WORD)
+    query = search_page.facets_query(params, True, cap=20)
+    rows = conn.execute(query.sql, query.params).fetchall()
+    total, periods = search_page.period_counts(conn, params, True)
+    facets = search_page.fold_facets(rows, total, periods)
+    conn.close()
+    expected = matches(archive, WORD)
+    assert total == len(expected) and facets.capped and facets.counted == 20
+    assert sum(facets.section.values()) <= 20
+    assert facets.year == {2022: len(expected)}
+    in_year = search_page.period_counts(
+        sqlite3_with_functions(archive), SearchParams(q=WORD, year=2022), True
+    )
+    assert in_year[0] == len(expected) and sum(in_year[1].values()) == len(expected)
+    june = len(
+        matches(
+            archive, WORD, "substr(coalesce(a.published_at, a.first_seen_at), 1, 7) = '2022-06'"
+        )
+    )
+    assert in_year[1]["2022-06"] == june
+
+
+def sqlite3_with_functions(db: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db)
+    vn_search.register(conn)
+    return conn

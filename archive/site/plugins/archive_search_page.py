@@ -142,7 +142,11 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
 
 
 def _run(conn: sqlite3.Connection, database: str, params: SearchParams) -> Outcome:
-    hidden = "hidden_at" in {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
+    hidden = bool(
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hidden_articles'"
+        ).fetchone()
+    )
     outcome = Outcome(params, database)
     outcome.portals = dict(conn.execute("SELECT slug, coalesce(name, slug) FROM portals"))
     facets_q = search_page.facets_query(params, hidden, FACET_CAP)
@@ -152,14 +156,7 @@ def _run(conn: sqlite3.Connection, database: str, params: SearchParams) -> Outco
     if counted < FACET_CAP:  # every match was read: the count and all facets are exact
         outcome.total = counted
     else:
-        outcome.total = _count(conn, search_page.count_query(params, hidden))
-        first, last = conn.execute(
-            "SELECT min(search_key), max(search_key) FROM articles"
-        ).fetchone()
-        periods = {
-            label: _count(conn, search_page.count_query(params, hidden, (low, high)))
-            for label, low, high in search_page.periods(params, first or 0, last or 0)
-        }
+        outcome.total, periods = search_page.period_counts(conn, params, hidden)
     outcome.facets = search_page.fold_facets(rows, outcome.total, periods)
     outcome.pages = search_page.page_count(outcome.total)
     if outcome.total and params.page <= outcome.pages:
