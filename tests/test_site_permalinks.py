@@ -480,3 +480,20 @@ def test_hidden_article_is_neither_shown_nor_listed(demo_archive: Path, tmp_path
         assert site.fetch(permalinks.permalink(other["url"]))[0] == 200
     finally:
         stop(process)
+
+
+def test_version_row_page_links_its_dated_permalink(site: Served) -> None:
+    versions = site.rows(
+        "select v.id, v.version, v.body_text, a.url from article_versions v "
+        "join articles a on a.id = v.article_id where v.article_id in "
+        "(select article_id from article_versions where version = 2 and tombstone = 0)"
+    )
+    assert len(versions) == 6
+    for version in versions:
+        page = site.page(f"/archive/article_versions/{version['id']}")
+        link = page.get_element_by_id("version-permalink").cssselect("a")[0].get("href")
+        assert link.startswith("/-/web/2") and link.endswith(version["url"])
+        shown = site.page(link)
+        current = shown.cssselect("#versions a[aria-current=page]")
+        assert [text_of(a) for a in current] == [str(version["version"])]
+        assert shown_paragraphs(shown) == body_paragraphs(version["body_text"])

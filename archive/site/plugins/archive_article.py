@@ -23,7 +23,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from markupsafe import Markup
 
-from archive import article_context
+from archive import article_context, permalinks
 from archive.article_context import feed_path
 
 DASHBOARD = "archive"  # plugins.datasette-dashboards.archive in metadata.json
@@ -69,6 +69,13 @@ def extra_template_vars(
             return {"archive_article": await load_article(datasette, database, request)}
 
         return article_vars
+    if table == "article_versions":
+
+        async def version_vars() -> dict:
+            pks = urlsafe_components(request.url_vars["pks"])
+            return {"archive_version_link": await version_link(datasette, database, pks)}
+
+        return version_vars
     if table == "portals":
         slug = urlsafe_components(request.url_vars["pks"])[0]
         return {
@@ -83,6 +90,31 @@ def dashboard_path(datasette: Any, portal: str) -> str | None:
     if DASHBOARD not in (datasette.plugin_config("datasette-dashboards") or {}):
         return None
     return datasette.urls.path(f"/-/dashboards/{DASHBOARD}?{urlencode({'portal': portal})}")
+
+
+async def version_link(datasette: Any, database: str, pks: list[str]) -> dict | None:
+    """The dated permalink of an ``article_versions`` row (its citable form), or None."""
+    db = datasette.get_database(database)
+    if len(pks) != 1 or not await article_context.is_archive(db):
+        return None
+    rows = (
+        await db.execute(
+            "select v.version, v.fetched_at as at, a.url from article_versions v "
+            "join articles a on a.id = v.article_id where v.id = ?",
+            [pks[0]],
+        )
+    ).rows
+    if not rows:
+        return None
+    version, url = rows[0]["version"], rows[0]["url"]
+    fetched = await db.execute(
+        "select version, fetched_at from article_versions where article_id = "
+        "(select article_id from article_versions where id = ?) order by version",
+        [pks[0]],
+    )
+    stamps = permalinks.version_stamps([r["fetched_at"] for r in fetched.rows])
+    stamp = dict(zip((r["version"] for r in fetched.rows), stamps, strict=True))[version]
+    return {"version": version, "path": datasette.urls.path(permalinks.permalink(url, stamp))}
 
 
 async def load_article(datasette: Any, database: str, request: Any) -> dict | None:
