@@ -30,10 +30,42 @@ def prepare_connection(conn: Any) -> None:
 
 
 @hookimpl
-def prepare_jinja2_environment(env: Any) -> None:
+def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
     env.filters["vn_datetime"] = vn_datetime
     env.filters["vn_date"] = vn_date
     env.filters["vn_number"] = vn_number
+    # Datasette renders its error pages (404, 500) without extra_template_vars: base.html
+    # needs these defaults there (Vietnamese, links from the site root), or a 404 becomes a 500.
+    env.globals.setdefault("lang", "vi")
+    env.globals.setdefault("t", translator("vi"))
+    env.globals.setdefault("search_q", "")
+    env.globals.setdefault("site", _ErrorPageSite(datasette))
+
+
+class _ErrorPageSite(dict):
+    """``site`` for error pages, built on first use (databases are attached after startup)."""
+
+    def __init__(self, datasette: Any) -> None:
+        super().__init__()
+        self._datasette = datasette
+
+    def __getattr__(self, name: str) -> Any:
+        if not self:
+            urls = self._datasette.urls
+            database = archive_database(self._datasette)
+            self.update(
+                title=self._datasette.metadata("title") or "Portal archive",
+                home=urls.instance(),
+                search=urls.path("/-/search"),
+                changes=urls.path("/-/changes"),
+                snapshots=urls.path("/-/snapshots") if has_snapshots(self._datasette) else None,
+                stats=urls.path("/-/dashboards/archive"),
+                lookup=urls.path("/-/web"),
+                advanced=urls.database(database.name) if database else urls.instance(),
+                switch=urls.path(LANG_ROUTE) + "?" + urlencode({"to": "en", "next": "/"}),
+                license_url=self._datasette.metadata("license_url"),
+            )
+        return self.get(name)
 
 
 def archive_database(datasette: Any) -> Any | None:
