@@ -101,25 +101,47 @@ def kind_label(kind: str, lang: str = "vi") -> str:
     return english if lang == "en" else vietnamese
 
 
-#: Edits, removals and restorations that readers see (see the module docstring); the caller
-#: adds ``{hidden}`` (a NOT IN filter or nothing) and ``{where}``.
-EVENTS_SQL = """
-select v.article_id, v.version, v.fetched_at, v.change_kind, v.removal_reason,
-  v.title as version_title, a.title, a.url, a.portal, p.name as portal_name,
-  (select max(q.version) from article_versions as q where q.article_id = v.article_id
-     and q.version < v.version and q.tombstone = 0 and q.extraction_failed is null)
-     as previous_version
-from article_versions as v
-join articles as a on a.id = v.article_id
-left join portals as p on p.slug = a.portal
+#: Edits, removals and restorations that readers see (see the module docstring).
+_EVENTS_FROM = """from article_versions as v join articles as a on a.id = v.article_id
 where v.change_kind in ('edit', 'removal', 'restore') and v.reextract_run is null
-  and (v.tombstone = 1 or v.extraction_failed is null) {hidden} {where}
-"""
+  and (v.tombstone = 1 or v.extraction_failed is null) {hidden} {where}"""
+PAGE_SIZE = 100
 
 
-def events_sql(*, hidden_table: bool, where: str = "", tail: str = "") -> str:
+def events_from(*, hidden_table: bool, where: str = "") -> str:
+    """``from … where …`` of the events; ``where`` adds ``and …`` clauses on ``v``/``a``."""
     hidden = "and a.hidden_at is null" if hidden_table else ""  # archive/hide.py
-    return EVENTS_SQL.format(hidden=hidden, where=where) + tail
+    return _EVENTS_FROM.format(hidden=hidden, where=where)
+
+
+def events_sql(
+    *, hidden_table: bool, where: str = "", limit: int = PAGE_SIZE, offset: int = 0
+) -> str:
+    """One page of events, newest first; the previous readable version (what an edit's diff
+    starts from) is looked up for the page's rows only."""
+    return f"""with e as (
+  select v.article_id, v.version, v.fetched_at, v.change_kind, v.removal_reason,
+    v.title as version_title
+  {events_from(hidden_table=hidden_table, where=where)}
+  order by v.fetched_at desc, v.article_id desc limit {int(limit)} offset {int(offset)})
+select e.*, a.title, a.url, a.portal, p.name as portal_name,
+  (select max(q.version) from article_versions as q where q.article_id = e.article_id
+     and q.version < e.version and q.tombstone = 0 and q.extraction_failed is null)
+     as previous_version
+from e join articles as a on a.id = e.article_id left join portals as p on p.slug = a.portal
+order by e.fetched_at desc, e.article_id desc"""
+
+
+def counts_sql(*, hidden_table: bool, where: str = "") -> str:
+    """``(change_kind, count)`` of the events."""
+    source = events_from(hidden_table=hidden_table, where=where)
+    return f"select v.change_kind, count(*) {source} group by v.change_kind"
+
+
+def bound_sql(*, hidden_table: bool, where: str, earliest: bool) -> str:
+    """The first (or last) event time matching ``where``."""
+    pick = "min" if earliest else "max"
+    return f"select {pick}(v.fetched_at) {events_from(hidden_table=hidden_table, where=where)}"
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,9 @@ def test_changes_page_by_portal_and_week(site: dict) -> None:
     assert doc.xpath("//a[@rel='prev']") == []
     status, page = fetch(f"{site['base']}/-/changes?week=tuan-truoc")
     assert status == 400 and "Tuần không hợp lệ" in page
+    status, page = fetch(f"{site['base']}/-/changes?week={week.key}&page=2")
+    assert status == 400 and "Trang không hợp lệ: tuần này có 1 trang" in page
+    assert 'id="changes-pages"' not in fetch(f"{site['base']}/-/changes?week={week.key}")[1]
 
 
 def test_changes_feeds_in_date_order_without_extractor_versions(site: dict) -> None:
@@ -359,3 +362,35 @@ def test_article_page_links_its_diff(site: dict) -> None:
     doc = lxml_html.fromstring(page)
     assert doc.xpath("//section[@id='changes-comparison']/@data-b") == ["2"]
     assert doc.xpath("//div[@id='diff-body']//ins")
+
+
+def test_events_are_paged_without_gaps(demo_archive: Path, tmp_path: Path) -> None:
+    """A week with more events than a page: pages in order, no event twice or missing."""
+    from archive.changes import PAGE_SIZE, counts_sql, events_sql
+
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_archive, db)
+    conn = open_archive(db).conn
+    columns = [r[1] for r in conn.execute("pragma table_info(article_versions)") if r[1] != "id"]
+    copied = ", ".join(
+        {"version": "2", "change_kind": "'edit'", "content_hash": "'paged-' || article_id"}.get(
+            c, c
+        )
+        for c in columns
+    )
+    with conn:
+        conn.execute(
+            f"insert into article_versions ({', '.join(columns)}) select {copied} "
+            "from article_versions where version = 1 and article_id in "
+            f"(select id from articles where version = 1 limit {PAGE_SIZE + 30})"
+        )
+    conn.row_factory = sqlite3.Row
+    total = sum(n for _, n in conn.execute(counts_sql(hidden_table=True)))
+    assert total == PAGE_SIZE + 30 + 6
+    seen = []
+    for offset in range(0, total, PAGE_SIZE):
+        page = conn.execute(events_sql(hidden_table=True, offset=offset)).fetchall()
+        seen += [(r["article_id"], r["version"], r["fetched_at"]) for r in page]
+    conn.close()
+    assert len(seen) == len(set(seen)) == total
+    assert [s[2] for s in seen] == sorted((s[2] for s in seen), reverse=True)

@@ -103,6 +103,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Phiên bản không hợp lệ: chọn hai phiên bản đọc được trong danh sách dưới đây.",
         "Invalid version: choose two readable versions from the list below.",
     ),
+    "bad_page": (
+        "Trang không hợp lệ: tuần này có {pages} trang.",
+        "Invalid page: this week has {pages} pages.",
+    ),
+    "page_of": ("Trang {page}/{pages}", "Page {page} of {pages}"),
+    "previous_page": ("Trang trước", "Previous page"),
+    "next_page": ("Trang sau", "Next page"),
     "bad_week": (
         "Tuần không hợp lệ: dùng dạng 2026-W50.",
         "Invalid week: use the form 2026-W50.",
@@ -260,9 +267,7 @@ def _cookies(scope: dict) -> dict[str, str]:
 # --- the changes page and its feed ----------------------------------------------------------
 
 
-async def _events(
-    db: Any, *, portal: str, week: changes.Week | None, limit: int | None = None
-) -> list[dict]:
+def _filters(portal: str, week: changes.Week | None) -> tuple[str, dict[str, str]]:
     where, params = "", {}
     if week is not None:
         where += " and v.fetched_at >= :start and v.fetched_at < :end"
@@ -270,11 +275,28 @@ async def _events(
     if portal:
         where += " and a.portal = :portal"
         params["portal"] = portal
-    tail = " order by v.fetched_at desc, v.article_id desc"
-    if limit:
-        tail += f" limit {int(limit)}"
-    sql = changes.events_sql(hidden_table=await _has_hidden_table(db), where=where, tail=tail)
+    return where, params
+
+
+async def _events(
+    db: Any,
+    *,
+    portal: str,
+    week: changes.Week | None,
+    limit: int = changes.PAGE_SIZE,
+    offset: int = 0,
+) -> list[dict]:
+    where, params = _filters(portal, week)
+    hidden = await _has_hidden_table(db)
+    sql = changes.events_sql(hidden_table=hidden, where=where, limit=limit, offset=offset)
     return [dict(row) for row in (await db.execute(sql, params)).rows]
+
+
+async def _counts(db: Any, *, portal: str, week: changes.Week) -> dict[str, int]:
+    where, params = _filters(portal, week)
+    sql = changes.counts_sql(hidden_table=await _has_hidden_table(db), where=where)
+    found = dict((await db.execute(sql, params)).rows)
+    return {kind: found.get(kind, 0) for kind in changes.KINDS}
 
 
 async def _neighbour(db: Any, *, portal: str, week: changes.Week, earlier: bool) -> str | None:
@@ -284,9 +306,8 @@ async def _neighbour(db: Any, *, portal: str, week: changes.Week, earlier: bool)
     if portal:
         where += " and a.portal = :portal"
         params["portal"] = portal
-    pick = "max" if earlier else "min"
-    events = changes.events_sql(hidden_table=await _has_hidden_table(db), where=where)
-    sql = f"select {pick}(fetched_at) from ({events})"
+    hidden = await _has_hidden_table(db)
+    sql = changes.bound_sql(hidden_table=hidden, where=where, earliest=not earlier)
     moment = (await db.execute(sql, params)).rows[0][0]
     return changes.week_of(moment).key if moment else None
 
@@ -328,16 +349,25 @@ async def changes_page(datasette: Any, request: Any) -> Response:
     if week is None:
         return await _error(datasette, request, ct("bad_week"), 400)
     portal = request.args.get("portal", "").strip()
+    number = _int(request.args.get("page")) or 1
+    counts = await _counts(db, portal=portal, week=week)
+    pages = max(1, -(-sum(counts.values()) // changes.PAGE_SIZE))
+    if not 1 <= number <= pages:
+        return await _error(datasette, request, ct("bad_page").format(pages=pages), 400)
+    offset = (number - 1) * changes.PAGE_SIZE
     events = [
-        _event_view(datasette, db, e, lang) for e in await _events(db, portal=portal, week=week)
+        _event_view(datasette, db, e, lang)
+        for e in await _events(db, portal=portal, week=week, offset=offset)
     ]
     portals = [
         dict(r) for r in (await db.execute("select slug, name from portals order by slug")).rows
     ]
-    counts = {kind: sum(e["change_kind"] == kind for e in events) for kind in changes.KINDS}
+    week_arg = request.args.get("week")
 
-    def page_link(week_key: str | None = None, slug: str | None = portal) -> str:
-        args = {k: v for k, v in (("portal", slug), ("week", week_key)) if v}
+    def page_link(
+        week_key: str | None = None, slug: str | None = portal, page: int | None = None
+    ) -> str:
+        args = {k: v for k, v in (("portal", slug), ("week", week_key), ("page", page)) if v}
         return datasette.urls.path(PAGE) + (f"?{urlencode(args)}" if args else "")
 
     earlier = await _neighbour(db, portal=portal, week=week, earlier=True)
@@ -352,10 +382,12 @@ async def changes_page(datasette: Any, request: Any) -> Response:
             "week": week,
             "week_label": week.label(lang),
             "portal": portal,
-            "portals": [
-                {**p, "href": page_link(request.args.get("week"), p["slug"])} for p in portals
-            ],
-            "all_portals_href": page_link(request.args.get("week"), None),
+            "portals": [{**p, "href": page_link(week_arg, p["slug"])} for p in portals],
+            "all_portals_href": page_link(week_arg, None),
+            "page": number,
+            "pages": pages,
+            "previous_page": page_link(week_arg, portal, number - 1) if number > 1 else None,
+            "next_page": page_link(week_arg, portal, number + 1) if number < pages else None,
             "earlier": page_link(earlier) if earlier else None,
             "later": page_link(later) if later else None,
             "this_week": page_link(None),
