@@ -100,6 +100,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chưa có bản chụp nào (lệnh portal-archive snapshot tạo bản chụp).",
         "No snapshots yet (portal-archive snapshot makes one).",
     ),
+    "snap_unconfigured": (
+        "Trang này chưa có thư mục bản chụp.",
+        "This site has no snapshot directory.",
+    ),
+    "snap_unreadable": (
+        "Không đọc được danh sách bản chụp; người quản trị đã được báo trong nhật ký máy chủ.",
+        "The snapshot list cannot be read; the server's log says why.",
+    ),
     "snap_date": ("Thời điểm", "Taken"),
     "snap_file": ("Tệp", "File"),
     "snap_size": ("Dung lượng", "Size"),

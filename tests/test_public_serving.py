@@ -311,4 +311,7 @@ def test_bad_manifests_are_handled(
 
     (snaps / MANIFEST_NAME).write_text("{broken")
     page = get(db, "/-/snapshots")
-    assert page.status_code == 500 and "manifest cannot be read" in page.text
+    assert page.status_code == 500 and "Không đọc được danh sách bản chụp" in page.text
+    assert str(snaps) not in page.text  # the server's path stays in its log
+    listing = get(db, "/-/snapshots.json")
+    assert listing.status_code == 500 and str(snaps) not in listing.text

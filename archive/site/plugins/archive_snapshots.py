@@ -22,6 +22,7 @@ level-9 gzip of the whole database on every browser download.
 """
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from archive.vn_format import vn_number
 PAGE = "/-/snapshots"
 _FILE_CACHE = "public, max-age=31536000, immutable"
 _NOT_CONFIGURED = "no snapshot directory is configured for this site"
+_UNREADABLE = "the snapshot manifest cannot be read"
 _CHUNK = 256 * 1024  # Datasette's default 4 KiB costs a thread hop per 4 KiB (aiofiles)
 
 
@@ -62,6 +64,10 @@ async def snapshots_page(datasette: Any, request: Any) -> Response:
         {
             "snapshots": rows,
             "problem": problem,
+            "problem_key": {
+                _NOT_CONFIGURED: "snap_unconfigured",
+                _UNREADABLE: "snap_unreadable",
+            }.get(problem or ""),
             "json_url": datasette.urls.path(f"{PAGE}.json"),
             "metadata": datasette.metadata(),
             "datasette_version": __version__,
@@ -125,7 +131,9 @@ def _entries(datasette: Any) -> tuple[list[dict[str, Any]], str | None]:
     try:
         manifest = read_manifest(directory)
     except SnapshotError as exc:
-        return [], f"the snapshot manifest cannot be read: {exc}"
+        # The detail names the manifest's path on the server: for the server's log only.
+        print(f"archive_snapshots: {exc}", file=sys.stderr, flush=True)
+        return [], _UNREADABLE
     entries = [e for e in manifest["snapshots"] if isinstance(e, dict) and _safe_name(e)]
     return entries, None
 
