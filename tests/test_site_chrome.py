@@ -261,3 +261,13 @@ def test_home_page_leaves_hidden_articles_out(demo_archive: Path, tmp_path: Path
     )
     assert newest not in after.xpath("//ul[@class='pa-latest']/li/a/@href")
     assert len(after.xpath("//ul[@class='pa-latest']/li")) == 10
+
+
+def test_error_pages_render_inside_our_frame(served: Site) -> None:
+    for path in ["/no-such-database", "/-/no-such-page"]:
+        response = get(served, path)
+        assert response.status_code == 404, (path, response.text[-500:])
+        page = html.fromstring(response.text)
+        assert page.get("lang") == "vi"
+        assert page.xpath("//header//form[@role='search']/@action") == ["/-/search"]
+        assert page.xpath("//footer//a[normalize-space()='Dữ liệu nâng cao']")
