@@ -530,7 +530,7 @@ def export_wacz_command(
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default="data/demo.db",
               show_default=True, help="Rebuilt on each run; the old copy is kept.")  # fmt: skip
 def demo_command(articles: int, port: int, db: Path) -> None:
-    """Start the demo portal, crawl it into data/demo.db, then serve the archive."""
+    """Crawl the demo portal on days 0, 1, 2 into data/demo.db, snapshot it, serve the archive."""
     from .demo_run import run_demo
 
     sys.exit(run_demo(articles=articles, datasette_port=port, db_path=db))
