@@ -139,12 +139,21 @@ def unhide_article(
 
 
 def _article(conn: sqlite3.Connection, url: str) -> tuple[int, str, str | None]:
-    row = conn.execute(
-        "select id, url, title from articles where url = ?", [url.strip()]
-    ).fetchone()
-    if row is None:
+    """The article archived at ``url``, or at the one variant of it that is archived
+    (http/https, ``www.``, tracking parameters: :func:`archive.permalinks.url_variants`)."""
+    from archive.permalinks import url_variants
+
+    query = "select id, url, title from articles where url = ?"
+    row = conn.execute(query, [url.strip()]).fetchone()
+    if row is not None:
+        return row
+    rows = [r for v in url_variants(url) if (r := conn.execute(query, [v]).fetchone())]
+    if len(rows) > 1:
+        found = ", ".join(r[1] for r in rows)
+        raise HideError(f"{url} matches several archived URLs ({found}); give the exact one")
+    if not rows:
         raise HideError(f"no archived article has the URL {url}")
-    return row
+    return rows[0]
 
 
 def _user() -> str:

@@ -283,3 +283,14 @@ def test_hide_usage_errors(archive: dict) -> None:
     assert hide(archive, "--reason", "other").returncode == 0
     result = hide(archive, "--reason", "other")
     assert result.returncode == 2 and "already hidden" in result.stderr
+
+
+def test_hide_accepts_a_variant_of_the_url(archive: dict) -> None:
+    """The URL a journalist holds: https for http, a tracking parameter."""
+    variant = archive["url"].replace("http://", "https://", 1) + "?utm_source=zalo"
+    result = portal_archive("hide", "--db", str(archive["db"]), variant, "--reason", "other")
+    assert result.returncode == 0, result.stderr
+    assert one(archive["db"], "select article_id, url from hidden_articles") == (
+        archive["id"],
+        archive["url"],
+    )
