@@ -320,9 +320,16 @@ def hidden_keys_query(params: SearchParams) -> Query:
     return Query(f"SELECT s.rowid {source} AND s.rowid IN {HIDDEN_KEYS}", values)
 
 
-def period_counts(conn: Any, params: SearchParams, hidden: bool) -> tuple[int, dict[str, int]]:
+HIDDEN_LOOKUPS = 64  # up to this many hidden articles, each is looked up (0.1-0.3 ms)
+
+
+def period_counts(
+    conn: Any, params: SearchParams, hidden: bool, hidden_keys: list[int] | None = None
+) -> tuple[int, dict[str, int]]:
     """Exact counts per year (or per month of the chosen year) and their sum, the total:
-    the periods partition every key the search can reach. ``conn``: a sqlite3 connection."""
+    the periods partition every key the search can reach. ``conn``: a sqlite3 connection;
+    ``hidden_keys``: the hidden articles' keys when known (few: each is checked with a rowid
+    lookup instead of a pass over every match)."""
     first, last = conn.execute(KEY_SPAN).fetchone()
     spans = periods(params, first or 0, last or 0)
     subtract = hidden and not needs_articles(params)
@@ -331,12 +338,26 @@ def period_counts(conn: Any, params: SearchParams, hidden: bool) -> tuple[int, d
         query = count_query(params, hidden and not subtract, (low, high))
         counts[label] = int(conn.execute(query.sql, query.params).fetchone()[0])
     if subtract:
-        hidden_query = hidden_keys_query(params)
-        for (key,) in conn.execute(hidden_query.sql, hidden_query.params):
+        for key in _hidden_matches(conn, params, hidden_keys):
             for label, low, high in spans:
                 if low <= key <= high:
                     counts[label] -= 1
     return sum(counts.values()), counts
+
+
+def _hidden_matches(conn: Any, params: SearchParams, hidden_keys: list[int] | None) -> list[int]:
+    """The hidden articles' keys that the search matches (inside its date range)."""
+    if hidden_keys is None or len(hidden_keys) > HIDDEN_LOOKUPS:
+        query = hidden_keys_query(params)
+        return [key for (key,) in conn.execute(query.sql, query.params)]
+    bounds = key_range(params) or (0, 1 << 62)
+    match = vn_search.fts_query(params.q)
+    sql = "SELECT 1 FROM articles_search WHERE articles_search MATCH ? AND rowid = ?"
+    return [
+        key
+        for key in hidden_keys
+        if bounds[0] <= key <= bounds[1] and conn.execute(sql, [match, key]).fetchone()
+    ]
 
 
 #: The first and last search keys: through their index (min()/max() of a generated column

@@ -465,6 +465,13 @@ def test_capped_facets_and_exact_period_counts(archive: Path) -> None:
         sqlite3_with_functions(archive), SearchParams(q=WORD, year=2022), True
     )
     assert in_year[0] == len(expected) and sum(in_year[1].values()) == len(expected)
+    hidden_keys = [k for (k,) in sqlite3_with_functions(archive).execute(
+        f"SELECT * FROM {search_page.HIDDEN_KEYS}")]  # fmt: skip
+    assert len(hidden_keys) == 1
+    by_lookup = search_page.period_counts(
+        sqlite3_with_functions(archive), SearchParams(q=WORD, year=2022), True, hidden_keys
+    )
+    assert by_lookup == in_year
     june = len(
         matches(
             archive, WORD, "substr(coalesce(a.published_at, a.first_seen_at), 1, 7) = '2022-06'"

@@ -142,11 +142,15 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
 
 
 def _run(conn: sqlite3.Connection, database: str, params: SearchParams) -> Outcome:
-    hidden = bool(
-        conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hidden_articles'"
-        ).fetchone()
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hidden_articles'"
+    ).fetchone()
+    hidden_keys = (
+        [key for (key,) in conn.execute(f"SELECT * FROM {search_page.HIDDEN_KEYS}")]
+        if has_table
+        else []
     )
+    hidden = bool(hidden_keys)  # no hidden article: no exclusion to compute
     outcome = Outcome(params, database)
     outcome.portals = dict(conn.execute("SELECT slug, coalesce(name, slug) FROM portals"))
     facets_q = search_page.facets_query(params, hidden, FACET_CAP)
@@ -156,7 +160,7 @@ def _run(conn: sqlite3.Connection, database: str, params: SearchParams) -> Outco
     if counted < FACET_CAP:  # every match was read: the count and all facets are exact
         outcome.total = counted
     else:
-        outcome.total, periods = search_page.period_counts(conn, params, hidden)
+        outcome.total, periods = search_page.period_counts(conn, params, hidden, hidden_keys)
     outcome.facets = search_page.fold_facets(rows, outcome.total, periods)
     outcome.pages = search_page.page_count(outcome.total)
     if outcome.total and params.page <= outcome.pages:
