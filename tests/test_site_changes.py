@@ -349,6 +349,8 @@ def test_changes_feeds_in_date_order_without_extractor_versions(site: dict) -> N
     feed = feedparser.parse(fetch(f"{site['base']}/-/changes.atom?portal=khong-co")[1])
     assert not feed.bozo and feed.entries == []
     assert "khong-co" in feed.feed.title
+    status, body = fetch(f"{site['base']}/-/changes.atom?portal=%00%01khong-co")  # hostile
+    assert status == 200 and not feedparser.parse(body).bozo
 
 
 def test_article_page_links_its_diff(site: dict) -> None:

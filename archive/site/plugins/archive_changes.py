@@ -348,7 +348,7 @@ async def changes_page(datasette: Any, request: Any) -> Response:
     week = changes.parse_week(request.args.get("week"), datetime.now(UTC))
     if week is None:
         return await _error(datasette, request, ct("bad_week"), 400)
-    portal = request.args.get("portal", "").strip()
+    portal = _xml_text(request.args.get("portal", "")).strip()
     number = _int(request.args.get("page")) or 1
     counts = await _counts(db, portal=portal, week=week)
     pages = max(1, -(-sum(counts.values()) // changes.PAGE_SIZE))
@@ -402,7 +402,7 @@ async def changes_feed(datasette: Any, request: Any) -> Response:
     db = await archive_database(datasette)
     if db is None:
         return Response.text("404: no archive", status=404)
-    portal = request.args.get("portal", "").strip()
+    portal = _xml_text(request.args.get("portal", "")).strip()
     events = await _events(db, portal=portal, week=None, limit=changes.FEED_ENTRIES)
     texts = await _version_texts(db, events)
     names = dict((await db.execute("select slug, name from portals")).rows)
@@ -410,8 +410,8 @@ async def changes_feed(datasette: Any, request: Any) -> Response:
     page_args = f"?{urlencode({'portal': portal})}" if portal else ""
     page_url = datasette.absolute_url(request, datasette.urls.path(PAGE) + page_args)
     feed = FeedGenerator()
-    feed.id(page_url)
-    feed.title(f"Tin bài đã sửa / đã gỡ: {where}")
+    feed.id(_xml_text(page_url))
+    feed.title(_xml_text(f"Tin bài đã sửa / đã gỡ: {where}"))
     feed.subtitle("Lưu trữ cổng thông tin điện tử: các lần sửa, gỡ và đăng lại tin bài")
     feed.language("vi")
     feed.link(href=datasette.absolute_url(request, request.full_path), rel="self")
@@ -421,12 +421,21 @@ async def changes_feed(datasette: Any, request: Any) -> Response:
         view = _event_view(datasette, db, event, "vi")
         entry = feed.add_entry(order="append")  # newest first, as selected
         entry.id(f"urn:portal-archive:change:{hide.url_digest(event['url'])}:{event['version']}")
-        entry.title(f"{view['kind_label']}: {view['title']}")
+        entry.title(_xml_text(f"{view['kind_label']}: {view['title']}"))
         entry.link(href=datasette.absolute_url(request, view["link"]))
         entry.updated(_moment(event["fetched_at"]))
-        entry.content(_entry_text(event, view, texts), type="text")
+        entry.content(_xml_text(_entry_text(event, view, texts)), type="text")
     body = feed.atom_str(pretty=True)
     return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (archived text is hostile input:
+    one control character would make the whole feed fail)."""
+    return _NOT_XML.sub("", text)
 
 
 def _moment(fetched_at: str) -> datetime:
