@@ -90,8 +90,8 @@ def parse_week(text: str | None, now: datetime) -> Week | None:
         return None
     try:
         week = Week(int(match.group(1)), int(match.group(2)))
-        week.monday  # noqa: B018 - validates week 53 and the year range
-    except ValueError:
+        week.start_utc, week.end_utc  # noqa: B018 - week 53, and years 1 and 9999 at the edges
+    except (ValueError, OverflowError):
         return None
     return week
 

@@ -396,3 +396,21 @@ def test_events_are_paged_without_gaps(demo_archive: Path, tmp_path: Path) -> No
     conn.close()
     assert len(seen) == len(set(seen)) == total
     assert [s[2] for s in seen] == sorted((s[2] for s in seen), reverse=True)
+
+
+def test_weeks_are_vietnam_weeks() -> None:
+    from archive.changes import parse_week
+
+    # Monday 07/12/2026 00:00 in Vietnam is Sunday 17:00 UTC.
+    assert week_of("2026-12-06T16:59:59.999999Z").key == "2026-W49"
+    assert week_of("2026-12-06T17:00:00.000000Z").key == "2026-W50"
+    week = parse_week("2026-W50", datetime.now(UTC))
+    assert week is not None
+    assert (week.start_utc, week.end_utc) == (
+        "2026-12-06T17:00:00.000000Z",
+        "2026-12-13T17:00:00.000000Z",
+    )
+    assert week.label() == "Tuần 50/2026 (07/12 – 13/12/2026)"
+    for bad in ("2026-W00", "2025-W53", "0001-W01", "9999-W52", "2026-50", "W50"):
+        assert parse_week(bad, datetime.now(UTC)) is None, bad
+    assert parse_week("", datetime(2026, 12, 6, 17, tzinfo=UTC)) == week
