@@ -368,3 +368,20 @@ def test_add_probes_archive_nothing(gzip_site: str, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_with_no_response_has_no_capture_and_says_so(tmp_path: Path) -> None:
+    from .conftest import free_port
+
+    db = tmp_path / "refused.db"
+    url = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
+    result = portal_archive(
+        "crawl", "demo", "--base-url", url, "--db", str(db), "--download-timeout", "5"
+    )
+    assert result.returncode == 1, result.stderr[-2000:]
+    errors = _query(db, "select kind, detail, capture from crawl_errors")
+    assert errors
+    for error in errors:
+        assert error["capture"] is None
+        assert "no response: nothing captured" in error["detail"], error["detail"]
+    assert _query(db, "select count(*) as n from captures")[0]["n"] == 0
