@@ -145,8 +145,9 @@ def test_hide_leaves_public_pages_search_feeds_and_changes(archive: dict) -> Non
             assert title not in fetch(base + feed)[1]
         status, page = fetch(f"{base}/-/changes/diff?{urlencode({'url': url})}")
         assert status == 410 and title not in page
-        # Another article is untouched.
+        # Another article is untouched; an id SQLite cannot hold is Datasette's 404, not a 500.
         assert fetch(f"{base}{path}/articles/{article + 1}")[0] == 200
+        assert fetch(f"{base}{path}/articles/{'9' * 25}")[0] == 404
 
     # The private archive keeps everything: the text, every version, the captures.
     assert one(db, "select title, hidden_at is not null from articles where id = ?", article) == (

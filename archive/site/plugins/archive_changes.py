@@ -36,7 +36,7 @@ PAGE = "/-/changes"
 FEED = "/-/changes.atom"
 DIFF = "/-/changes/diff"
 WEB = "/-/web/"
-_ARTICLE_ROW = re.compile(r"^/(?P<db>[^/]+)/articles/(?P<id>\d+)(?P<ext>\.\w+)?$")
+_ARTICLE_ROW = re.compile(r"^/(?P<db>[^/]+)/articles/(?P<id>\d{1,18})(?P<ext>\.\w+)?$")  # int64
 _VERSION_COLUMNS = (
     "id, version, fetched_at, change_kind, tombstone, removal_reason, extraction_failed, "
     "extractor_version, reextract_run, capture, title, summary, body_text, author, "
