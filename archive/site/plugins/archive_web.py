@@ -14,7 +14,7 @@
 """
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
@@ -75,7 +75,8 @@ def asgi_wrapper(datasette: Any) -> Any:
                         location = target + ("?" + query.decode("latin-1") if query else "")
                         await Response.redirect(location, status=301).asgi_send(send)
                         return
-                    scope = dict(scope, path=target, raw_path=target.encode("latin-1"))
+                    decoded = unquote(target)
+                    scope = dict(scope, path=decoded, raw_path=target.encode("latin-1"))
             await app(scope, receive, send)
 
         return redirect_old_routes
