@@ -20,15 +20,17 @@ anything of them.
 
 import re
 from datetime import UTC, datetime
+from http.cookies import SimpleCookie
 from itertools import pairwise
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from feedgen.feed import FeedGenerator
 
-from archive import article_page, changes, hide
+from archive import article_page, changes, hide, permalinks
+from archive.changes_text import translator
 from archive.site_messages import choose_language
 from archive.vn_format import vn_datetime
 
@@ -42,98 +44,6 @@ _VERSION_COLUMNS = (
     "extractor_version, reextract_run, capture, title, summary, body_text, author, "
     "published_at, updated_at, source, images, attachments"
 )
-TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Đã sửa / Đã gỡ", "Edited / Removed"),
-    "intro": (
-        "Tin bài mà cổng đã sửa, gỡ xuống hoặc đăng lại, theo tuần (giờ Việt Nam). Lần đọc lại "
-        "bằng trình trích xuất mới không phải là sửa bài và không được liệt kê.",
-        "Articles the portals edited, took down or put back, by week (Vietnam time). Re-reading "
-        "with a newer extractor is not an edit and is not listed.",
-    ),
-    "all_portals": ("Tất cả các cổng", "All portals"),
-    "none": ("Tuần này không có tin bài nào bị sửa hay gỡ.", "Nothing was edited or removed."),
-    "earlier": ("Tuần trước có thay đổi", "Earlier week with changes"),
-    "later": ("Tuần sau có thay đổi", "Later week with changes"),
-    "this_week": ("Tuần này", "This week"),
-    "feed": ("Nguồn tin Atom", "Atom feed"),
-    "edited": ("bài đã sửa", "edited"),
-    "removed": ("bài đã gỡ", "removed"),
-    "restored": ("bài xuất hiện lại", "restored"),
-    "see_diff": ("xem thay đổi", "see the changes"),
-    "see_last": ("xem bản cuối cùng", "see the last copy"),
-    "diff_title": ("So sánh phiên bản", "Compare versions"),
-    "version": ("Phiên bản", "Version"),
-    "compare": ("So sánh", "Compare"),
-    "from": ("Từ", "From"),
-    "to": ("đến", "to"),
-    "as_it_was": ("bài viết lúc đó", "the article as it was"),
-    "whole": ("Xem toàn văn", "Whole text"),
-    "compact": ("Chỉ đoạn thay đổi", "Changed passages only"),
-    "legend": (
-        "bị xóa; được thêm; … là đoạn không đổi",
-        "deleted; inserted; … marks unchanged text",
-    ),
-    "deleted": ("bị xóa", "deleted"),
-    "inserted": ("được thêm", "inserted"),
-    "title_field": ("Tiêu đề", "Title"),
-    "summary_field": ("Tóm tắt", "Summary"),
-    "body_field": ("Nội dung", "Body"),
-    "meta_field": ("Thông tin khác", "Other details"),
-    "images_changed": ("Ảnh đã thay đổi.", "The images changed."),
-    "attachments_changed": ("Tệp đính kèm đã thay đổi.", "The attachments changed."),
-    "identical": ("Hai phiên bản giống nhau.", "The two versions are the same."),
-    "one_version": (
-        "Bài viết chỉ có một phiên bản đọc được; chưa có gì để so sánh.",
-        "The article has one readable version only; nothing to compare.",
-    ),
-    "extractor_note": (
-        "Phiên bản do trình trích xuất mới đọc lại: khác biệt có thể do cách đọc, không phải "
-        "do cổng sửa bài.",
-        "A version re-read by a newer extractor: differences may come from our reading, not "
-        "from an edit by the portal.",
-    ),
-    "article_page": ("Trang bài viết", "Article page"),
-    "all_versions": ("Các phiên bản", "Versions"),
-    "paste": ("Địa chỉ gốc của bài viết trên cổng", "The article's original URL on the portal"),
-    "not_found": (
-        "Không có bài viết nào với địa chỉ này trong kho lưu trữ.",
-        "No archived article has this address.",
-    ),
-    "bad_version": (
-        "Phiên bản không hợp lệ: chọn hai phiên bản đọc được trong danh sách dưới đây.",
-        "Invalid version: choose two readable versions from the list below.",
-    ),
-    "bad_page": (
-        "Trang không hợp lệ: tuần này có {pages} trang.",
-        "Invalid page: this week has {pages} pages.",
-    ),
-    "page_of": ("Trang {page}/{pages}", "Page {page} of {pages}"),
-    "previous_page": ("Trang trước", "Previous page"),
-    "next_page": ("Trang sau", "Next page"),
-    "bad_week": (
-        "Tuần không hợp lệ: dùng dạng 2026-W50.",
-        "Invalid week: use the form 2026-W50.",
-    ),
-    "no_archive": ("Chưa có kho lưu trữ nào được phục vụ.", "No archive is served."),
-    "hidden_reason": ("Lý do", "Reason"),
-    "hidden_since": ("Gỡ khỏi trang công khai ngày", "Taken off the public site on"),
-    "old": ("Cũ", "Old"),
-    "new": ("Mới", "New"),
-    "empty": ("(trống)", "(empty)"),
-    "when": ("Thời điểm", "When"),
-    "portal": ("Cổng", "Portal"),
-    "what": ("Thay đổi", "Change"),
-    "article": ("Bài viết", "Article"),
-    "unreadable": ("không đọc được", "unreadable"),
-}
-
-
-def translator(lang: str) -> Any:
-    def ct(key: str) -> str:
-        vietnamese, english = TEXT[key]
-        return english if lang == "en" else vietnamese
-
-    return ct
 
 
 @hookimpl
@@ -237,26 +147,15 @@ def _web_urls(path: str, scope: dict) -> list[str]:
     """Archived URLs a ``/-/web/…`` request may name (every variant C's look-up accepts)."""
     rest = path[len(WEB) :]
     query = scope.get("query_string", b"").decode("latin-1")
-    try:
-        from archive import permalinks
-
-        _, url = permalinks.split_request(rest, query)
-        return permalinks.url_variants(url) or [url]
-    except ImportError:  # pragma: no cover - permalinks ships with the site
-        first, _, remainder = rest.partition("/")
-        url = remainder if first.isdigit() else rest
-        return [url + (f"?{query}" if query else "")]
+    _, url = permalinks.split_request(rest, query)
+    return permalinks.url_variants(url) or [url]
 
 
 def _pairs(query: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
     return parse_qsl(query, keep_blank_values=True)
 
 
 def _cookies(scope: dict) -> dict[str, str]:
-    from http.cookies import SimpleCookie
-
     for name, value in scope.get("headers", []):
         if name == b"cookie":
             cookie = SimpleCookie(value.decode("latin-1"))
@@ -476,32 +375,14 @@ async def _version_texts(db: Any, events: list[dict]) -> dict[tuple[int, int], d
 # --- the diff page --------------------------------------------------------------------------
 
 
-def _stamp(fetched: list[str]) -> list[str]:
-    try:
-        from archive import permalinks
-
-        return permalinks.version_stamps(fetched)
-    except ImportError:  # pragma: no cover - permalinks ships with the site
-        return [datetime.fromisoformat(f).strftime("%Y%m%d%H%M%S") for f in fetched]
-
-
 def _permalink(datasette: Any, url: str, stamp: str) -> str:
-    try:
-        from archive import permalinks
-
-        return datasette.urls.path(permalinks.permalink(url, stamp))
-    except ImportError:  # pragma: no cover
-        return datasette.urls.path(f"{WEB}{stamp}/{quote(url, safe=':/?&=#%')}")
+    """The article as it was at ``stamp``: C's dated permalink (archive/permalinks.py)."""
+    return datasette.urls.path(permalinks.permalink(url, stamp))
 
 
 async def _find_article(db: Any, url: str) -> dict | None:
     candidates = [url.strip()]
-    try:
-        from archive import permalinks
-
-        candidates += [u for u in permalinks.url_variants(url) if u not in candidates]
-    except ImportError:  # pragma: no cover
-        pass
+    candidates += [u for u in permalinks.url_variants(url) if u not in candidates]
     marks = ", ".join("?" * len(candidates))
     rows = (
         await db.execute(
@@ -547,7 +428,7 @@ async def diff_page(datasette: Any, request: Any) -> Response:
         [article["id"]],
     )
     versions = [dict(r) for r in rows.rows]
-    stamps = _stamp([v["fetched_at"] for v in versions])
+    stamps = permalinks.version_stamps([v["fetched_at"] for v in versions])
     for version, stamp in zip(versions, stamps, strict=True):
         version["readable"] = not version["tombstone"] and not version["extraction_failed"]
         version["when"] = vn_datetime(version["fetched_at"])
