@@ -414,3 +414,11 @@ def test_weeks_are_vietnam_weeks() -> None:
     for bad in ("2026-W00", "2025-W53", "0001-W01", "9999-W52", "2026-50", "W50"):
         assert parse_week(bad, datetime.now(UTC)) is None, bad
     assert parse_week("", datetime(2026, 12, 6, 17, tzinfo=UTC)) == week
+
+
+def test_every_label_has_vietnamese_and_english() -> None:
+    from archive.changes_text import TEXT, translator
+
+    assert all(vi and en and vi != en for vi, en in TEXT.values())
+    assert translator("vi")("title") == "Đã sửa / Đã gỡ"
+    assert translator("en")("title") == "Edited / Removed"
