@@ -91,6 +91,9 @@ def _migrate_and_checkpoint(db_path: Path) -> None:
     db = open_archive(db_path)
     try:
         busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        (hidden,) = db.execute(
+            "SELECT count(*) FROM articles WHERE hidden_at IS NOT NULL"
+        ).fetchone()
     finally:
         db.close()  # the last connection to close also deletes the -wal file
     wal = db_path.with_name(db_path.name + "-wal")
@@ -98,6 +101,12 @@ def _migrate_and_checkpoint(db_path: Path) -> None:
         raise ArchiveBusy(
             f"{db_path} is open for writing in another process (its WAL cannot be emptied); "
             "stop that process or serve a snapshot (portal-archive snapshot)"
+        )
+    if hidden:  # archive/hide.py: the pages hide them, Datasette's table and SQL pages would not
+        raise ArchiveError(
+            f"{db_path} holds {hidden} article(s) taken off the public site (portal-archive hide)"
+            "; Datasette's table and SQL pages would still show their rows: serve a snapshot "
+            "(portal-archive snapshot), which leaves them out"
         )
 
 

@@ -295,3 +295,24 @@ def test_hide_accepts_a_variant_of_the_url(archive: dict) -> None:
         archive["id"],
         archive["url"],
     )
+
+
+def test_public_serving_of_the_live_archive_is_refused_while_an_article_is_hidden(
+    archive: dict,
+) -> None:
+    """Datasette's table and SQL pages read every row of the file they serve: only a
+    snapshot (which leaves hidden articles out) may be served publicly then."""
+    from archive.errors import ArchiveError
+    from archive.public import check_public_database
+
+    db = archive["db"]
+    check_public_database(db)  # nothing hidden: the live archive may be served
+    assert hide(archive, "--reason", "personal_data").returncode == 0
+    with pytest.raises(ArchiveError, match="1 article"):
+        check_public_database(db)
+    refused = portal_archive("serve", "--public", "--db", str(db))
+    assert refused.returncode == 2
+    assert "1 article(s) taken off the public site" in refused.stderr
+    assert "serve a snapshot" in refused.stderr
+    assert portal_archive("unhide", "--db", str(db), archive["url"]).returncode == 0
+    check_public_database(db)
