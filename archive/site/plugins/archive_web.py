@@ -14,7 +14,7 @@
 """
 
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import unquote, urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
@@ -198,10 +198,6 @@ async def _url_captures(datasette: Any, db: Any, url: str) -> list[Any]:
 async def _page(
     datasette: Any, request: Any, template: str, context: dict, status: int = 200
 ) -> Response:
-    context = {
-        "lookup_path": datasette.urls.path(permalinks.LOOKUP),
-        "quote": quote,
-        **context,
-    }
+    context = {"lookup_path": datasette.urls.path(permalinks.LOOKUP), **context}
     html = await datasette.render_template(template, context, request=request)
     return Response.html(html, status=status)
