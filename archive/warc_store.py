@@ -24,6 +24,7 @@ import base64
 import errno
 import hashlib
 import io
+import logging
 import os
 import zlib
 from collections.abc import Iterable, Mapping
@@ -36,6 +37,10 @@ from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import BaseWARCWriter
+
+from archive.warc_index import cdxj_line, write_cdxj_text
+
+logger = logging.getLogger(__name__)
 
 WARC_VERSION = "WARC/1.1"
 #: Rotate to a new file once the current one reaches this size (bytes).
@@ -238,6 +243,7 @@ class WarcFileSet:
         self._path: Path | None = None  # the .open path being written
         self._name: str | None = None  # the pointer name (closed file, relative)
         self.files: list[str] = []
+        self._index: list[str] = []  # CDXJ lines of the file being written
         self.bytes_written = 0  # size of the file being written
         self.total_bytes = 0  # every file of this set
         self.records = {"response": 0, "revisit": 0}
@@ -334,6 +340,19 @@ class WarcFileSet:
         # Written unbuffered: the OS has every record now, a SIGKILL loses none of them.
         self.total_bytes += handle.tell() - self.bytes_written
         self.bytes_written = handle.tell()
+        self._index.append(
+            cdxj_line(
+                url=exchange.url,
+                warc_date=warc_date,
+                record_type=record.rec_type,
+                content_type=_header(exchange.response_headers, "content-type"),
+                status=exchange.status,
+                digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+                length=length,
+                offset=offset,
+                filename=self._name,
+            )
+        )
         if record.rec_type == "response":
             self.records["response"] += 1
             if exchange.truncated is None and 200 <= exchange.status < 300:
@@ -460,6 +479,11 @@ class WarcFileSet:
         _fsync_directory(final.parent)
         self._handle = None
         self._path = None
+        index, self._index = self._index, []
+        try:
+            write_cdxj_text(final, index)
+        except OSError as exc:  # the captures are safe; `portal-archive index` writes it later
+            logger.warning("CDXJ index of %s not written: %s", final.name, exc)
 
     def close(self) -> None:
         """Close and rename the file being written; safe to call twice."""

@@ -174,6 +174,7 @@ class ArchiveWriter:
         self.batch_size = batch_size
         self.stats = WriterStats()
         self._pending: list[_ArticleEvent | _PendingRow] = []
+        self._captures_pending = 0
         self._pending_urls: set[str] = set()  # article URLs queued since the last flush
         self._closed = False
         self._known_portals: set[str] = set()
@@ -732,6 +733,7 @@ class ArchiveWriter:
                 if placed:
                     self.db.conn.executemany(_PLACE_ARTICLE, placed)
         self._pending.clear()
+        self._captures_pending = 0
         self._pending_urls.clear()
         self.stats.add(delta)
 
@@ -751,6 +753,7 @@ class ArchiveWriter:
         if self._closed:
             return
         self._pending.clear()
+        self._captures_pending = 0
         self._pending_urls.clear()
         self._closed = True
         self.db.close()
@@ -780,7 +783,11 @@ class ArchiveWriter:
         self._pending.append(item)
         if not isinstance(item, _PendingRow):
             self._pending_urls.add(item.url)
-        if len(self._pending) >= self.batch_size:
+        elif isinstance(item, _PendingCapture):
+            # A capture rides with the facts read from it: batches stay batch_size facts
+            # (each commit also fsyncs the WARC file), not a third smaller.
+            self._captures_pending += 1
+        if len(self._pending) - self._captures_pending >= self.batch_size:
             self.flush()
 
     def _require_portal(self, slug: str) -> None:

@@ -245,11 +245,9 @@ class WarcCaptureMiddleware:
         if self.files is None:
             return
         try:
-            self.files.close()
+            self.files.close()  # with its CDXJ index (archive/warc_index.py)
         except OSError as exc:  # the file stays .open: the next crawl closes it (fixity.py)
             logger.warning("WARC file left open: %s", exc)
-            return
-        _index_files(self.files)
 
     def _stop(self, exc: OSError) -> None:
         """Disk full or read-only: stop fetching what cannot be kept, say it once (the
@@ -268,18 +266,6 @@ class WarcCaptureMiddleware:
 
     def files_root(self) -> Path:
         return warc_root(self.db_path)
-
-
-def _index_files(files: WarcFileSet) -> None:
-    """A CDXJ index beside each closed file of the run (archive/warc_index.py). A failure
-    only logs: the captures are safe, and `portal-archive index` writes what is missing."""
-    from archive.warc_index import write_cdxj
-
-    for name in files.files:
-        try:
-            write_cdxj(files.folder / name, root=files.folder)
-        except Exception as exc:  # never fail a finished crawl over its index
-            logger.warning("CDXJ index of %s not written: %s", name, exc)
 
 
 def _header_list(headers: Any) -> list[tuple[str, str]]:

@@ -385,3 +385,16 @@ def test_a_failure_with_no_response_has_no_capture_and_says_so(tmp_path: Path) -
         assert error["capture"] is None
         assert "no response: nothing captured" in error["detail"], error["detail"]
     assert _query(db, "select count(*) as n from captures")[0]["n"] == 0
+
+
+def test_crawl_writes_the_index_cdxj_indexer_would(crawled: Path, faulted) -> None:
+    """The crawl indexes each file from what it wrote; cdxj-indexer, reading the file, must
+    print exactly the same lines (plain pages, gzip, revisits, 304s, errors, truncation)."""
+    from archive.warc_index import cdxj_lines, cdxj_path
+
+    for db in (crawled, faulted.db):
+        files = sorted(warc_root(db).rglob("*.warc.gz"))
+        assert files
+        for path in files:
+            written = cdxj_path(path).read_text(encoding="utf-8")
+            assert written == cdxj_lines(path, root=archive_folder(db)), path.name
