@@ -20,6 +20,7 @@ from lxml import html
 
 from archive import search_page, vn_search
 from archive.hide import REASONS, hide_article
+from archive.permalinks import permalink
 from archive.search_page import SearchInputError, SearchParams
 
 from .conftest import served_archive
@@ -96,6 +97,14 @@ def scalar(db: Path, sql: str, *params: object) -> object:
     conn = sqlite3.connect(db)
     try:
         return conn.execute(sql, params).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def scalar_rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
     finally:
         conn.close()
 
@@ -299,6 +308,9 @@ def test_json_carries_count_pages_facets_rows(base: str, archive: Path) -> None:
             "portal", "section", "changed", "removed_at", "has_attachments"}  # fmt: skip
     assert keys <= set(row)
     assert vn_search.MARK_START not in row["snippet"] and "<mark>" in row["snippet_html"]
+    assert row["archive_url"] == base + permalink(row["url"])  # citable: survives snapshots
+    article = httpx.get(row["archive_url"], timeout=30, follow_redirects=True)
+    assert article.status_code == 200 and row["title"] in article.text
 
 
 def test_csv_has_a_bom_and_parses(base: str) -> None:
@@ -323,7 +335,8 @@ def test_atom_in_date_order_with_the_query_in_its_title(base: str, archive: Path
     times = [entry.updated_parsed for entry in feed.entries]
     assert len(times) == 50 and times == sorted(times, reverse=True)
     newest = matches(archive, WORD)[:50]
-    assert {int(e.id.rsplit("/", 1)[1]) for e in feed.entries} == set(newest)
+    urls = dict(scalar_rows(archive, "SELECT id, url FROM articles"))
+    assert {e.id for e in feed.entries} == {base + permalink(urls[i]) for i in newest}
     assert all(entry.link == entry.id for entry in feed.entries)
 
 

@@ -27,7 +27,7 @@ from datasette.utils.asgi import Response
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
-from archive import search_page, vn_search
+from archive import permalinks, search_page, vn_search
 from archive.search_page import FACET_CAP, PAGE_SIZE, Outcome, SearchInputError, SearchParams
 
 try:  # E's shared formatting (issue 13); the same rules, inline, until it is in the tree
@@ -208,7 +208,7 @@ def _url(datasette: Any, args: dict[str, str], fmt: str = "") -> str:
 def _row(datasette: Any, request: Any, outcome: Outcome, row: dict[str, Any]) -> dict[str, Any]:
     q = outcome.params.q
     marked = vn_search.article_snippet(row["title"], row["summary"], row["body_text"], q)
-    archive_path = datasette.urls.row(outcome.database, "articles", str(row["id"]))
+    archive_path = datasette.urls.path(permalinks.permalink(row["url"]))  # survives snapshots
     return {
         "id": row["id"],
         "title": row["title"] or row["url"],
@@ -550,7 +550,8 @@ async def _page(datasette: Any, request: Any, outcome: Outcome, status: int) -> 
         "json_url": _url(datasette, params.args(), "json"),
         "csv_url": _url(datasette, params.args(), "csv"),
         "atom_url": _url(datasette, params.args(sort="relevance", page=1), "atom"),
-        "sql_url": datasette.urls.path(f"{datasette.urls.database(outcome.database)}/search")
+        "sql_url": datasette.urls.database(outcome.database)
+        + "/search"
         + "?"
         + urlencode(
             {
