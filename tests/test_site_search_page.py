@@ -8,6 +8,8 @@ import io
 import math
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,7 +25,7 @@ from archive.hide import REASONS, hide_article
 from archive.permalinks import permalink
 from archive.search_page import SearchInputError, SearchParams
 
-from .conftest import served_archive
+from .conftest import free_port, served_archive, stop, wait_for_http
 
 WORD = "ubnd"  # in most demo articles: a result set of several pages
 FAILED_TITLE_LIKE = "%UBND%"
@@ -497,3 +499,20 @@ def sqlite3_with_functions(db: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(db)
     vn_search.register(conn)
     return conn
+
+
+def test_a_search_stopped_by_the_time_limit_is_a_vietnamese_503(archive: Path) -> None:
+    """A site whose SQL time limit is 1 ms: the search is interrupted, and says so."""
+    port = free_port()
+    command = [sys.executable, "-m", "portal_spider", "serve", "--db", str(archive),
+               "--port", str(port), "--sql-time-limit-ms", "1"]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base + "/-/versions.json")
+        doc = page_of(get(base, "/-/search", 503, q="thành phố"))
+        assert "quá nhiều thời gian" in text(doc.cssselect(".sr-message")[0])
+        data = get(base, "/-/search.json", 503, q="thành phố").json()
+        assert data["ok"] is False and data["status"] == 503
+    finally:
+        stop(process)

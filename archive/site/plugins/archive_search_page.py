@@ -133,8 +133,15 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
 
     def run(conn: sqlite3.Connection) -> Outcome:
         started = time.perf_counter()
-        with sqlite_timelimit(conn, limit_ms):
-            outcome = _run(conn, database, params)
+        try:
+            with sqlite_timelimit(conn, limit_ms):
+                outcome = _run(conn, database, params)
+        except sqlite3.OperationalError as error:
+            # The time limit interrupts whatever runs: "interrupted", or, on a connection's
+            # first search, "vtable constructor failed".
+            if (time.perf_counter() - started) * 1000 >= limit_ms:
+                raise QueryInterrupted(error, "", {}) from error
+            raise
         outcome.ms = (time.perf_counter() - started) * 1000
         return outcome
 
