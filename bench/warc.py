@@ -153,17 +153,26 @@ class _Padding(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _block(self) -> bytes:
+        """Inline style and script, as portal themes carry (no links: a block of links would
+        be read as more articles to fetch, and the bench would measure 404s)."""
         rng = random.Random(self.path)
-        items = []
+        parts = ["<style>"]
         size = 0
+        while size < PADDING_KB * 512:
+            rule = (
+                f".k{rng.randrange(10**6)} .m{rng.randrange(10**4)}{{margin:{rng.randrange(40)}px;"
+                f"color:#{rng.randrange(16**6):06x};font-size:{rng.randrange(9, 30)}px}}"
+            )
+            parts.append(rule)
+            size += len(rule)
+        parts.append("</style><script>var cauHinh = [")
         while size < PADDING_KB * 1024:
-            text = " ".join(rng.choice(self.words) for _ in range(8))
-            item = f'<li><a href="/muc/{rng.randrange(10**6)}.html">{text}</a></li>'
-            if rng.random() < 0.2:
-                item += f"<script>var w{rng.randrange(10**6)}={rng.random()};</script>"
-            items.append(item)
-            size += len(item.encode())
-        return ("<ul class='menu-phu'>" + "".join(items) + "</ul>").encode()
+            text = " ".join(rng.choice(self.words) for _ in range(6))
+            entry = f'{{"id": {rng.randrange(10**6)}, "nhan": "{text}"}},'
+            parts.append(entry)
+            size += len(entry.encode())
+        parts.append("];</script>")
+        return "".join(parts).encode()
 
     def log_message(self, *args: object) -> None:
         pass
@@ -181,8 +190,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--days", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=("growth", "speed"), help="run one part only")
     args = parser.parse_args()
-    growth(240, args.days)
+    if args.only != "speed":
+        growth(240, args.days)
+    if args.only == "growth":
+        return
     portal, url = start_portal(args.articles)
     try:
         page = urllib.request.urlopen(url + "chinh-tri/").read()
