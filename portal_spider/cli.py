@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
@@ -337,12 +337,7 @@ def crawl_command(
                 portals, db_path=db, log_level="INFO" if verbose else "WARNING", options=options
             )
     except ArchiveLocked as exc:
-        holder = exc.holder or "holder unknown"
-        click.echo(
-            f"portal-archive: another crawl is writing {db} ({holder}); run later or add --wait",
-            err=True,
-        )
-        sys.exit(3)
+        _exit_locked(db, exc)
     except OSError as exc:  # the lock file (or the crawl) hit a full or read-only disk
         raise UsageError(f"{exc.filename or db}: {exc.strerror or exc}") from exc
     sys.exit(0 if all(status == "ok" for status in statuses.values()) else 1)
@@ -637,12 +632,7 @@ def reextract_command(
                 progress_seconds=progress_every,
             )
     except ArchiveLocked as exc:
-        holder = exc.holder or "holder unknown"
-        click.echo(
-            f"portal-archive: another crawl is writing {db} ({holder}); run later or add --wait",
-            err=True,
-        )
-        sys.exit(3)
+        _exit_locked(db, exc)
     except OSError as exc:
         raise UsageError(f"{exc.filename or db}: {exc.strerror or exc}") from exc
     for problem in summary.problems[:20]:
@@ -748,12 +738,7 @@ def _hide(
         else:
             result = hide_article(db, url, reason or "other", note=note, by=by, wait=wait)
     except ArchiveLocked as exc:
-        holder = exc.holder or "holder unknown"
-        click.echo(
-            f"portal-archive: another crawl is writing {db} ({holder}); run later or add --wait",
-            err=True,
-        )
-        sys.exit(3)
+        _exit_locked(db, exc)
     except ArchiveError as exc:
         raise UsageError(str(exc)) from exc
     click.echo(result.line(restored=restore))
@@ -761,3 +746,13 @@ def _hide(
 
 if __name__ == "__main__":
     main()
+
+
+def _exit_locked(db: Path, exc: Any) -> NoReturn:
+    """Another process holds the archive's lock: say who, exit 3 (the documented code)."""
+    holder = exc.holder or "holder unknown"
+    click.echo(
+        f"portal-archive: another crawl is writing {db} ({holder}); run later or add --wait",
+        err=True,
+    )
+    sys.exit(3)
