@@ -89,13 +89,20 @@ def take_snapshot(
     db_path, out_dir = Path(db_path), Path(out_dir)
     _check_source(db_path)
     _prepare_directory(out_dir)
-    started = (now or datetime.now(UTC)).astimezone(UTC)
-    name = f"{db_path.stem}-{started.strftime(_NAME_TIME)}{SNAPSHOT_SUFFIX}"
-    final = out_dir / name
     clock = time.perf_counter()
     with _directory_lock(out_dir):
         _remove_leftovers(out_dir)
         manifest = read_manifest(out_dir)  # a broken manifest stops us before any copying
+        started = (now or datetime.now(UTC)).astimezone(UTC)
+        name = f"{db_path.stem}-{started.strftime(_NAME_TIME)}{SNAPSHOT_SUFFIX}"
+        final = out_dir / name
+        if final.exists() and now is None:
+            # Names have one-second resolution; a second snapshot within the same second
+            # (a script taking two in a row) waits for the next second instead of failing.
+            time.sleep(1 - started.microsecond / 1e6)
+            started = datetime.now(UTC)
+            name = f"{db_path.stem}-{started.strftime(_NAME_TIME)}{SNAPSHOT_SUFFIX}"
+            final = out_dir / name
         if final.exists():
             raise SnapshotError(f"{final} already exists; refusing to overwrite a snapshot")
         partial = out_dir / f".{name}.partial"

@@ -98,6 +98,10 @@ def test_dated_version_link_and_cite_box(browser, site: dict, width: int) -> Non
         assert f"Bản lưu: {site['base']}{permalinks.permalink(edited['url'], stamp)}" in text
         assert f"Địa chỉ gốc: {edited['url']}" in text and "sha256:" in text
         cite.locator("button.archive-copy").first.click()
+        # The clipboard promise settles after the click returns: wait for the status line.
+        p.wait_for_function(
+            "document.querySelector('#cite .archive-copied').textContent !== ''", timeout=5000
+        )
         assert p.locator("#cite .archive-copied").inner_text() == "Đã sao chép"
         assert p.evaluate("navigator.clipboard.readText()").strip() == text.strip()
         assert_fits(recorded, "#cite", width)

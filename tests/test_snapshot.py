@@ -124,6 +124,19 @@ def test_snapshots_accumulate_and_never_overwrite(archive_copy: Path, tmp_path: 
     assert second.entry["sha256"] == first.entry["sha256"]
 
 
+def test_two_snapshots_in_the_same_second_both_succeed(archive_copy: Path, tmp_path: Path) -> None:
+    """Names have one-second resolution: a script taking two in a row must not fail (CI did)."""
+    out = tmp_path / "snapshots"
+    first = take_snapshot(archive_copy, out)
+    second = take_snapshot(archive_copy, out)
+    assert first.path.name != second.path.name
+    assert second.entry["created_at"] > first.entry["created_at"]
+    assert [e["file"] for e in read_manifest(out)["snapshots"]] == [
+        first.path.name,
+        second.path.name,
+    ]
+
+
 def test_broken_manifest_stops_before_copying(archive_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "snapshots"
     out.mkdir()
