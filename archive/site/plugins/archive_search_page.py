@@ -27,25 +27,14 @@ from datasette.utils.asgi import Response
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
-from archive import permalinks, search_page, vn_search
+from archive import permalinks, search_page, search_text, vn_search
 from archive.search_page import FACET_CAP, PAGE_SIZE, Outcome, SearchInputError, SearchParams
-
-try:  # E's shared formatting (issue 13); the same rules, inline, until it is in the tree
-    from archive.vn_format import vn_datetime, vn_number
-except ImportError:  # pragma: no cover
-
-    def vn_number(value: object, decimals: int | None = None) -> str:  # type: ignore[misc]
-        return f"{int(value):,}".replace(",", ".") if isinstance(value, int) else str(value)
-
-    def vn_datetime(value: object) -> str:  # type: ignore[misc]
-        return str(value or "")
-
+from archive.site_messages import choose_language
+from archive.vn_format import vn_datetime
 
 PATH = "/-/search"
 VIETNAM = timezone(timedelta(hours=7))
 FORMATS = ("", "json", "csv", "atom")
-SITE_NAME = "Lưu trữ cổng thông tin"
-MONTHS = "tháng"
 CSV_COLUMNS = (
     "title",
     "published_at",
@@ -71,45 +60,37 @@ def register_routes() -> list[tuple[str, Any]]:
 
 async def search_view(datasette: Any, request: Any) -> Response:
     fmt = request.url_vars.get("format") or ""
+    lang = _lang(request)
+    st = search_text.translator(lang)
     if fmt not in FORMATS:
-        message = (
-            f"Không có định dạng “.{fmt[:20]}” cho trang tìm kiếm: dùng .json, .csv hoặc .atom."
-        )
-        return await _error(datasette, request, "", message, 404)
+        return await _error(datasette, request, "", st("err_format", fmt=fmt[:20]), 404)
     database = _database(datasette)
     if database is None:
-        return await _error(datasette, request, fmt, "Trang web này chưa có kho lưu trữ nào.", 404)
+        return await _error(datasette, request, fmt, st("err_no_archive"), 404)
     try:
         params = search_page.parse_params(request.args)
     except SearchInputError as error:
-        return await _error(datasette, request, fmt, error.message, error.status)
+        message = search_text.input_error(error.message, lang)
+        return await _error(datasette, request, fmt, message, error.status)
     if fmt == "atom":
         params = SearchParams(**{**params.__dict__, "sort": "date"})
     if not params.q:
         if fmt:
-            return await _error(datasette, request, fmt, "Hãy nhập từ cần tìm (tham số q).", 400)
+            return await _error(datasette, request, fmt, st("err_no_q"), 400)
         return await _page(datasette, request, Outcome(params, database), status=200)
     if not params.phrases():
-        message = (
-            f"“{params.q}” không có từ nào để tìm (chỉ có dấu câu, ký hiệu hoặc biểu tượng). "
-            "Hãy nhập ít nhất một từ có chữ hoặc số."
-        )
+        message = st("err_no_word", q=params.q)
         return await _error(datasette, request, fmt, message, 400, params=params)
     try:
         outcome = await _search(datasette, database, params)
     except QueryInterrupted:
-        message = (
-            "Tìm kiếm này mất quá nhiều thời gian và đã bị dừng. Hãy thêm từ, chọn một "
-            "cổng hoặc một khoảng ngày để thu hẹp."
-        )
-        return await _error(datasette, request, fmt, message, 503, params=params)
+        return await _error(datasette, request, fmt, st("err_timeout"), 503, params=params)
     except sqlite3.Error:
-        message = "Lỗi khi đọc kho lưu trữ; xin thử lại sau."
-        return await _error(datasette, request, fmt, message, 500, params=params)
+        return await _error(datasette, request, fmt, st("err_database"), 500, params=params)
     if params.page > outcome.pages:
-        message = (
-            f"Không có trang {vn_number(params.page)}: kết quả chỉ có "
-            f"{vn_number(outcome.pages)} trang."
+        number = search_text.number
+        message = st(
+            "err_past_last", page=number(params.page, lang), pages=number(outcome.pages, lang)
         )
         return await _error(
             datasette, request, fmt, message, 404, params=params, last_page=outcome.pages
@@ -121,6 +102,11 @@ async def search_view(datasette: Any, request: Any) -> Response:
     if fmt == "atom":
         return _atom(datasette, request, outcome)
     return await _page(datasette, request, outcome, status=200)
+
+
+def _lang(request: Any) -> str:
+    """The reader's language: ``?lang=``, the switch's cookie, else Vietnamese."""
+    return choose_language(request.args, request.cookies)
 
 
 def _database(datasette: Any) -> str | None:
@@ -189,19 +175,19 @@ def _alternatives(conn: sqlite3.Connection, params: SearchParams, hidden: bool) 
     out = []
     plain = search_page.without_tone_marks(params.q)
     if plain != params.q:
-        out.append(("Bỏ dấu", SearchParams(**{**params.__dict__, "q": plain, "page": 1})))
+        out.append(
+            ("alt_no_tone_marks", SearchParams(**{**params.__dict__, "q": plain, "page": 1}))
+        )
     unquoted = search_page.without_quotes(params.q)
     if unquoted != params.q and vn_search.query_phrases(unquoted):
-        out.append(("Bỏ ngoặc kép", SearchParams(**{**params.__dict__, "q": unquoted, "page": 1})))
+        out.append(("alt_no_quotes", SearchParams(**{**params.__dict__, "q": unquoted, "page": 1})))
     if params.filtered():
-        out.append(("Trên mọi cổng, không lọc", SearchParams(q=params.q, sort=params.sort)))
+        out.append(("alt_unfiltered", SearchParams(q=params.q, sort=params.sort)))
     found = []
-    for label, alternative in out:
+    for key, alternative in out:  # key: a search_text message, the label in the reader's language
         query = search_page.count_query(alternative, hidden)
         count = conn.execute(query.sql, query.params).fetchone()[0]
-        found.append(
-            {"label": label, "q": alternative.q, "count": count, "args": alternative.args()}
-        )
+        found.append({"key": key, "q": alternative.q, "count": count, "args": alternative.args()})
     return found
 
 
@@ -252,12 +238,13 @@ def _marked_html(text: str) -> Markup:
     )
 
 
-def _facet_lists(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
+def _facet_lists(datasette: Any, outcome: Outcome, lang: str = "vi") -> list[dict[str, Any]]:
     """Each facet as a list of links that keep the query and the other filters."""
     facets, params = outcome.facets, outcome.params
     if facets is None:
         return []
     base = {"page": 1}
+    st = search_text.translator(lang)
 
     def item(label: str, count: int, selected: bool, **change: Any) -> dict[str, Any]:
         undo = {name: None for name in change} | ({"month": None} if "year" in change else {})
@@ -267,7 +254,7 @@ def _facet_lists(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
             "label": label,
             "value": value,
             "count": count,
-            "count_shown": vn_number(count),
+            "count_shown": search_text.number(count, lang),
             "selected": selected,
             "url": _url(datasette, target),
             "args": target,
@@ -277,7 +264,10 @@ def _facet_lists(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
         counts = getattr(facets, name)
         return [
             item(
-                yes if value else no, counts[value], getattr(params, name) == value, **{name: value}
+                st(yes if value else no),
+                counts[value],
+                getattr(params, name) == value,
+                **{name: value},
             )
             for value in (True, False)
             if counts.get(value)
@@ -286,7 +276,7 @@ def _facet_lists(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
     lists = [
         (
             "portal",
-            "Cổng",
+            st("facet_portal"),
             [
                 item(outcome.portals.get(k, k), n, params.portal == k, portal=k)
                 for k, n in _ranked(facets.portal)
@@ -294,12 +284,12 @@ def _facet_lists(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
         ),
         (
             "section",
-            "Chuyên mục",
+            st("facet_section"),
             [item(k, n, params.section == k, section=k) for k, n in _ranked(facets.section)],
         ),
         (
             "year",
-            "Năm đăng",
+            st("facet_year"),
             [
                 item(str(k), n, params.year == k, year=k)
                 for k, n in sorted(facets.year.items(), reverse=True)
@@ -315,26 +305,34 @@ def _facet_lists(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
         lists.append(
             (
                 "month",
-                f"Tháng đăng ({params.year})",
+                st("facet_month", year=params.year),
                 [
-                    item(f"{MONTHS} {m}/{params.year}", n, params.month == m, month=m)
+                    item(_month(st, m, params.year), n, params.month == m, month=m)
                     for m, n in months
                 ],
             )
         )
     lists += [
-        ("attachments", "Tệp đính kèm", flag("attachments", "Có tệp đính kèm", "Không có tệp")),
-        ("changed", "Đã sửa", flag("changed", "Đã được sửa sau khi đăng", "Chưa sửa")),
-        ("removed", "Đã gỡ", flag("removed", "Đã bị gỡ khỏi cổng", "Còn trên cổng")),
+        (
+            "attachments",
+            st("facet_attachments"),
+            flag("attachments", "with_files", "without_files"),
+        ),
+        ("changed", st("facet_changed"), flag("changed", "changed_yes", "changed_no")),
+        ("removed", st("facet_removed"), flag("removed", "removed_yes", "removed_no")),
     ]
     return [{"name": name, "title": title, "items": items} for name, title, items in lists if items]
+
+
+def _month(st: Any, month: int, year: int, key: str = "month") -> str:
+    return st(key, month=month, year=year, month_name=search_text.month_name(month))
 
 
 def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _page_links(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
+def _page_links(datasette: Any, outcome: Outcome, lang: str = "vi") -> list[dict[str, Any]]:
     """1 2 3 … around the current page … last; ``None`` labels are gaps."""
     current, last = outcome.params.page, outcome.pages
     shown = sorted(
@@ -347,7 +345,7 @@ def _page_links(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
         links.append(
             {
                 "number": number,
-                "label": vn_number(number),
+                "label": search_text.number(number, lang),
                 "current": number == current,
                 "url": _url(datasette, outcome.params.args(page=number)),
             }
@@ -356,23 +354,25 @@ def _page_links(datasette: Any, outcome: Outcome) -> list[dict[str, Any]]:
     return links
 
 
-def _active_filters(datasette: Any, outcome: Outcome) -> list[dict[str, str]]:
+def _active_filters(datasette: Any, outcome: Outcome, lang: str = "vi") -> list[dict[str, str]]:
     """The filters in force, each with a link that removes it."""
     params, out = outcome.params, []
+    st = search_text.translator(lang)
+    portal = params.portal and outcome.portals.get(params.portal, params.portal)
     labels = {
-        "portal": params.portal and f"Cổng: {outcome.portals.get(params.portal, params.portal)}",
-        "section": params.section and f"Chuyên mục: {params.section}",
+        "portal": portal and st("filter_portal", name=portal),
+        "section": params.section and st("filter_section", name=params.section),
         "year": params.year
         and (
-            f"Đăng {MONTHS} {params.month}/{params.year}"
+            _month(st, params.month, params.year, "filter_month")
             if params.month
-            else f"Đăng năm {params.year}"
+            else st("filter_year", year=params.year)
         ),
-        "attachments": _flag_label(params.attachments, "Có tệp đính kèm", "Không có tệp"),
-        "changed": _flag_label(params.changed, "Đã sửa", "Chưa sửa"),
-        "removed": _flag_label(params.removed, "Đã gỡ", "Còn trên cổng"),
-        "date_from": params.date_from and f"Từ ngày {params.date_from:%d/%m/%Y}",
-        "date_to": params.date_to and f"Đến ngày {params.date_to:%d/%m/%Y}",
+        "attachments": _flag_label(st, params.attachments, "with_files", "without_files"),
+        "changed": _flag_label(st, params.changed, "filter_changed", "changed_no"),
+        "removed": _flag_label(st, params.removed, "filter_removed", "removed_no"),
+        "date_from": params.date_from and st("filter_from", date=f"{params.date_from:%d/%m/%Y}"),
+        "date_to": params.date_to and st("filter_to", date=f"{params.date_to:%d/%m/%Y}"),
     }
     for name, label in labels.items():
         if label:
@@ -381,25 +381,20 @@ def _active_filters(datasette: Any, outcome: Outcome) -> list[dict[str, str]]:
     return out
 
 
-def _flag_label(value: bool | None, yes: str, no: str) -> str | None:
-    return None if value is None else yes if value else no
+def _flag_label(st: Any, value: bool | None, yes: str, no: str) -> str | None:
+    return None if value is None else st(yes) if value else st(no)
 
 
-def _order_note(outcome: Outcome) -> str | None:
+def _order_note(outcome: Outcome, lang: str = "vi") -> str | None:
     """Says where relevance ranking stops (it ranks the newest RELEVANCE_CANDIDATES only)."""
     params, limit = outcome.params, search_page.RELEVANCE_CANDIDATES
     if params.sort != "relevance" or outcome.total <= limit:
         return None
     first_date_page = limit // PAGE_SIZE + 1
+    shown = search_text.number(limit, lang)
     if search_page.relevance_covers(params.page):
-        return (
-            f"Chỉ {vn_number(limit)} kết quả mới nhất được xếp theo mức phù hợp; từ trang "
-            f"{first_date_page}, các kết quả còn lại xếp theo ngày đăng, mới nhất trước."
-        )
-    return (
-        f"Trang này xếp theo ngày đăng: {vn_number(limit)} kết quả mới nhất (trang 1–"
-        f"{first_date_page - 1}) đã được xếp theo mức phù hợp."
-    )
+        return search_text.text("order_ranked", lang, limit=shown, page=first_date_page)
+    return search_text.text("order_by_date", lang, limit=shown, last=first_date_page - 1)
 
 
 # -- formats -----------------------------------------------------------------------------------
@@ -407,6 +402,7 @@ def _order_note(outcome: Outcome) -> str | None:
 
 def _json(datasette: Any, request: Any, outcome: Outcome) -> dict[str, Any]:
     params, facets = outcome.params, outcome.facets
+    lang = _lang(request)
     rows = [_row(datasette, request, outcome, r) for r in outcome.rows]
     for row in rows:
         row["snippet_html"] = str(row.pop("snippet_html"))
@@ -427,7 +423,7 @@ def _json(datasette: Any, request: Any, outcome: Outcome) -> dict[str, Any]:
         "order": "relevance"
         if params.sort == "relevance" and search_page.relevance_covers(page)
         else "date",
-        "order_note": _order_note(outcome),
+        "order_note": _order_note(outcome, lang),
         "filters": {k: v for k, v in params.args().items() if k not in ("q", "sort", "page")},
         "facets": {
             "counted": facets.counted if facets else 0,
@@ -444,10 +440,10 @@ def _json(datasette: Any, request: Any, outcome: Outcome) -> dict[str, Any]:
                     }
                     for i in f["items"]
                 ]
-                for f in _facet_lists(datasette, outcome)
+                for f in _facet_lists(datasette, outcome, lang)
             },
         },
-        "alternatives": outcome.alternatives,
+        "alternatives": _alternative_views(outcome, lang),
         "next_url": _url(datasette, params.args(page=page + 1), "json")
         if page < outcome.pages
         else None,
@@ -455,6 +451,14 @@ def _json(datasette: Any, request: Any, outcome: Outcome) -> dict[str, Any]:
         "rows": rows,
         "query_ms": round(outcome.ms, 1),
     }
+
+
+def _alternative_views(outcome: Outcome, lang: str) -> list[dict[str, Any]]:
+    """The nearby searches with their labels in the reader's language."""
+    return [
+        {"label": search_text.text(a["key"], lang), **{k: v for k, v in a.items() if k != "key"}}
+        for a in outcome.alternatives
+    ]
 
 
 def _json_response(data: dict[str, Any], status: int) -> Response:
@@ -476,7 +480,7 @@ def _csv(datasette: Any, request: Any, outcome: Outcome) -> Response:
                 for c in CSV_COLUMNS
             ]
         )
-    name = f"tim-kiem-trang-{outcome.params.page}.csv"
+    name = search_text.text("csv_name", _lang(request), page=outcome.params.page)
     return Response(
         "\ufeff" + buffer.getvalue(),
         content_type="text/csv; charset=utf-8",
@@ -494,8 +498,10 @@ def _atom(datasette: Any, request: Any, outcome: Outcome) -> Response:
         href=datasette.absolute_url(request, _url(datasette, outcome.params.args())),
         rel="alternate",
     )
-    feed.title(f"Tìm kiếm: {outcome.params.q} — {SITE_NAME}")
-    feed.language("vi")
+    lang = _lang(request)
+    st = search_text.translator(lang)
+    feed.title(st("feed_title", q=outcome.params.q, site=st("site_name")))
+    feed.language(lang)
     entries = []
     for raw in outcome.rows:
         row = _row(datasette, request, outcome, raw)
@@ -530,28 +536,32 @@ def _entry_time(row: dict[str, Any]) -> datetime:
 async def _page(datasette: Any, request: Any, outcome: Outcome, status: int) -> Response:
     params = outcome.params
     facets = outcome.facets
+    lang = _lang(request)
+    number = search_text.number
     context = {
+        "st": search_text.translator(lang),
         "params": params,
         "q": params.q,
         "total": outcome.total,
-        "total_shown": vn_number(outcome.total),
+        "total_shown": number(outcome.total, lang),
         "pages": outcome.pages,
+        "pages_shown": number(outcome.pages, lang),
         "rows": [_row(datasette, request, outcome, r) for r in outcome.rows],
-        "facets": _facet_lists(datasette, outcome),
+        "facets": _facet_lists(datasette, outcome, lang),
         "facets_capped": bool(facets and facets.capped),
-        "facets_counted": vn_number(facets.counted) if facets else "0",
-        "page_links": _page_links(datasette, outcome) if outcome.total else [],
+        "facets_counted": number(facets.counted, lang) if facets else "0",
+        "page_links": _page_links(datasette, outcome, lang) if outcome.total else [],
         "previous_url": _url(datasette, params.args(page=params.page - 1))
         if params.page > 1
         else None,
         "next_url": _url(datasette, params.args(page=params.page + 1))
         if params.page < outcome.pages
         else None,
-        "active_filters": _active_filters(datasette, outcome),
-        "order_note": _order_note(outcome) if outcome.total else None,
+        "active_filters": _active_filters(datasette, outcome, lang),
+        "order_note": _order_note(outcome, lang) if outcome.total else None,
         "alternatives": [
-            {**a, "count_shown": vn_number(a["count"]), "url": _url(datasette, a["args"])}
-            for a in outcome.alternatives
+            {**a, "count_shown": number(a["count"], lang), "url": _url(datasette, a["args"])}
+            for a in _alternative_views(outcome, lang)
         ],
         "sort_urls": {s: _url(datasette, params.args(sort=s, page=1)) for s in search_page.SORTS},
         "json_url": _url(datasette, params.args(), "json"),
@@ -572,7 +582,8 @@ async def _page(datasette: Any, request: Any, outcome: Outcome, status: int) -> 
             k: v for k, v in params.args().items() if k not in ("q", "sort", "page", "from", "to")
         },
         "first_row": (params.page - 1) * PAGE_SIZE + 1,
-        "last_row": min(params.page * PAGE_SIZE, outcome.total),
+        "first_shown": number((params.page - 1) * PAGE_SIZE + 1, lang),
+        "last_shown": number(min(params.page * PAGE_SIZE, outcome.total), lang),
         "ms": round(outcome.ms),
     }
     html = await datasette.render_template("search_results.html", context, request=request)
@@ -597,6 +608,7 @@ async def _error(
     html = await datasette.render_template(
         "search_error.html",
         {
+            "st": search_text.translator(_lang(request)),
             "message": message,
             "status": status,
             "q": params.q if params else "",
