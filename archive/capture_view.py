@@ -19,7 +19,6 @@ import hashlib
 import io
 import os
 import re
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -29,6 +28,8 @@ from typing import Any
 from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.content_encoding import PayloadUndecodable as PayloadUndecodable  # re-exported
+from archive.content_encoding import decode
 from archive.snapshot import SnapshotError, read_manifest
 from archive.warc_store import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, read_record_bytes, resolve
 
@@ -63,10 +64,6 @@ class CaptureUnavailable(Exception):
 
 class CaptureDamaged(Exception):
     """The bytes at the pointer are not the record the database names (torn, overwritten)."""
-
-
-class PayloadUndecodable(Exception):
-    """The payload cannot be decoded as its Content-Encoding says (or decodes too large)."""
 
 
 def is_uuid(text: str) -> bool:
@@ -209,67 +206,11 @@ def parse_record(data: bytes) -> Record:
 
 
 def decode_payload(payload: bytes, content_encoding: str | None) -> bytes:
-    """Undo ``Content-Encoding`` (gzip, deflate, br, zstd; listed in the order applied).
+    """Undo ``Content-Encoding`` (archive/content_encoding.py), at most :data:`MAX_DECODED`.
 
     A truncated capture's stream ends early: what decodes is returned, not an error.
     """
-    codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
-    for coding in reversed(codings):
-        if coding in ("identity", ""):
-            continue
-        if coding in ("gzip", "x-gzip"):
-            payload = _inflate(payload, zlib.MAX_WBITS | 16)
-        elif coding == "deflate":
-            try:
-                payload = _inflate(payload, zlib.MAX_WBITS)
-            except PayloadUndecodable:  # servers that send raw deflate
-                payload = _inflate(payload, -zlib.MAX_WBITS)
-        elif coding == "br":
-            payload = _unbrotli(payload)
-        elif coding == "zstd":
-            payload = _unzstd(payload)
-        else:
-            raise PayloadUndecodable(f"unknown Content-Encoding {coding!r}")
-    return payload
-
-
-def _inflate(data: bytes, wbits: int) -> bytes:
-    decompressor = zlib.decompressobj(wbits)
-    try:
-        out = decompressor.decompress(data, MAX_DECODED + 1)
-    except zlib.error as exc:
-        raise PayloadUndecodable(f"cannot inflate: {exc}") from exc
-    return _bounded(out)
-
-
-def _unbrotli(data: bytes) -> bytes:
-    try:
-        import brotli
-    except ImportError as exc:
-        raise PayloadUndecodable("brotli is not installed") from exc
-    try:
-        out = brotli.Decompressor().process(data, output_buffer_limit=MAX_DECODED + 1)
-    except brotli.error as exc:
-        raise PayloadUndecodable(f"cannot decode brotli: {exc}") from exc
-    return _bounded(out)
-
-
-def _unzstd(data: bytes) -> bytes:
-    try:
-        from backports.zstd import ZstdDecompressor, ZstdError
-    except ImportError as exc:
-        raise PayloadUndecodable("zstd is not installed") from exc
-    try:
-        out = ZstdDecompressor().decompress(data, max_length=MAX_DECODED + 1)
-    except ZstdError as exc:
-        raise PayloadUndecodable(f"cannot decode zstd: {exc}") from exc
-    return _bounded(out)
-
-
-def _bounded(out: bytes) -> bytes:
-    if len(out) > MAX_DECODED:
-        raise PayloadUndecodable(f"decodes to more than {MAX_DECODED} bytes")
-    return out
+    return decode(payload, content_encoding, limit=MAX_DECODED)
 
 
 def is_html(content_type: str | None, body: bytes) -> bool:

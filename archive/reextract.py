@@ -26,8 +26,8 @@ from typing import Any
 
 import sqlite_utils
 from warcio.archiveiterator import ArchiveIterator
-from warcio.bufferedreaders import BufferedReader
 
+from archive.content_encoding import PayloadUndecodable, decode
 from archive.records import article_content, content_hash, provenance
 from archive.schema import open_archive
 from archive.timestamps import utc_now
@@ -344,20 +344,12 @@ def _record(
 
 
 def _decoded(payload: bytes, encoding: str | None, record_id: str) -> bytes:
-    """Undo Content-Encoding as HTTP says (warcio's decompressors: gzip, deflate, br)."""
-    if not encoding or encoding.strip().lower() == "identity":
-        return payload
-    kind = encoding.strip().lower()
-    kind = "gzip" if kind == "x-gzip" else kind
-    if kind not in BufferedReader.get_supported_decompressors():
-        raise CaptureUnreadable(f"capture {record_id}: Content-Encoding {encoding!r} unsupported")
+    """Undo Content-Encoding as HTTP says (archive/content_encoding.py, as the site's
+    capture view does), the problem named with the record."""
     try:
-        body = BufferedReader(io.BytesIO(payload), decomp_type=kind).read(MAX_BODY + 1)
-    except Exception as exc:  # zlib.error, brotli.error: a damaged stream
-        raise CaptureUnreadable(f"capture {record_id}: cannot undo {kind}: {exc}") from exc
-    if len(body) > MAX_BODY:
-        raise CaptureUnreadable(f"capture {record_id}: inflates past {MAX_BODY} bytes")
-    return body
+        return decode(payload, encoding, limit=MAX_BODY)
+    except PayloadUndecodable as exc:
+        raise CaptureUnreadable(f"capture {record_id}: {exc}") from exc
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
