@@ -26,8 +26,7 @@ import logging
 import os
 import sqlite3
 import time
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.lock import ArchiveLock, ArchiveLocked
+from archive.warc_members import CORRUPT, OK, TORN, Member, iter_members, member_bounds
 from archive.warc_store import OPEN_SUFFIX, archive_folder, sha1_base32, warc_root
 
 logger = logging.getLogger(__name__)
@@ -43,9 +43,6 @@ logger = logging.getLogger(__name__)
 #: Tables whose ``capture`` column points into ``captures``.
 FACT_TABLES = ("articles", "article_versions", "visitor_stats", "crawl_errors")
 TORN_SUFFIX = ".torn"
-_GZIP_MAGIC = b"\x1f\x8b\x08"
-_READ = 64 * 1024
-_OK, _TORN, _CORRUPT = "ok", "torn", "corrupt"
 
 
 class NotAnArchive(Exception):
@@ -127,18 +124,6 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
-class Member:
-    """One gzip member of a WARC file: ``status`` ok (``data`` is the record), torn (the
-    file ends inside it) or corrupt (zlib refuses it; ``error`` says why)."""
-
-    offset: int
-    length: int
-    status: str
-    data: bytes | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Closed:
     """What :func:`close_unfinished` did to one ``.open`` file."""
 
@@ -149,67 +134,6 @@ class Closed:
     removed: bool = False
     #: Set when the file was left ``.open`` untouched: damage that is not a torn end.
     problem: str | None = None
-
-
-# -- reading gzip members ---------------------------------------------------------------------
-
-
-def _decode_at(handle: io.BufferedReader, offset: int, end: int) -> Member:
-    """Decompress the gzip member starting at ``offset`` (reading no further than ``end``)."""
-    handle.seek(offset)
-    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    parts: list[bytes] = []
-    fed = 0
-    while True:
-        chunk = handle.read(min(_READ, end - offset - fed))
-        if not chunk:
-            return Member(offset, fed, _TORN, error="the file ends inside this gzip member")
-        try:
-            parts.append(decompressor.decompress(chunk))
-        except zlib.error as exc:
-            return Member(offset, fed + len(chunk), _CORRUPT, error=f"gzip: {exc}")
-        if decompressor.eof:
-            used = len(chunk) - len(decompressor.unused_data)
-            return Member(offset, fed + used, _OK, data=b"".join(parts))
-        fed += len(chunk)
-
-
-def _next_member(handle: io.BufferedReader, start: int, end: int) -> int | None:
-    """The next offset after ``start`` where a whole gzip member holding a WARC record
-    begins (resynchronising after a corrupt member); None if there is none."""
-    position = start + 1
-    while position < end:
-        handle.seek(position)
-        window = handle.read(min(_READ, end - position))
-        found = window.find(_GZIP_MAGIC)
-        if found < 0:
-            position += max(1, len(window) - len(_GZIP_MAGIC) + 1)
-            continue
-        candidate = position + found
-        member = _decode_at(handle, candidate, end)
-        if member.status == _OK and member.data is not None and member.data.startswith(b"WARC/"):
-            return candidate
-        position = candidate + 1
-    return None
-
-
-def iter_members(handle: io.BufferedReader, end: int) -> Iterator[Member]:
-    """Every gzip member of a record-level-gzip WARC file, in order, up to byte ``end``.
-
-    A corrupt member is reported once, spanning up to the next member that decodes (found by
-    its gzip magic); a member cut by the end of the file is reported torn.
-    """
-    offset = 0
-    while offset < end:
-        member = _decode_at(handle, offset, end)
-        if member.status == _CORRUPT:
-            following = _next_member(handle, offset, end)
-            stop = end if following is None else following
-            member = Member(offset, stop - offset, _CORRUPT, error=member.error)
-        yield member
-        if member.status == _TORN:
-            return
-        offset += member.length
 
 
 # -- one record -------------------------------------------------------------------------------
@@ -434,8 +358,8 @@ def _close_one(path: Path) -> Closed:
     if final.exists():  # never overwrite a closed file: keep the .open for a human
         return Closed(path, 0, 0, None, problem=f"{final.name} exists beside it")
     with path.open("rb", buffering=1 << 20) as handle:
-        members = list(_member_bounds(handle, size))
-        bad = [member for member in members if member.status != _OK]
+        members = list(member_bounds(handle, size))
+        bad = [member for member in members if member.status != OK]
         if bad and bad[0] is not members[-1]:
             # Damage followed by complete records is not a kill's torn end: cutting there
             # would drop records the database may point to.
@@ -457,12 +381,6 @@ def _close_one(path: Path) -> Closed:
     os.replace(path, final)
     _fsync_directory(final.parent)
     return Closed(final, good, size - good, torn_path)
-
-
-def _member_bounds(handle: io.BufferedReader, end: int) -> Iterator[Member]:
-    """:func:`iter_members` without the decompressed bytes (a closing keeps only bounds)."""
-    for member in iter_members(handle, end):
-        yield Member(member.offset, member.length, member.status, error=member.error)
 
 
 def _save_torn(final: Path, data: bytes) -> Path:
@@ -668,7 +586,7 @@ def _check_file(
             ticker.tick(counts, total)
             row = rows.get(member.offset)
             record_id = row["record_id"] if row is not None else None
-            if member.status == _TORN:
+            if member.status == TORN:
                 tail = member
                 if unfinished:
                     continue  # reported with the file's notice, unless a pointer is in it
@@ -684,7 +602,7 @@ def _check_file(
                 if row is not None:
                     seen.add(member.offset)
                 continue
-            if member.status == _CORRUPT:
+            if member.status == CORRUPT:
                 report.problems.append(
                     Problem(
                         "corrupt",

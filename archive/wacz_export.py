@@ -27,7 +27,6 @@ import os
 import sqlite3
 import tempfile
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -37,9 +36,9 @@ from typing import Any
 from warcio.warcwriter import BufferWARCWriter
 
 from archive.errors import ArchiveError
+from archive.warc_members import OK, Member, read_member
 from archive.warc_store import WARC_VERSION, archive_folder, resolve
 
-_CHUNK = 64 * 1024
 _STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"  # captures.fetched_at
 
 
@@ -373,65 +372,43 @@ def _write_warc(
 def _copy_exchange(handle: Any, out: Any, capture: _Capture) -> int:
     """Copy the capture's record and the request/metadata records written right after it
     (they name it in WARC-Concurrent-To / WARC-Refers-To). Returns the records copied."""
-    handle.seek(capture.warc_offset)
-    data = handle.read(capture.warc_length)
-    if len(data) != capture.warc_length or _member_end(data) != len(data):
+    end = os.fstat(handle.fileno()).st_size
+    own = read_member(
+        handle, capture.warc_offset, min(end, capture.warc_offset + capture.warc_length)
+    )
+    if own.status != OK or own.length != capture.warc_length:
         raise ExportError(
             f"capture {capture.record_id}: {capture.warc_file} at {capture.warc_offset} is "
             "not one complete record (run `portal-archive verify`)"
         )
-    out.write(data)
+    _copy_bytes(handle, out, own)
     copied = 1
     position = capture.warc_offset + capture.warc_length
     for _ in range(2):  # the request, then the metadata record
-        member = _next_member(handle, position)
-        if member is None:
+        member = read_member(handle, position, end) if position < end else None
+        if member is None or member.status != OK or member.data is None:
             break
-        headers = _record_headers(member)
+        headers = _record_headers(member.data)
         related = {headers.get("warc-concurrent-to"), headers.get("warc-refers-to")}
         if headers.get("warc-type") not in ("request", "metadata"):
             break
         if capture.record_id not in related:
             break
-        out.write(member)
+        _copy_bytes(handle, out, member)
         copied += 1
-        position += len(member)
+        position += member.length
     return copied
 
 
-def _member_end(data: bytes) -> int | None:
-    """Where the first gzip member of ``data`` ends (None if it does not end there)."""
-    inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
-    try:
-        inflater.decompress(data)
-    except zlib.error:
-        return None
-    if not inflater.eof:
-        return None
-    return len(data) - len(inflater.unused_data)
+def _copy_bytes(handle: Any, out: Any, member: Member) -> None:
+    """The member's bytes as stored (not re-compressed: digests and offsets stay valid)."""
+    handle.seek(member.offset)
+    out.write(handle.read(member.length))
 
 
-def _next_member(handle: Any, position: int) -> bytes | None:
-    """The complete gzip member starting at ``position`` (None at the end or if torn)."""
-    handle.seek(position)
-    inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
-    raw = bytearray()
-    while not inflater.eof:
-        chunk = handle.read(_CHUNK)
-        if not chunk:
-            return None
-        try:
-            inflater.decompress(chunk)
-        except zlib.error:
-            return None
-        raw.extend(chunk)
-    return bytes(raw[: len(raw) - len(inflater.unused_data)])
-
-
-def _record_headers(member: bytes) -> dict[str, str]:
-    """The WARC header fields of one record (lower-case names)."""
-    text = zlib.decompress(member, zlib.MAX_WBITS + 16)
-    head = text.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
+def _record_headers(record: bytes) -> dict[str, str]:
+    """The WARC header fields of one decompressed record (lower-case names)."""
+    head = record.split(b"\r\n\r\n", 1)[0].decode("utf-8", "replace")
     fields = {}
     for line in head.split("\r\n")[1:]:
         name, _, value = line.partition(":")
