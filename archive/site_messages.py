@@ -113,6 +113,68 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "snap_size": ("Dung lượng", "Size"),
     "snap_articles": ("Tin bài", "Articles"),
     "snap_by_portal": ("Theo cổng", "By portal"),
+    # look-up by the portal's URL (web_lookup.html) and the permanent link page (web_article.html)
+    "lookup_title": ("Tra cứu theo địa chỉ gốc", "Look up by original URL"),
+    "lookup_title_pasted": ("Tra cứu: {url}", "Look up: {url}"),
+    "lookup_label": ("Địa chỉ tin bài trên cổng", "The article's URL on the portal"),
+    "lookup_placeholder": (
+        "Dán địa chỉ tin bài trên cổng, ví dụ https://…",
+        "Paste the article's URL on the portal, e.g. https://…",
+    ),
+    "lookup_hint": (
+        "Mọi dạng của địa chỉ đều được: http hay https, có hay không www., dấu / ở cuối, "
+        "tham số theo dõi (utm_…, fbclid).",
+        "Any form of the URL works: http or https, with or without www., a trailing /, "
+        "tracking parameters (utm_…, fbclid).",
+    ),
+    "lookup_no_archive": (
+        "Trang này không phục vụ cơ sở dữ liệu lưu trữ nào.",
+        "This site serves no archive database.",
+    ),
+    "lookup_not_found": ("Chưa lưu trữ địa chỉ này", "This URL is not archived"),
+    "lookup_not_found_before": (
+        "Không có tin bài nào được lưu với địa chỉ",
+        "No article is archived at",
+    ),
+    "lookup_not_found_after": ("hay một dạng khác của nó.", "or any other form of it."),
+    "lookup_elsewhere": (
+        "Có thể tin bài được lưu dưới một địa chỉ khác:",
+        "The article may be archived under another URL:",
+    ),
+    "lookup_search_words": (
+        "tìm các từ “{words}” trong kho lưu trữ",
+        "search the archive for “{words}”",
+    ),
+    "lookup_candidates": ("{n} tin bài khớp với địa chỉ này", "{n} articles match this URL"),
+    "no_title": ("(không có tiêu đề)", "(no title)"),
+    "lookup_archived_url": ("Địa chỉ đã lưu:", "Archived URL:"),
+    "lookup_removed": (
+        "Đã gỡ khỏi cổng ngày {date} ({reason}).",
+        "Removed from the portal on {date} ({reason}).",
+    ),
+    "lookup_versions": ("Các phiên bản", "Versions"),
+    "lookup_version": ("Phiên bản", "Version"),
+    "lookup_archived_at": ("Thời điểm lưu", "Archived at"),
+    "lookup_status": ("Trạng thái", "Status"),
+    "lookup_status_removed": ("đã gỡ: {reason}", "removed: {reason}"),
+    "lookup_status_failed": ("không đọc được nội dung", "content could not be read"),
+    "lookup_status_first": ("lần đầu lưu", "first archived"),
+    "lookup_status_changed": ("nội dung thay đổi", "content changed"),
+    "lookup_captures": ("Các bản lưu gốc", "Original captures"),
+    "lookup_fetched_at": ("Thời điểm tải", "Fetched at"),
+    "lookup_kind": ("Loại", "Kind"),
+    "lookup_digest": ("Mã băm SHA-256", "SHA-256 digest"),
+    "lookup_no_captures": (
+        "Không có bản lưu gốc (WARC) nào của địa chỉ này.",
+        "No original capture (WARC) of this URL.",
+    ),
+    "web_data_page": ("Trang dữ liệu của tin bài", "The article's data page"),
+    # error pages (error.html; headlines and explanations in archive/error_text.py)
+    "error_status": ("Mã lỗi HTTP", "HTTP status"),
+    "error_detail": ("Chi tiết kỹ thuật", "Technical detail"),
+    "error_home": ("Về trang chủ", "Back to the home page"),
+    "error_search": ("Tìm tin bài", "Search the articles"),
+    "error_advanced": ("Dữ liệu nâng cao", "Advanced data"),
     # canned-query pages (query.html)
     "query_advanced": (
         "Trang truy vấn dữ liệu nâng cao. Để tìm tin bài, dùng ô tìm kiếm ở đầu trang.",
@@ -139,10 +201,12 @@ def choose_language(args: Mapping[str, str], cookies: Mapping[str, str]) -> str:
 
 
 def translator(lang: str) -> Callable[..., str]:
-    """``t(key)`` for templates, bound to one language."""
+    """``t(key)`` for templates, bound to one language; ``t(key, name=value)`` fills the
+    message's ``{name}`` fields."""
 
-    def t(key: str) -> str:
-        return message(key, lang)
+    def t(key: str, **values: object) -> str:
+        text = message(key, lang)
+        return text.format(**values) if values else text
 
     return t
 
