@@ -480,7 +480,7 @@ def test_plain_box_search_opens_the_search_page(site: Site) -> None:
                      f"/archive/articles?_search={value}&_sort_desc=search_key"):  # fmt: skip
             response = site.get(path, status=302)
             target = response.headers["location"]
-            assert target == f"/archive/search?q={quote_plus(vn_search.clean_query(query))}"
+            assert target == f"/-/search?q={quote_plus(vn_search.clean_query(query))}"
             assert site.get(target).status_code == 200
     for path in (
         "/demo/articles?_search=thanh&_sort_desc=published_at",

@@ -79,22 +79,24 @@ def prepare_connection(conn: Any) -> None:
     conn.create_function("escape_fts", 1, vn_search.fts_query, deterministic=True)
 
 
+#: The search results page (plugins/archive_search_page.py).
+SEARCH_PAGE = "/-/search"
 #: What the articles table's own search box submits (the form carries the current sort).
 _SEARCH_BOX_PARAMS = frozenset({"_search", "_sort_desc"})
 
 
-def search_page_redirect(path: str, query_string: bytes, queries: Any) -> str | None:
+def search_page_redirect(path: str, query_string: bytes) -> str | None:
     """Where a plain search from the articles table's box should go, or None.
 
     A table page can only order rows by a column, so the box would list matches newest
-    first; a reader typing words expects the best matches first, with snippets. A search
-    that is *only* the box (no filters, facets or a sort of the reader's own choosing) is
-    sent to the database's ``search`` page, which has the same matches, ranked by relevance,
-    with a date-sort option. Anything more specific stays on the table page, and the JSON
-    API is never redirected.
+    first; a reader typing words expects the best matches first, with snippets, a count,
+    page links and facets. A search that is *only* the box (no filters, facets or a sort of
+    the reader's own choosing) is sent to the search results page ``/-/search`` (plugin
+    archive_search_page.py) with the same words. Anything more specific stays on the table
+    page, and the JSON API is never redirected.
     """
     parts = path.strip("/").split("/")
-    if len(parts) != 2 or parts[1] != SEARCH_TABLE or "search" not in (queries or {}):
+    if len(parts) != 2 or parts[1] != SEARCH_TABLE:
         return None
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
     params = dict(pairs)
@@ -102,7 +104,7 @@ def search_page_redirect(path: str, query_string: bytes, queries: Any) -> str | 
         return None
     if not params.get("_search") or params.get("_sort_desc", "search_key") != "search_key":
         return None
-    return f"/{parts[0]}/search?" + urlencode({"q": params["_search"]})
+    return SEARCH_PAGE + "?" + urlencode({"q": params["_search"]})
 
 
 @hookimpl
@@ -113,16 +115,9 @@ def asgi_wrapper(datasette: Any) -> Callable[[ASGIApp], ASGIApp]:
                 await app(scope, receive, send)
                 return
             query_string, search = clean_query_string(scope["query_string"])
-            route = scope.get("path", "").strip("/").split("/")[0]
-            # the URL names the database's route (/archive, archive_web.py), metadata its name
-            routed = [db.name for db in datasette.databases.values() if db.route == route]
-            database = routed[0] if routed else route
-            target = search_page_redirect(
-                scope.get("path", ""),
-                query_string,
-                datasette.metadata("queries", database=database) if database else None,
-            )
+            target = search_page_redirect(scope.get("path", ""), query_string)
             if target is not None and scope.get("method") == "GET":
+                target = datasette.urls.path(target)
                 await send({"type": "http.response.start", "status": 302,
                             "headers": [(b"location", target.encode("ascii")),
                                         (b"content-length", b"0")]})  # fmt: skip
