@@ -126,6 +126,12 @@ category, private ``note`` and ``hidden_by``, ``hidden_at``, ``restored_at``/``r
 an article with a row whose ``restored_at`` is NULL is off the public site; its rows stay.
 ``articles.hidden_at`` mirrors the open row (NULL while the article is public).
 
+Migration ``0010_search_facet_indexes`` (issue 13: the search page's counts, see
+:mod:`archive.search_cache`): ``idx_articles_portal_section`` on ``articles (portal,
+section)`` and the partial ``idx_articles_with_files`` (ids of articles with attachments), so
+the site reads every article's facet values from two small indexes instead of the rows
+(whose text makes a full read of ``articles`` take seconds).
+
 Versioning uses sqlite-utils ``Migrations`` (applied names are stored in
 ``_sqlite_migrations``). A database that has applied a migration this code does not know
 was written by newer code and is refused with :class:`ArchiveError` rather than modified.
@@ -173,6 +179,9 @@ SECTION_KINDS = (
     "unreachable",
 )
 SECTION_STATUSES = ("active", "gone", "moved", "not_listing")
+#: An article with attachments (``attachments`` is a JSON list; ``[]``, ``''`` or ``null``
+#: when none), as the search facets and ``idx_articles_with_files`` write it.
+HAS_FILES = "attachments NOT IN ('', '[]', 'null')"
 BUSY_TIMEOUT_MS = 30_000  # a concurrent writer (second crawl) waits instead of failing
 
 migrations = Migrations(MIGRATION_SET)
@@ -699,6 +708,15 @@ def _hidden_articles(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN hidden_at TEXT")
     # The "Đã sửa / Đã gỡ" page and its feeds read edits and removals by time.
     db["article_versions"].create_index(["change_kind", "fetched_at"])
+
+
+@migrations(name="0010_search_facet_indexes")
+def _search_facet_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes the search page's facet table is read from (:mod:`archive.search_cache`):
+    each article's portal and section, and the ids of articles with attachments. Both are
+    covering, so reading them never touches the article text."""
+    db.execute("CREATE INDEX idx_articles_portal_section ON articles (portal, section)")
+    db.execute(f"CREATE INDEX idx_articles_with_files ON articles (id) WHERE {HAS_FILES}")
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

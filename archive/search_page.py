@@ -29,7 +29,7 @@ from archive import vn_search
 
 PAGE_SIZE = 50
 RELEVANCE_CANDIDATES = 1000  # a multiple of PAGE_SIZE: page 21 starts at date rank 1 000
-FACET_CAP = 500  # matched rows read for the portal, section… counts (see docs/site.md)
+FACET_CAP = 100_000  # matches read for the portal, section… counts (archive/search_run.py)
 MAX_PAGE = 1_000_000  # 50 million results: more than any archive; past it a clear message
 SORTS = ("relevance", "date")
 KEY_DAY = 100_000_000  # articles.search_key = Julian day number * KEY_DAY + id
@@ -414,6 +414,8 @@ _ROW_COLUMNS = (
     " a.first_seen_at, a.removed_at, a.search_key, a.author,"
     f" {_HAS_FILES} AS has_files, a.id IN {EDITED} AS changed"
 )
+
+ROW_COLUMNS = _ROW_COLUMNS  # what the page's rows carry (archive/search_run.py reads them by id)
 
 
 def page_query(params: SearchParams, hidden: bool = False) -> Query:

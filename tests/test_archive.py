@@ -120,6 +120,7 @@ def test_open_archive_is_idempotent(db_path: Path) -> None:
         "0007_captures",
         "0008_reextract_runs",
         "0009_hidden_articles",
+        "0010_search_facet_indexes",
     ]
     db.close()
 

@@ -27,12 +27,16 @@ from datasette.utils.asgi import Response
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
-from archive import permalinks, search_page, search_text, vn_search
+from archive import permalinks, search_page, search_run, search_text, vn_search
+from archive.search_cache import AttributeCache, Attributes, Stale
 from archive.search_page import FACET_CAP, PAGE_SIZE, Outcome, SearchInputError, SearchParams
 from archive.site_messages import choose_language
 from archive.vn_format import vn_datetime
 
 PATH = "/-/search"
+#: Every article's facet values, per database file (archive/search_cache.py: why, and how it
+#: is invalidated when the crawler writes).
+ATTRIBUTES = AttributeCache()
 VIETNAM = timezone(timedelta(hours=7))
 FORMATS = ("", "json", "csv", "atom")
 CSV_COLUMNS = (
@@ -117,11 +121,19 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
     """Run the facets, count and page queries in one worker-thread call."""
     limit_ms = int(datasette.setting("sql_time_limit_ms"))
 
+    db = datasette.get_database(database)
+
     def run(conn: sqlite3.Connection) -> Outcome:
         started = time.perf_counter()
+        # Outside the time limit: the table's cost depends on the archive, not the query.
+        attributes = ATTRIBUTES.get(conn, db.path, db.is_mutable)
         try:
             with sqlite_timelimit(conn, limit_ms):
-                outcome = _run(conn, database, params)
+                try:
+                    outcome = _run(conn, database, params, attributes)
+                except Stale:  # the archive changed between the check and the search
+                    attributes = ATTRIBUTES.get(conn, db.path, db.is_mutable, reload=True)
+                    outcome = _run(conn, database, params, attributes)
         except sqlite3.OperationalError as error:
             # The time limit interrupts whatever runs: "interrupted", or, on a connection's
             # first search, "vtable constructor failed".
@@ -131,38 +143,21 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
         outcome.ms = (time.perf_counter() - started) * 1000
         return outcome
 
-    return await datasette.get_database(database).execute_fn(run)
+    return await db.execute_fn(run)
 
 
-def _run(conn: sqlite3.Connection, database: str, params: SearchParams) -> Outcome:
-    has_table = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hidden_articles'"
-    ).fetchone()
-    hidden_keys = (
-        [key for (key,) in conn.execute(f"SELECT * FROM {search_page.HIDDEN_KEYS}")]
-        if has_table
-        else []
-    )
-    hidden = bool(hidden_keys)  # no hidden article: no exclusion to compute
+def _run(
+    conn: sqlite3.Connection, database: str, params: SearchParams, attributes: Attributes
+) -> Outcome:
+    """Count, facets and page from one index pass (:mod:`archive.search_run`)."""
     outcome = Outcome(params, database)
     outcome.portals = dict(conn.execute("SELECT slug, coalesce(name, slug) FROM portals"))
-    facets_q = search_page.facets_query(params, hidden, FACET_CAP)
-    rows = conn.execute(facets_q.sql, facets_q.params).fetchall()
-    counted = sum(row[-1] for row in rows)
-    periods = None
-    if counted < FACET_CAP:  # every match was read: the count and all facets are exact
-        outcome.total = counted
-    else:
-        outcome.total, periods = search_page.period_counts(conn, params, hidden, hidden_keys)
-    outcome.facets = search_page.fold_facets(rows, outcome.total, periods)
+    result = search_run.run(conn, attributes, params)
+    outcome.total, outcome.facets = result.total, result.facets
     outcome.pages = search_page.page_count(outcome.total)
-    if outcome.total and params.page <= outcome.pages:
-        page_q = search_page.page_query(params, hidden)
-        cursor = conn.execute(page_q.sql, page_q.params)
-        names = [d[0] for d in cursor.description]
-        outcome.rows = [dict(zip(names, row, strict=True)) for row in cursor]
+    outcome.rows = result.rows
     if not outcome.total:
-        outcome.alternatives = _alternatives(conn, params, hidden)
+        outcome.alternatives = _alternatives(conn, params, bool(attributes.hidden_ids))
     return outcome
 
 

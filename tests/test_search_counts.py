@@ -1,0 +1,286 @@
+"""The search page's counts and facets from the in-memory facet table (archive/search_cache.py,
+archive/search_run.py) against brute-force SQL over ``articles``: hidden, failed-extraction
+and removed rows, filters, a date range, the capped path (a small cap injected), and a table
+that follows the archive while the site serves it."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from archive import search_cache, search_page, search_run, vn_search
+from archive.hide import REASONS, hide_article, unhide_article
+from archive.schema import open_archive
+from archive.search_page import SearchParams
+
+from .conftest import served_archive
+
+WORDS = ("ubnd", "thành phố", '"ủy ban"', "xã")
+HIDE_REASON = next(iter(REASONS))
+FILTERS: tuple[dict, ...] = (
+    {},
+    {"removed": True},
+    {"removed": False},
+    {"changed": True},
+    {"attachments": True},
+    {"attachments": False},
+    {"section": "Chính trị"},
+    {"date_from": date(2022, 6, 1), "date_to": date(2022, 6, 15)},
+    {"year": 2022, "month": 6},
+)
+
+
+@pytest.fixture(scope="module")
+def archive(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo archive with two failed extractions and three hidden articles that match
+    (and the portal of one article moved, so portals are not all equal in size)."""
+    db = tmp_path_factory.mktemp("search-counts") / "demo.db"
+    shutil.copy(demo_archive, db)
+    open_archive(db).close()  # migrations of this code (0010's indexes)
+    conn = connect(db)
+    with conn:
+        conn.execute(
+            "UPDATE articles SET extraction_failed = 'no_body' WHERE id IN (SELECT id FROM"
+            " articles WHERE title LIKE '%UBND%' AND removed_at IS NULL ORDER BY id LIMIT 2)"
+        )
+    urls = [
+        url
+        for (url,) in conn.execute(
+            "SELECT url FROM articles WHERE title LIKE '%UBND%' AND extraction_failed IS NULL"
+            " ORDER BY id DESC LIMIT 3"
+        )
+    ]
+    conn.close()
+    for url in urls:
+        hide_article(db, url, HIDE_REASON, note="test")
+    return db
+
+
+def connect(db: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db)
+    vn_search.register(conn)
+    return conn
+
+
+def brute_force(db: Path, params: SearchParams) -> list[dict]:
+    """Every result of ``params``, newest first, with its facet values: a join of the index
+    with ``articles``, filtered in SQL (what the page would do without the table)."""
+    where = ["a.extraction_failed IS NULL", "a.hidden_at IS NULL"]
+    values: list[object] = [params.q]
+    bounds = search_page.key_range(params)
+    if bounds:
+        where.append("a.search_key BETWEEN ? AND ?")
+        values += bounds
+    for name, column in (("portal", "a.portal"), ("section", "a.section")):
+        if getattr(params, name) is not None:
+            where.append(f"{column} = ?")
+            values.append(getattr(params, name))
+    conn = connect(db)
+    rows = conn.execute(
+        "SELECT a.id, a.portal, a.section, a.search_key,"
+        " coalesce(a.attachments NOT IN ('', '[]', 'null'), 0) AS files,"
+        " a.id IN (SELECT article_id FROM article_versions WHERE change_kind = 'edit') AS changed,"
+        " a.removed_at IS NOT NULL AS removed"
+        " FROM articles_search AS s JOIN articles AS a ON a.search_key = s.rowid"
+        f" WHERE articles_search MATCH vn_fts_query(?) AND {' AND '.join(where)}"
+        " ORDER BY a.search_key DESC",
+        values,
+    ).fetchall()
+    conn.close()
+    out = []
+    for article_id, portal, section, key, files, changed, removed in rows:
+        row = {"id": article_id, "portal": portal, "section": section, "key": key}
+        row |= {"files": bool(files), "changed": bool(changed), "removed": bool(removed)}
+        if all(
+            getattr(params, name) is None or getattr(params, name) == row[column]
+            for name, column in (("attachments", "files"), ("changed", "changed"),
+                                 ("removed", "removed"))
+        ):  # fmt: skip
+            out.append(row)
+    return out
+
+
+def expected_facets(rows: list[dict]) -> dict[str, dict]:
+    months = Counter(search_page.key_day(r["key"]).strftime("%Y-%m") for r in rows)
+    return {
+        "portal": dict(Counter(r["portal"] for r in rows)),
+        "section": dict(Counter(r["section"] for r in rows if r["section"] is not None)),
+        "attachments": dict(Counter(r["files"] for r in rows)),
+        "changed": dict(Counter(r["changed"] for r in rows)),
+        "removed": dict(Counter(r["removed"] for r in rows)),
+        "month": dict(months),
+        "year": dict(Counter(int(m[:4]) for m in months.elements())),
+    }
+
+
+def run(db: Path, params: SearchParams, cap: int | None = None) -> search_run.Result:
+    conn = connect(db)
+    try:
+        return search_run.run(conn, search_cache.load(conn), params, cap)
+    finally:
+        conn.close()
+
+
+def test_the_fixture_has_what_the_counts_must_leave_out(archive: Path) -> None:
+    conn = connect(archive)
+    hidden = conn.execute("SELECT count(*) FROM articles WHERE hidden_at IS NOT NULL").fetchone()
+    failed = conn.execute("SELECT count(*) FROM articles WHERE extraction_failed IS NOT NULL")
+    assert hidden[0] == 3 and failed.fetchone()[0] == 2
+    conn.close()
+    everything = brute_force(archive, SearchParams(q="ubnd"))
+    assert any(r["removed"] for r in everything) and any(r["changed"] for r in everything)
+    assert any(r["files"] for r in everything) and len(everything) > 100
+
+
+@pytest.mark.parametrize("q", WORDS)
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f) or "none")
+def test_count_and_facets_equal_brute_force(archive: Path, q: str, filters: dict) -> None:
+    params = SearchParams(q=q, **filters)
+    expected = brute_force(archive, params)
+    result = run(archive, params)
+    assert result.total == len(expected)
+    assert not result.facets.capped and result.facets.counted == len(expected)
+    facets = expected_facets(expected)
+    for name, counts in facets.items():
+        assert getattr(result.facets, name) == counts, name
+
+
+@pytest.mark.parametrize("sort", ["date", "relevance"])
+def test_pages_list_every_result_once(archive: Path, sort: str) -> None:
+    params = SearchParams(q="ubnd", sort=sort)
+    expected = [r["id"] for r in brute_force(archive, params)]
+    seen = []
+    for number in range(1, search_page.page_count(len(expected)) + 1):
+        page = SearchParams(q="ubnd", sort=sort, page=number)
+        seen += [row["id"] for row in run(archive, page).rows]
+    if sort == "date":
+        assert seen == expected
+    else:
+        assert sorted(seen) == sorted(expected) and seen != expected
+
+
+def test_relevance_order_is_the_sql_ranking(archive: Path) -> None:
+    """The ranking read over the candidates' rowid range equals the old all-SQL ranking."""
+    params = SearchParams(q="thành phố")
+    query = search_page.page_query(params, hidden=True)
+    conn = connect(archive)
+    by_sql = [row[0] for row in conn.execute(query.sql, query.params)]
+    conn.close()
+    assert [row["id"] for row in run(archive, params).rows] == by_sql
+
+
+def test_past_the_cap_facets_say_so_and_totals_stay_exact(archive: Path) -> None:
+    params = SearchParams(q="ubnd")
+    expected = brute_force(archive, params)
+    result = run(archive, params, cap=20)
+    assert result.total == len(expected) > 20
+    assert result.facets.capped
+    newest = brute_force(archive, params)[: result.facets.counted]
+    assert 17 <= result.facets.counted <= 20  # 20 matches read, hidden ones left out
+    assert result.facets.portal == expected_facets(newest)["portal"]
+    assert result.facets.year == expected_facets(expected)["year"]
+    assert result.facets.month == {}  # by year, months only once a year is chosen
+    in_year = run(archive, SearchParams(q="ubnd", year=2022), cap=20)
+    assert in_year.facets.month == expected_facets(expected)["month"]
+    assert in_year.total == len(expected)
+
+
+@pytest.mark.parametrize("sort", ["date", "relevance"])
+def test_past_the_cap_pages_still_list_every_result(archive: Path, sort: str) -> None:
+    expected = [r["id"] for r in brute_force(archive, SearchParams(q="ubnd"))]
+    seen = []
+    for number in range(1, search_page.page_count(len(expected)) + 1):
+        result = run(archive, SearchParams(q="ubnd", sort=sort, page=number), cap=20)
+        seen += [row["id"] for row in result.rows]
+    assert sorted(seen) == sorted(expected)
+    if sort == "date":
+        assert seen == expected
+
+
+def test_a_filter_past_the_cap_counts_every_match(archive: Path) -> None:
+    params = SearchParams(q="ubnd", removed=False)
+    expected = brute_force(archive, params)
+    result = run(archive, params, cap=20)
+    assert result.total == len(expected) > 20
+    assert not result.facets.capped and result.facets.counted == len(expected)
+
+
+def test_an_unknown_match_is_stale(archive: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.db"
+    shutil.copy(archive, db)
+    conn = connect(db)
+    attributes = search_cache.load(conn)
+    with conn:
+        conn.execute(
+            "INSERT INTO articles (url, portal, title, body_text, content_hash, first_seen_at,"
+            " last_seen_at, version) SELECT url || '?new', portal, title, body_text, 'x',"
+            " first_seen_at, last_seen_at, 1 FROM articles WHERE hidden_at IS NULL"
+            " AND extraction_failed IS NULL ORDER BY id LIMIT 1"
+        )
+    with pytest.raises(search_cache.Stale):
+        search_run.run(conn, attributes, SearchParams(q="ubnd"))
+    conn.close()
+
+
+def test_the_cache_reloads_after_another_connection_commits(archive: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.db"
+    shutil.copy(archive, db)
+    cache = search_cache.AttributeCache()
+    reader = connect(db)
+    first = cache.get(reader, str(db), mutable=True)
+    assert cache.get(reader, str(db), mutable=True) is first  # nothing changed
+    writer = connect(db)
+    with writer:
+        writer.execute("UPDATE articles SET removed_at = '2024-01-01' WHERE id = 1")
+    second = cache.get(reader, str(db), mutable=True)
+    assert second is not first and second.profiles[second.by_id[1]].removed
+    immutable = search_cache.AttributeCache()  # a snapshot served with -i never changes:
+    once = immutable.get(reader, str(db), mutable=False)  # no version is read, ever
+    with writer:
+        writer.execute("UPDATE articles SET removed_at = NULL WHERE id = 1")
+    assert immutable.get(reader, str(db), mutable=False) is once
+    assert cache.get(reader, str(db), mutable=True) is not second
+    writer.close()
+    reader.close()
+    cache.clear()
+
+
+@pytest.fixture()
+def served_copy(archive: Path, tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    db = tmp_path / "served.db"
+    shutil.copy(archive, db)
+    with served_archive(db) as base:
+        yield db, base
+
+
+def test_the_site_follows_hiding_and_restoring_while_it_serves(
+    served_copy: tuple[Path, str],
+) -> None:
+    """Hide then restore an article while the site is up: the count, the facet and the
+    pages follow at once (the table is reloaded when the archive changes)."""
+    db, base = served_copy
+
+    def search(**args: str) -> dict:
+        response = httpx.get(base + "/-/search.json", params={"q": "ubnd", **args}, timeout=30)
+        assert response.status_code == 200, response.text[:300]
+        return response.json()
+
+    before = search()
+    assert before["count"] == len(brute_force(db, SearchParams(q="ubnd")))
+    newest = search(sort="date")["rows"][0]
+    hide_article(db, newest["url"], HIDE_REASON, note="test")
+    after = search(sort="date")
+    assert after["count"] == before["count"] - 1
+    assert newest["id"] not in {row["id"] for row in after["rows"]}
+    portal = {i["value"]: i["count"] for i in after["facets"]["portal"]}
+    assert portal == expected_facets(brute_force(db, SearchParams(q="ubnd")))["portal"]
+    unhide_article(db, newest["url"])
+    assert search(sort="date")["rows"][0]["id"] == newest["id"]
+    assert search()["count"] == before["count"]
