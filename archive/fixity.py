@@ -1,48 +1,47 @@
 """Fixity of raw captures: is every record the database points to still there, whole and
-unchanged? And closing the WARC files a killed crawl left ``.open`` (issue 12).
+unchanged? (issue 12; ``portal-archive verify``)
 
 :func:`verify` is read-only (the database is opened ``mode=ro``, files only read). It walks
-every WARC file gzip member by member with zlib, because a record-level-gzip WARC torn
-mid-record still passes ``warcio check`` (warcio stops quietly at a short member): a member
-must decompress to its end (CRC and length checked by zlib) and hold exactly one WARC record
-whose block digest holds. Capture pointers are checked against those members (same offset,
-same length, same record id, URL and payload digests), and every ``capture`` value of the
-fact tables against ``captures``.
+every WARC file gzip member by member with zlib (archive/warc_members.py), because a
+record-level-gzip WARC torn mid-record still passes ``warcio check`` (warcio stops quietly
+at a short member): a member must decompress to its end (CRC and length checked by zlib)
+and hold exactly one WARC record whose block digest holds. Capture pointers are checked
+against those members (same offset, same length, same record id, URL and payload digests),
+and every ``capture`` value of the fact tables against ``captures``.
 
-:func:`close_unfinished` is the repair for a crawl killed while writing: the complete
-records of a ``….warc.gz.open`` file are kept, a torn last record is cut off (its bytes saved
-beside it as ``….warc.gz.torn``, as evidence) and the file gets its final name. It only
-touches files no crawl is writing (the archive's crawl lock, archive/lock.py).
+The repair of a crawl killed while writing, :func:`close_unfinished`, is in
+archive/warc_close.py; its names are importable from here as before.
 """
 
 from __future__ import annotations
 
 import base64
-import fcntl
 import hashlib
 import io
 import json
-import logging
-import os
 import sqlite3
 import time
 from collections.abc import Callable
-from contextlib import closing, nullcontext
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.lock import ArchiveLock, ArchiveLocked
-from archive.warc_members import CORRUPT, OK, TORN, Member, iter_members, member_bounds
+from archive.warc_close import (
+    TORN_SUFFIX,
+    Closed,
+    close_before_crawl,
+    close_unfinished,
+    crawl_running,
+    unfinished_files,
+)
+from archive.warc_members import CORRUPT, TORN, Member, iter_members
 from archive.warc_store import OPEN_SUFFIX, archive_folder, sha1_base32, warc_root
-
-logger = logging.getLogger(__name__)
 
 #: Tables whose ``capture`` column points into ``captures``.
 FACT_TABLES = ("articles", "article_versions", "visitor_stats", "crawl_errors")
-TORN_SUFFIX = ".torn"
 
 
 class NotAnArchive(Exception):
@@ -75,7 +74,7 @@ class Problem:
 @dataclass(frozen=True, slots=True)
 class Notice:
     """Worth knowing, not a failure: ``unreferenced`` files, ``unfinished`` (.open) files,
-    ``torn-evidence`` files saved by :func:`close_unfinished`."""
+    ``torn-evidence`` files saved by :func:`archive.warc_close.close_unfinished`."""
 
     kind: str
     file: str
@@ -121,19 +120,6 @@ class Report:
             "notices": [asdict(notice) for notice in self.notices],
             "elapsed_seconds": round(self.elapsed, 3),
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Closed:
-    """What :func:`close_unfinished` did to one ``.open`` file."""
-
-    path: Path  # the final name (or the removed file's, when nothing complete was left)
-    kept_bytes: int
-    torn_bytes: int
-    torn_path: Path | None
-    removed: bool = False
-    #: Set when the file was left ``.open`` untouched: damage that is not a torn end.
-    problem: str | None = None
 
 
 # -- one record -------------------------------------------------------------------------------
@@ -233,179 +219,6 @@ def _compare(row: sqlite3.Row, record: _Record) -> tuple[list[str], list[str]]:
         if record.truncated != row["truncated"]:
             mismatch.append(f"WARC-Truncated {record.truncated!r} != captures {row['truncated']!r}")
     return mismatch, digest
-
-
-# -- the crawl lock, without taking it ----------------------------------------------------------
-
-
-def _lock_holders(db_path: Path) -> set[int] | None:
-    """PIDs holding the archive's crawl lock, read from /proc/locks (no lock taken, so a
-    crawl starting meanwhile is never refused); None when /proc/locks is not available."""
-    lock_path = ArchiveLock(db_path).path
-    try:
-        stat = lock_path.stat()
-    except FileNotFoundError:
-        return set()
-    try:
-        lines = Path("/proc/locks").read_text().splitlines()
-    except OSError:
-        return None
-    holders: set[int] = set()
-    for line in lines:
-        parts = line.split()
-        if len(parts) < 6 or parts[1] != "FLOCK":  # "->" lines are waiters, not holders
-            continue
-        try:
-            pid = int(parts[4])
-            major_text, minor_text, inode_text = parts[5].split(":")
-            device = (int(major_text, 16), int(minor_text, 16))
-            inode = int(inode_text)
-        except ValueError:
-            continue
-        if inode == stat.st_ino and device == (os.major(stat.st_dev), os.minor(stat.st_dev)):
-            holders.add(pid)
-    return holders
-
-
-def crawl_running(db_path: str | Path) -> bool:
-    """True when some process holds the archive's crawl lock (a crawl may be writing)."""
-    holders = _lock_holders(Path(db_path))
-    if holders is not None:
-        return bool(holders)
-    lock_path = ArchiveLock(db_path).path
-    try:  # no /proc/locks: a shared lock tried and dropped at once
-        fd = os.open(lock_path, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
-
-
-# -- closing what a killed crawl left open ------------------------------------------------------
-
-
-def unfinished_files(db_path: str | Path, portal: str | None = None) -> list[Path]:
-    """The ``.open`` WARC files of an archive (of one portal), in name (time) order."""
-    root = warc_root(Path(db_path).resolve())
-    if portal is not None:
-        root = root / portal
-    return sorted(root.rglob(f"*.warc.gz{OPEN_SUFFIX}")) if root.is_dir() else []
-
-
-def close_unfinished(db_path: str | Path, portal: str | None = None) -> list[Closed]:
-    """Close the ``….warc.gz.open`` files a killed crawl left (of one portal, or all).
-
-    Keeps every complete gzip member, saves a torn tail to ``<final name>.torn`` (fsynced
-    before the file is cut), truncates, then renames to the final name. Safe to re-run
-    after being killed itself. Runs only when no other process holds the crawl lock: the
-    calling crawl may hold it (it then owns every ``.open`` file of its portal before it
-    opens one); when nobody does, the lock is taken for the duration. Raises
-    :class:`archive.lock.ArchiveLocked` when another process crawls.
-    """
-    db_path = Path(db_path)
-    holders = _lock_holders(db_path)
-    if holders is None:  # no /proc/locks: the holder's pid written in the lock file
-        holder = ArchiveLock(db_path).holder()
-        ours = f"pid={os.getpid()}," in holder + "," and crawl_running(db_path)
-    else:
-        ours = holders == {os.getpid()}
-    lock = nullcontext() if ours else ArchiveLock(db_path)
-    closed: list[Closed] = []
-    with lock:
-        for path in unfinished_files(db_path, portal):
-            closed.append(_close_one(path))
-    return closed
-
-
-def close_before_crawl(db_path: str | Path, portal: str) -> list[Closed]:
-    """:func:`close_unfinished` for a crawl about to write a portal's files, then the CDXJ
-    index the killed crawl did not write. Never stops the crawl (a file it cannot close
-    stays ``.open``, logged; ``verify`` reports it)."""
-    from archive.warc_index import write_cdxj
-
-    try:
-        closed = close_unfinished(db_path, portal)
-    except (ArchiveLocked, OSError) as exc:
-        logger.warning("WARC files left open by a killed crawl were not closed: %s", exc)
-        return []
-    for done in closed:
-        if done.problem:
-            logger.warning("%s left open: %s (see portal-archive verify)", done.path, done.problem)
-            continue
-        if not done.removed:
-            try:
-                write_cdxj(done.path, root=archive_folder(db_path))
-            except Exception as exc:  # as the crawl's own indexing: `portal-archive index`
-                logger.warning("CDXJ index of %s not written: %s", done.path.name, exc)
-        logger.warning(
-            "closed %s left open by a killed crawl: %d bytes kept, %d torn bytes cut%s",
-            done.path.name,
-            done.kept_bytes,
-            done.torn_bytes,
-            f" (saved to {done.torn_path.name})" if done.torn_path else "",
-        )
-    return closed
-
-
-def _close_one(path: Path) -> Closed:
-    final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
-    size = path.stat().st_size
-    if final.exists():  # never overwrite a closed file: keep the .open for a human
-        return Closed(path, 0, 0, None, problem=f"{final.name} exists beside it")
-    with path.open("rb", buffering=1 << 20) as handle:
-        members = list(member_bounds(handle, size))
-        bad = [member for member in members if member.status != OK]
-        if bad and bad[0] is not members[-1]:
-            # Damage followed by complete records is not a kill's torn end: cutting there
-            # would drop records the database may point to.
-            return Closed(path, 0, 0, None, problem=f"{bad[0].status} record at {bad[0].offset}")
-        good = bad[0].offset if bad else size
-        torn_path: Path | None = None
-        if good < size:
-            handle.seek(good)
-            torn_path = _save_torn(final, handle.read())
-    if good < size:
-        with path.open("r+b") as out:
-            out.truncate(good)
-            out.flush()
-            os.fsync(out.fileno())
-    if good == 0:
-        path.unlink()
-        _fsync_directory(path.parent)
-        return Closed(final, 0, size, torn_path, removed=True)
-    os.replace(path, final)
-    _fsync_directory(final.parent)
-    return Closed(final, good, size - good, torn_path)
-
-
-def _save_torn(final: Path, data: bytes) -> Path:
-    candidate = final.with_name(final.name + TORN_SUFFIX)
-    serial = 1
-    while True:
-        try:
-            with candidate.open("xb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            return candidate
-        except FileExistsError:
-            if candidate.read_bytes() == data:  # saved by a close that was itself killed
-                return candidate
-            serial += 1
-            candidate = final.with_name(f"{final.name}{TORN_SUFFIX}.{serial}")
-
-
-def _fsync_directory(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 # -- verify -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Every record of the archive's WARC files is its own gzip member, so a member's o
 length are a capture's pointer (``captures.warc_offset`` / ``warc_length``). zlib says where
 a member ends and whether it is whole (CRC and length checked); warcio does not for a torn
 or corrupt one (it stops quietly at a short member). Read by ``verify`` and
-``close_unfinished`` (archive/fixity.py) and the WACZ export
+``close_unfinished`` (archive/fixity.py, archive/warc_close.py) and the WACZ export
 (archive/wacz_export.py).
 """
 

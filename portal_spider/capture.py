@@ -40,7 +40,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 from scrapy.http import Request, Response
 
-from archive.fixity import close_before_crawl
+from archive.warc_close import close_before_crawl
 from archive.warc_store import (
     TRUNCATED_LENGTH,
     TRUNCATED_UNSPECIFIED,
@@ -206,7 +206,7 @@ class WarcCaptureMiddleware:
         portal = getattr(getattr(spider, "portal", None), "slug", None) or "portal"
         stats = self.crawler.stats
         crawl_id = stats.get_value("portal/crawl_id") if stats is not None else None
-        close_before_crawl(self.db_path, portal)  # .open files a killed crawl left (fixity)
+        close_before_crawl(self.db_path, portal)  # .open files a killed crawl left
         self.files = WarcFileSet(
             self.db_path,
             portal=portal,
