@@ -57,6 +57,12 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+def open_page(browser: Browser, width: int, height: int = 900, **options: object) -> RecordedPage:
+    """A fresh context (no cookies, no language switch carried over) of ``width`` px."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    return RecordedPage(context.new_page())
+
+
 class RecordedPage:
     """A page plus every URL it requested and every dialog/console error it produced."""
 

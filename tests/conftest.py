@@ -150,15 +150,20 @@ def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def served_archive(db: Path, snapshots: Path | None = None) -> Iterator[str]:
+def served_archive(
+    db: Path, snapshots: Path | None = None, *, serve_args: tuple[str, ...] = ()
+) -> Iterator[str]:
     """`portal-archive serve` on a free port (with a snapshot of ``db`` in ``snapshots``,
-    when given); yields the base URL and stops the server afterwards."""
+    when given); yields the base URL and stops the server afterwards.
+
+    ``serve_args`` go to `serve` as given (``("--public", "--snapshots", DIR)`` serves a
+    snapshot file as docs/publishing.md says, without taking another one)."""
     if snapshots is not None:
         made = portal_archive("snapshot", "--db", str(db), "--out", str(snapshots))
         assert made.returncode == 0, made.stderr
     port = free_port()
     command = [sys.executable, "-m", "portal_spider", "serve", "--db", str(db),
-               "--port", str(port)]  # fmt: skip
+               "--port", str(port), *serve_args]  # fmt: skip
     if snapshots is not None:
         command += ["--snapshots", str(snapshots)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
