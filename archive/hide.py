@@ -21,8 +21,11 @@ in the next snapshot). The WARC files are never touched.
 import getpass
 import hashlib
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from archive.errors import ArchiveError
 from archive.lock import ArchiveLock
@@ -86,56 +89,70 @@ def hide_article(
     Takes the archive lock (:class:`archive.lock.ArchiveLocked` when a crawl holds it)."""
     if reason not in REASONS:
         raise HideError(f"unknown reason {reason!r}; one of {', '.join(REASONS)}")
-    with ArchiveLock(db_path, wait=wait):
-        db = open_archive(db_path)
-        try:
-            article = _article(db.conn, url)
-            open_row = db.conn.execute(
-                "select hidden_at from hidden_articles where article_id = ? "
-                "and restored_at is null",
-                [article[0]],
-            ).fetchone()
-            if open_row:
-                raise HideError(f"{url} is already hidden (since {open_row[0]})")
-            at = utc_now()
-            with db.conn:
-                db.conn.execute(
-                    "insert into hidden_articles (article_id, url, url_sha256, reason, note, "
-                    "hidden_at, hidden_by) values (?, ?, ?, ?, ?, ?, ?)",
-                    [article[0], article[1], url_digest(article[1]), reason, note, at,
-                     by or _user()],
-                )  # fmt: skip
-                db.conn.execute("update articles set hidden_at = ? where id = ?", [at, article[0]])
-        finally:
-            db.close()
-    return HideResult(article[0], article[1], article[2], reason, at)
+    with _hiding(db_path, url, wait) as (conn, article, hiding):
+        if hiding is not None:
+            raise HideError(f"{url} is already hidden (since {hiding.hidden_at})")
+        at = utc_now()
+        with conn:
+            conn.execute(
+                "insert into hidden_articles (article_id, url, url_sha256, reason, note, "
+                "hidden_at, hidden_by) values (?, ?, ?, ?, ?, ?, ?)",
+                [article.id, article.url, url_digest(article.url), reason, note, at,
+                 by or _user()],
+            )  # fmt: skip
+            conn.execute("update articles set hidden_at = ? where id = ?", [at, article.id])
+    return HideResult(article.id, article.url, article.title, reason, at)
 
 
 def unhide_article(
     db_path: str | Path, url: str, *, by: str | None = None, wait: bool = False
 ) -> HideResult:
     """Put a hidden article back on the public site (its hiding row keeps the history)."""
+    with _hiding(db_path, url, wait) as (conn, article, hiding):
+        if hiding is None:
+            raise HideError(f"{url} is not hidden")
+        at = utc_now()
+        with conn:
+            conn.execute(
+                "update hidden_articles set restored_at = ?, restored_by = ? where id = ?",
+                [at, by or _user(), hiding.id],
+            )
+            conn.execute("update articles set hidden_at = null where id = ?", [article.id])
+    return HideResult(article.id, article.url, article.title, hiding.reason, at)
+
+
+class _Article(NamedTuple):
+    id: int
+    url: str
+    title: str | None
+
+
+class _Hiding(NamedTuple):
+    """The open ``hidden_articles`` row of an article (not restored)."""
+
+    id: int
+    reason: str
+    hidden_at: str
+
+
+@contextmanager
+def _hiding(
+    db_path: str | Path, url: str, wait: bool
+) -> Iterator[tuple[sqlite3.Connection, _Article, _Hiding | None]]:
+    """Under the archive lock: the connection, the article at ``url`` and its open hiding
+    row (None when it is public). What hide and unhide both start from."""
     with ArchiveLock(db_path, wait=wait):
         db = open_archive(db_path)
         try:
-            article = _article(db.conn, url)
+            article = _Article(*_article(db.conn, url))
             row = db.conn.execute(
-                "select id, reason from hidden_articles where article_id = ? "
+                "select id, reason, hidden_at from hidden_articles where article_id = ? "
                 "and restored_at is null",
-                [article[0]],
+                [article.id],
             ).fetchone()
-            if row is None:
-                raise HideError(f"{url} is not hidden")
-            at = utc_now()
-            with db.conn:
-                db.conn.execute(
-                    "update hidden_articles set restored_at = ?, restored_by = ? where id = ?",
-                    [at, by or _user(), row[0]],
-                )
-                db.conn.execute("update articles set hidden_at = null where id = ?", [article[0]])
+            yield db.conn, article, _Hiding(*row) if row else None
         finally:
             db.close()
-    return HideResult(article[0], article[1], article[2], row[1], at)
 
 
 def _article(conn: sqlite3.Connection, url: str) -> tuple[int, str, str | None]:
