@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean chromium
+.PHONY: demo test lint format bench clean chromium screenshots
 
 # Browser tests drive Debian's Chromium (no browser download exists here); install it once.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -35,6 +35,13 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The screenshots of README.md and docs/site.md, from a fresh demo (pngquant keeps them small).
+screenshots: $(STAMP) chromium
+	@command -v pngquant >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends pngquant; }
+	$(BIN)/python docs/screenshots/make.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/crawl.py
