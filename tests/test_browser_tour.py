@@ -486,6 +486,8 @@ def test_8_csv_feed_and_unknown_formats(tour: Tour, page: RecordedPage) -> None:
     assert len(updated) == 50 and updated == sorted(updated, reverse=True)
     goto(page, f"{tour.base}/-/search.rss?q=ubnd", 404)
     assert "Không có định dạng “.rss”" in p.inner_text("body")
+    goto(page, f"{tour.base}/archive/search.rss?q=ubnd", 404)  # the old canned query's
+    assert "Không tìm thấy" in p.inner_text("h1") and "select" not in p.title().lower()
 
 
 # -- 9. a hidden article --------------------------------------------------------------------------
