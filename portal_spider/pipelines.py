@@ -6,6 +6,7 @@ import json
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from scrapy import signals
@@ -138,64 +139,71 @@ class ArchivePipeline:
             engine.close_spider(self.crawler.spider, "archive_unwritable")
 
     def _store(self, item: Any) -> None:
-        writer = self._writer()
-        if isinstance(item, ArticleItem):
-            writer.add_article(
-                item.record,
-                portal=item.portal,
-                section=item.section,
-                fetched_at=item.fetched_at,
-                crawl_id=self.crawl_id,
-                http_status=item.http_status,
-                http_headers=item.http_headers,
-                capture=item.capture,
-            )
-            self.crawler.stats.inc_value("portal/articles")  # type: ignore[union-attr]
-            counter = item.record.get("visitor_counter")
-            if counter:  # one item per article page: the page's counter reading rides along
-                self._add_counter(
-                    item.portal, item.fetched_at, item.record["url"], counter, item.capture
-                )
-        elif isinstance(item, NotModifiedItem):
-            writer.add_not_modified(
-                item.url,
-                fetched_at=item.fetched_at,
-                crawl_id=self.crawl_id,
-                http_headers=item.http_headers,
-                capture=item.capture,
-            )
-        elif isinstance(item, RemovalItem):
-            writer.add_removal(
-                item.url,
-                reason=item.reason,
-                fetched_at=item.fetched_at,
-                crawl_id=self.crawl_id,
-                http_status=item.http_status,
-                http_headers=item.http_headers,
-                capture=item.capture,
-            )
-        elif isinstance(item, CounterItem):
-            self._add_counter(
-                item.portal, item.observed_at, item.page_url, item.counter, item.capture
-            )
-        elif isinstance(item, ErrorItem):
-            self._add_error(item.url, item.kind, item.detail, item.at, item.capture)
-        elif isinstance(item, ListedItem):
-            writer.add_listed(
-                item.urls,
-                portal=item.portal,
-                source=item.source,
-                via=item.via,
-                seen_at=item.seen_at,
-                crawl_id=self.crawl_id,
-                section=item.section,
-            )
-        elif isinstance(item, SectionPagingItem):
-            writer.section_paging(
-                portal=item.portal, path=item.path, reached_end=item.reached_end, at=item.at
-            )
-        else:
+        """Hand ``item`` to the writer method of its type (:data:`_STORES`)."""
+        store = _STORES.get(type(item))
+        if store is None:
             raise DropItem(f"unknown item type {type(item).__name__}")
+        store(self, item)
+
+    def _store_article(self, item: ArticleItem) -> None:
+        self._writer().add_article(
+            item.record,
+            portal=item.portal,
+            section=item.section,
+            fetched_at=item.fetched_at,
+            crawl_id=self.crawl_id,
+            http_status=item.http_status,
+            http_headers=item.http_headers,
+            capture=item.capture,
+        )
+        self.crawler.stats.inc_value("portal/articles")  # type: ignore[union-attr]
+        counter = item.record.get("visitor_counter")
+        if counter:  # one item per article page: the page's counter reading rides along
+            self._add_counter(
+                item.portal, item.fetched_at, item.record["url"], counter, item.capture
+            )
+
+    def _store_not_modified(self, item: NotModifiedItem) -> None:
+        self._writer().add_not_modified(
+            item.url,
+            fetched_at=item.fetched_at,
+            crawl_id=self.crawl_id,
+            http_headers=item.http_headers,
+            capture=item.capture,
+        )
+
+    def _store_removal(self, item: RemovalItem) -> None:
+        self._writer().add_removal(
+            item.url,
+            reason=item.reason,
+            fetched_at=item.fetched_at,
+            crawl_id=self.crawl_id,
+            http_status=item.http_status,
+            http_headers=item.http_headers,
+            capture=item.capture,
+        )
+
+    def _store_counter(self, item: CounterItem) -> None:
+        self._add_counter(item.portal, item.observed_at, item.page_url, item.counter, item.capture)
+
+    def _store_error(self, item: ErrorItem) -> None:
+        self._add_error(item.url, item.kind, item.detail, item.at, item.capture)
+
+    def _store_listed(self, item: ListedItem) -> None:
+        self._writer().add_listed(
+            item.urls,
+            portal=item.portal,
+            source=item.source,
+            via=item.via,
+            seen_at=item.seen_at,
+            crawl_id=self.crawl_id,
+            section=item.section,
+        )
+
+    def _store_section_paging(self, item: SectionPagingItem) -> None:
+        self._writer().section_paging(
+            portal=item.portal, path=item.path, reached_end=item.reached_end, at=item.at
+        )
 
     def _add_counter(
         self,
@@ -390,6 +398,18 @@ class ArchivePipeline:
         if self.writer is None:
             raise RuntimeError("pipeline used before open_spider")
         return self.writer
+
+
+#: Item type -> the pipeline method that stores it (exact types: items are final dataclasses).
+_STORES: dict[type, Callable[[ArchivePipeline, Any], None]] = {
+    ArticleItem: ArchivePipeline._store_article,
+    NotModifiedItem: ArchivePipeline._store_not_modified,
+    RemovalItem: ArchivePipeline._store_removal,
+    CounterItem: ArchivePipeline._store_counter,
+    ErrorItem: ArchivePipeline._store_error,
+    ListedItem: ArchivePipeline._store_listed,
+    SectionPagingItem: ArchivePipeline._store_section_paging,
+}
 
 
 def _is_storage_failure(exc: sqlite3.OperationalError) -> bool:
