@@ -132,6 +132,11 @@ section)`` and the partial ``idx_articles_with_files`` (ids of articles with att
 the site reads every article's facet values from two small indexes instead of the rows
 (whose text makes a full read of ``articles`` take seconds).
 
+Migration ``0011_hidden_out_of_search_index`` (issue 13): the ``articles_search`` triggers
+leave out hidden articles (``hidden_at`` set) as they leave out failed extractions, and the
+articles hidden at migration time are taken out of the index, so the search page's counts
+need no per-search subtraction.
+
 Versioning uses sqlite-utils ``Migrations`` (applied names are stored in
 ``_sqlite_migrations``). A database that has applied a migration this code does not know
 was written by newer code and is refused with :class:`ArchiveError` rather than modified.
@@ -717,6 +722,13 @@ def _search_facet_indexes(db: sqlite_utils.Database) -> None:
     covering, so reading them never touches the article text."""
     db.execute("CREATE INDEX idx_articles_portal_section ON articles (portal, section)")
     db.execute(f"CREATE INDEX idx_articles_with_files ON articles (id) WHERE {HAS_FILES}")
+
+
+@migrations(name="0011_hidden_out_of_search_index")
+def _hidden_out_of_search_index(db: sqlite_utils.Database) -> None:
+    """Hidden articles leave ``articles_search`` (and ``unhide`` puts them back): see
+    :func:`archive.search_index.skip_hidden_articles`."""
+    search_index.skip_hidden_articles(db.conn)
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

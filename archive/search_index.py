@@ -28,6 +28,10 @@ Articles flagged ``extraction_failed`` (migration 0005) are not indexed: they ha
 to find, and a search result must be something a reader can read. The triggers then index
 and unindex on the flag's transitions (a failed row read successfully later is added).
 
+Articles hidden from the public site (``articles.hidden_at``, migration 0009) are out of the
+index as well since migration 0011, by the same triggers: every search surface leaves them
+out, and the search page's counts come straight from the index.
+
 ``search_key`` is a VIRTUAL generated column: a migration that rebuilds ``articles`` must
 keep it (sqlite-utils ``transform`` would drop it, and the triggers would then fail loudly).
 """
@@ -120,8 +124,51 @@ def skip_failed_articles(conn: sqlite3.Connection) -> None:
     )
 
 
+# Migration 0011 and later: hidden articles (``portal-archive hide``, migration 0009) are
+# out of the index too, so every count the search page reads from it is already without
+# them (no per-search subtraction); ``unhide`` puts the article back through the same trigger.
+_SHOWN = "{row}.extraction_failed IS NULL AND {row}.hidden_at IS NULL"
+
+
+def _triggers(readable: str, watched_extra: tuple[str, ...]) -> list[str]:
+    """The three index triggers for rows where ``readable`` (a template over ``{row}``)."""
+    insert_new = (
+        f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
+        f"SELECT new.{KEY_COLUMN}, {_values('new')} WHERE {readable.format(row='new')}"
+    )
+    delete_old = (
+        f"INSERT INTO {TABLE} ({TABLE}, rowid, {', '.join(COLUMNS)}) "
+        f"SELECT 'delete', old.{KEY_COLUMN}, {_values('old')} WHERE {readable.format(row='old')}"
+    )
+    watched = ", ".join((*_CONTENT_COLUMNS, *_KEY_COLUMNS, *watched_extra))
+    return [
+        f"CREATE TRIGGER articles_search_ai AFTER INSERT ON articles BEGIN {insert_new}; END",
+        f"CREATE TRIGGER articles_search_ad AFTER DELETE ON articles BEGIN {delete_old}; END",
+        f"CREATE TRIGGER articles_search_au AFTER UPDATE OF {watched} ON articles "
+        f"BEGIN {delete_old}; {insert_new}; END",
+    ]
+
+
+def skip_hidden_articles(conn: sqlite3.Connection) -> None:
+    """Recreate the triggers so hidden articles stay out of the index, and take out those
+    hidden now (their indexed values recomputed from the row, as a delete needs)."""
+    for trigger in _TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute(
+        f"INSERT INTO {TABLE} ({TABLE}, rowid, {', '.join(COLUMNS)}) "
+        f"SELECT 'delete', a.{KEY_COLUMN}, {_values('a')} FROM articles AS a "
+        "WHERE a.extraction_failed IS NULL AND a.hidden_at IS NOT NULL"
+    )
+    for sql in _triggers(_SHOWN, ("extraction_failed", "hidden_at")):
+        conn.execute(sql)
+
+
 def _has_failure_flag(conn: sqlite3.Connection) -> bool:
     return any(row[1] == "extraction_failed" for row in conn.execute("PRAGMA table_info(articles)"))
+
+
+def _has_hidden_flag(conn: sqlite3.Connection) -> bool:
+    return any(row[1] == "hidden_at" for row in conn.execute("PRAGMA table_info(articles)"))
 
 
 def create(conn: sqlite3.Connection) -> None:
@@ -157,6 +204,8 @@ def rebuild(conn: sqlite3.Connection) -> int:
     articles in the table."""
     conn.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")
     readable = "WHERE a.extraction_failed IS NULL " if _has_failure_flag(conn) else ""
+    if readable and _has_hidden_flag(conn):
+        readable += "AND a.hidden_at IS NULL "
     conn.execute(
         f"INSERT INTO {TABLE} (rowid, {', '.join(COLUMNS)}) "
         f"SELECT a.{KEY_COLUMN}, {_values('a')} FROM articles AS a {readable}"

@@ -1,26 +1,27 @@
-"""One search of the results page (``/-/search``): count, facets and page from one index pass.
+"""One search of the results page (``/-/search``): count, facets and page from the index alone.
 
-The matches' article ids come from the FTS5 index in one ``group_concat`` (newest first, a
-date range applied by the index as a rowid range); their facet values come from the
-in-memory table of :mod:`archive.search_cache`. So the exact count, every facet, the year
-and month counts, the hidden articles' exclusion and the date order's page all come from that
-single pass, in Python, without reading any article row; the page's 50 rows are then read by
-id. Relevance (BM25) ranks the newest :data:`~archive.search_page.RELEVANCE_CANDIDATES`
-matches, read in one rowid range of the index.
+Without a filter, FTS5 counts the matches per year (or month of the chosen year) over the
+search key's date range: the exact total and date counts, with no row produced (hidden
+articles and failed extractions are not in the index, migration 0011). Up to
+:data:`~archive.search_page.FACET_CAP` (100 000) matches, the matches' article ids then come
+in one ``group_concat`` (newest first) and their facet values from the in-memory table of
+:mod:`archive.search_cache`: every facet exact, and the date order's page is the list's own
+slice. Past the cap, the facets count the :data:`FACET_SAMPLE` newest matches only, and the
+page says so. With a filter (portal, section, files, changed, removed) the ids of every match
+are read: the filter is applied per profile in Python, and count and facets are exact
+however many matches there are. No article row is read but the page's 50.
 
-Past :data:`~archive.search_page.FACET_CAP` (100 000) matches, when no filter needs every
-match, the pass stops at the newest ``FACET_CAP``: the portal, section, files, changed and
-removed counts then cover those only (and the page says so), while the total and the year
-and month counts stay exact (counted by the index per period, hidden matches subtracted).
-With a filter (portal, section…) the pass reads every match: a filter's count is exact only
-over all of them.
+Relevance (BM25) ranks the newest :data:`~archive.search_page.RELEVANCE_CANDIDATES` results,
+scored in one rowid range of the index; pages past them continue in date order.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -30,6 +31,9 @@ from archive.search_cache import KEY_DAY, Attributes, Profile, Stale, parse_ids,
 from archive.search_page import BM25, PAGE_SIZE, Facets, SearchParams
 
 NO_MONTH = "0000-00"
+_WORDS = re.compile(r"[\W_]+")  # what separates the words of a phrase (FTS5's unicode61)
+#: Past FACET_CAP matches, the facets count this many of the newest (labelled as such).
+FACET_SAMPLE = 10_000
 
 
 @dataclass
@@ -56,13 +60,11 @@ def accepts(params: SearchParams, profile: Profile) -> bool:
     )
 
 
-def _ids_sql(bounds: tuple[int, int] | None, limit: int | None, before: int | None = None) -> str:
+def _ids_sql(bounds: tuple[int, int] | None, limit: int | None) -> str:
     """The matches' ids, newest first, joined by commas."""
     where = ["articles_search MATCH :match"]
     if bounds:
         where.append("rowid BETWEEN :key_low AND :key_high")
-    if before is not None:
-        where.append("rowid < :before")
     return (
         f"SELECT group_concat(i) FROM (SELECT rowid % {KEY_DAY} AS i FROM articles_search"
         f" WHERE {' AND '.join(where)} ORDER BY rowid DESC"
@@ -76,34 +78,60 @@ def run(
     attributes: Attributes,
     params: SearchParams,
     cap: int | None = None,
+    sample: int | None = None,
 ) -> Result:
     """Count, facets and the page of ``params``; :class:`~archive.search_cache.Stale` when
-    the index holds an article the table does not know (reload it and run again). ``cap``:
-    :data:`archive.search_page.FACET_CAP` unless given."""
+    the index holds an article the table does not know (reload it and run again). ``cap``
+    and ``sample``: :data:`archive.search_page.FACET_CAP` and :data:`FACET_SAMPLE` unless
+    given."""
     cap = search_page.FACET_CAP if cap is None else cap
-    match = vn_search.fts_query(params.q)
+    sample = FACET_SAMPLE if sample is None else sample
     bounds = search_page.key_range(params)
-    values: dict[str, Any] = {"match": match}
+    phrases = vn_search.query_phrases(params.q)
+    words = [word for phrase in phrases for word in _WORDS.split(phrase) if word]
+    values: dict[str, Any] = {"match": vn_search.fts_query(params.q)}
+    values["words"] = " ".join(f'"{word}"' for word in words) or values["match"]
     if bounds:
         values["key_low"], values["key_high"] = bounds
-    whole = search_page.needs_articles(params)  # a filter: its count needs every match
-    ids_sql = _ids_sql(bounds, None if whole else cap + 1)
-    ids = parse_ids(conn.execute(ids_sql, values).fetchone()[0])
-    capped = not whole and len(ids) > cap
-    if capped:
-        del ids[cap:]
-    counts = tally(attributes, ids)
     profiles = attributes.profiles
     ok = [accepts(params, profile) for profile in profiles]
-    facets = _facets(profiles, ok, counts, capped)
-    total = facets.counted
-    if capped:
-        total, periods = _exact_periods(conn, attributes, params, values, ids)
-        facets = _with_periods(facets, periods)
+    # A filter's count is exact only over every match; so is a count that must leave out
+    # hidden articles still in the index (an archive from before migration 0011).
+    ids: list[int] | None = None
+    if not search_page.needs_articles(params) and not attributes.hidden_ids:
+        if len(words) > len(phrases):
+            # Positions to check: counting costs as much as listing, so list up to the cap
+            # (one pass, and all that is needed when there are fewer matches).
+            ids = _ids(conn, bounds, values, cap + 1)
+            over = len(ids) > cap
+        else:  # words only: FTS5 counts them much faster than it lists them
+            total, periods = search_page.period_counts(conn, params, False)
+            over = total > cap
+        if over:
+            if ids is None:
+                ids = _ids(conn, bounds, values, min(sample, cap))
+            else:
+                total, periods = search_page.period_counts(conn, params, False)
+            del ids[min(sample, cap) :]
+            facets = _with_periods(_facets(profiles, ok, tally(attributes, ids), True), periods)
+            keys = _page_ids(conn, attributes, params, values, iter(ids), total, True)
+            return Result(total, facets, _rows(conn, keys))
+    if ids is None:
+        ids = _ids(conn, bounds, values, None)
+    facets = _facets(profiles, ok, tally(attributes, ids), False)
     by_id = attributes.by_id
     accepted = (i for i in ids if ok[by_id[i]])
-    keys = _page_ids(conn, attributes, params, values, accepted, total, capped, len(ids))
-    return Result(total, facets, _rows(conn, keys))
+    keys = _page_ids(conn, attributes, params, values, accepted, facets.counted, False)
+    return Result(facets.counted, facets, _rows(conn, keys))
+
+
+def _ids(
+    conn: sqlite3.Connection,
+    bounds: tuple[int, int] | None,
+    values: dict[str, Any],
+    limit: int | None,
+) -> list[int]:
+    return parse_ids(conn.execute(_ids_sql(bounds, limit), values).fetchone()[0])
 
 
 def _facets(profiles: list[Profile], ok: list[bool], counts: Counter[int], capped: bool) -> Facets:
@@ -145,48 +173,14 @@ def _with_periods(facets: Facets, periods: dict[str, int]) -> Facets:
     return Facets(**{**facets.__dict__, "year": years, "month": months})
 
 
-def _exact_periods(
-    conn: sqlite3.Connection,
-    attributes: Attributes,
-    params: SearchParams,
-    values: dict[str, Any],
-    scanned: list[int],
-) -> tuple[int, dict[str, int]]:
-    """The exact total and counts per year (or month of the chosen year) past the cap:
-    counted by the index per period, less the hidden articles that match (those among the
-    scanned matches are known; older ones are looked up in one query)."""
-    total, periods = search_page.period_counts(conn, params, False)
-    hidden = list(attributes.hidden_ids.intersection(scanned))
-    oldest = attributes.key(scanned[-1])
-    older = [k for k in attributes.hidden_keys if k < oldest]
-    if older:
-        sql = (
-            "SELECT rowid FROM articles_search WHERE articles_search MATCH :match"
-            " AND rowid IN (SELECT value FROM json_each(:hidden))"
-        )
-        bounds = search_page.key_range(params) or (0, 1 << 62)
-        for (key,) in conn.execute(sql, {"match": values["match"], "hidden": json.dumps(older)}):
-            if bounds[0] <= key <= bounds[1]:
-                hidden.append(key % KEY_DAY)
-    spans = search_page.periods(params, *attributes.key_span)
-    for article_id in hidden:
-        key = attributes.key(article_id)
-        for label, low, high in spans:
-            if low <= key <= high:
-                periods[label] -= 1
-                total -= 1
-    return total, periods
-
-
 def _page_ids(
     conn: sqlite3.Connection,
     attributes: Attributes,
     params: SearchParams,
     values: dict[str, Any],
-    accepted: Any,
+    accepted: Iterator[int],
     total: int,
     capped: bool,
-    scanned: int,
 ) -> list[tuple[int, float]]:
     """The page's (article id, score) pairs, in page order."""
     offset = (params.page - 1) * PAGE_SIZE
@@ -200,9 +194,9 @@ def _page_ids(
         page = list(islice(accepted, offset, offset + PAGE_SIZE))
         if len(page) == PAGE_SIZE or not capped or offset + len(page) >= total:
             return [(i, 0.0) for i in page]
-    # Past the matches the capped pass read (only without article filters): the index's
-    # own page, hidden articles left out by their keys.
-    query = search_page.page_query(params, hidden=bool(attributes.hidden_keys))
+    # Past the sample the capped path read (no filter, no hidden article indexed): the
+    # index's own page.
+    query = search_page.page_query(params)
     rows = conn.execute(query.sql, query.params).fetchall()
     return [(row[0], row[-1]) for row in rows]
 
@@ -211,21 +205,21 @@ def _ranked(
     conn: sqlite3.Connection, attributes: Attributes, values: dict[str, Any], candidates: list[int]
 ) -> list[tuple[int, float]]:
     """The candidates by BM25 (best first; equal scores newest first), scored in one pass
-    over their rowid range."""
+    over their rowid range (rows of the range that are not candidates are not scored).
+
+    BM25 first counts, over the whole index, the articles holding each phrase; for a phrase
+    of several words (a quoted phrase, "KT-XH") that count checks positions in every article
+    holding its words: a second pass as costly as the search itself. So the candidates (the
+    phrase's matches) are scored by the BM25 of the query's *words*."""
     if not candidates:
         return []
-    wanted = {attributes.key(i) for i in candidates}
     sql = (
         f"SELECT rowid, {BM25} FROM articles_search WHERE articles_search MATCH :match"
-        " AND rowid BETWEEN :low AND :high"
+        " AND rowid BETWEEN :low AND :high AND +rowid IN (SELECT value FROM json_each(:keys))"
     )
-    low, high = attributes.key(candidates[-1]), attributes.key(candidates[0])
-    scored = [
-        (score, -key)
-        for key, score in conn.execute(sql, {"match": values["match"], "low": low, "high": high})
-        if key in wanted
-    ]
-    scored.sort()
+    keys = [attributes.key(i) for i in candidates]
+    ranking = {"match": values["words"], "low": keys[-1], "high": keys[0], "keys": json.dumps(keys)}
+    scored = sorted((score, -key) for key, score in conn.execute(sql, ranking))
     return [(-negative % KEY_DAY, score) for score, negative in scored]
 
 

@@ -166,6 +166,7 @@ def enrich(db: Path) -> None:
     is untouched (only ``article_versions``, ``hidden_articles`` and two columns change)."""
     open_archive(db).close()  # the current schema (hidden_articles)
     conn = sqlite3.connect(db)
+    vn_search.register(conn)  # hiding takes the article out of the index (its triggers)
     with conn:
         if conn.execute("SELECT 1 FROM article_versions WHERE change_kind = 'edit'").fetchone():
             return

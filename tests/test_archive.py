@@ -121,6 +121,7 @@ def test_open_archive_is_idempotent(db_path: Path) -> None:
         "0008_reextract_runs",
         "0009_hidden_articles",
         "0010_search_facet_indexes",
+        "0011_hidden_out_of_search_index",
     ]
     db.close()
 
