@@ -25,7 +25,7 @@ import sqlite3
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -65,9 +65,19 @@ class Attributes:
     hidden_ids: frozenset[int] = frozenset()
     hidden_keys: list[int] = field(default_factory=list)  # ascending
     key_span: tuple[int, int] = (0, 0)  # the first and last search keys
+    _accepted: dict[tuple, list[bool]] = field(default_factory=dict, repr=False)
 
     def key(self, article_id: int) -> int:
         return self.keys[article_id]
+
+    def accepted(self, filters: tuple, accepts: Callable[[Profile], bool]) -> list[bool]:
+        """``accepts`` of each profile, kept per ``filters`` (a search's filter values)."""
+        found = self._accepted.get(filters)
+        if found is None:
+            if len(self._accepted) > 256:
+                self._accepted.clear()
+            found = self._accepted[filters] = [accepts(p) for p in self.profiles]
+        return found
 
 
 def _ids(conn: sqlite3.Connection, sql: str) -> set[int]:

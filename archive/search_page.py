@@ -415,8 +415,6 @@ _ROW_COLUMNS = (
     f" {_HAS_FILES} AS has_files, a.id IN {EDITED} AS changed"
 )
 
-ROW_COLUMNS = _ROW_COLUMNS  # what the page's rows carry (archive/search_run.py reads them by id)
-
 
 def page_query(params: SearchParams, hidden: bool = False) -> Query:
     """One page of results, best first (relevance) or newest first (date).

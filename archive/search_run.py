@@ -60,6 +60,10 @@ def accepts(params: SearchParams, profile: Profile) -> bool:
     )
 
 
+def _filter_key(params: SearchParams) -> tuple:
+    return (params.portal, params.section, params.attachments, params.changed, params.removed)
+
+
 def _ids_sql(bounds: tuple[int, int] | None, limit: int | None) -> str:
     """The matches' ids, newest first, joined by commas."""
     where = ["articles_search MATCH :match"]
@@ -94,7 +98,7 @@ def run(
     if bounds:
         values["key_low"], values["key_high"] = bounds
     profiles = attributes.profiles
-    ok = [accepts(params, profile) for profile in profiles]
+    ok = attributes.accepted(_filter_key(params), lambda p: accepts(params, p))
     # A filter's count is exact only over every match; so is a count that must leave out
     # hidden articles still in the index (an archive from before migration 0011).
     ids: list[int] | None = None
@@ -115,14 +119,14 @@ def run(
             del ids[min(sample, cap) :]
             facets = _with_periods(_facets(profiles, ok, tally(attributes, ids), True), periods)
             keys = _page_ids(conn, attributes, params, values, iter(ids), total, True)
-            return Result(total, facets, _rows(conn, keys))
+            return Result(total, facets, _rows(conn, attributes, keys))
     if ids is None:
         ids = _ids(conn, bounds, values, None)
     facets = _facets(profiles, ok, tally(attributes, ids), False)
     by_id = attributes.by_id
     accepted = (i for i in ids if ok[by_id[i]])
     keys = _page_ids(conn, attributes, params, values, accepted, facets.counted, False)
-    return Result(facets.counted, facets, _rows(conn, keys))
+    return Result(facets.counted, facets, _rows(conn, attributes, keys))
 
 
 def _ids(
@@ -223,22 +227,30 @@ def _ranked(
     return [(-negative % KEY_DAY, score) for score, negative in scored]
 
 
-def _rows(conn: sqlite3.Connection, page: list[tuple[int, float]]) -> list[dict[str, Any]]:
+_ROW_COLUMNS = (
+    "a.id, a.url, a.portal, a.section, a.title, a.summary, a.body_text, a.published_at,"
+    " a.first_seen_at, a.removed_at, a.search_key, a.author"
+)
+
+
+def _rows(
+    conn: sqlite3.Connection, attributes: Attributes, page: list[tuple[int, float]]
+) -> list[dict[str, Any]]:
     """The page's rows (the columns :func:`archive.search_page.page_query` selects), in
-    page order, with their score."""
+    page order, with their score; ``has_files`` and ``changed`` from the table (SQL would
+    read every edit's version row to know)."""
     if not page:
         return []
-    sql = (
-        f"SELECT {search_page.ROW_COLUMNS} FROM articles AS a"
-        " WHERE a.id IN (SELECT value FROM json_each(?))"
-    )
+    sql = f"SELECT {_ROW_COLUMNS} FROM articles AS a WHERE a.id IN (SELECT value FROM json_each(?))"
     cursor = conn.execute(sql, [json.dumps([i for i, _ in page])])
     names = [d[0] for d in cursor.description]
     found = {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
     out = []
     for article_id, score in page:
         row = found.get(article_id)
-        if row is None:  # deleted since the pass
+        number = attributes.by_id[article_id] if article_id < len(attributes.by_id) else None
+        if row is None or number is None:  # deleted since the pass
             raise Stale
-        out.append({**row, "score": score})
+        profile = attributes.profiles[number]
+        out.append({**row, "has_files": profile.files, "changed": profile.changed, "score": score})
     return out
