@@ -19,6 +19,7 @@ files closed after a killed crawl use cdxj-indexer itself.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -28,15 +29,23 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import surt
-from cdxj_indexer.main import CDXJIndexer
-
 CDXJ_SUFFIX = ".cdxj"
 #: cdxj-indexer's default record types. Spelled out: importing the ``wacz`` package appends
 #: "warcinfo" to cdxj-indexer's class-level default list, which would change our output.
 RECORDS = "response,revisit,resource"
 _WARC_ROOT_SUFFIX = "-warc"
-_SPACE = CDXJIndexer.RE_SPACE  # how cdxj-indexer cuts "text/html; charset=utf-8"
+#: How cdxj-indexer cuts "text/html; charset=utf-8" (its ``CDXJIndexer.RE_SPACE``, copied so
+#: that importing this module does not import cdxj-indexer; a test keeps them equal).
+_SPACE = re.compile(r"[;\s]")
+
+
+@functools.cache
+def _surt() -> Callable[[str], str]:
+    """``surt.surt``, imported on first use: surt and cdxj-indexer pull in tldextract and
+    requests (~0.1-0.2 s), which every crawl paid at start, even with ``--no-warc``."""
+    from surt import surt
+
+    return surt
 
 
 def cdxj_line(
@@ -55,7 +64,7 @@ def cdxj_line(
     14-digit time, then url, mime, status, digest (when the record has one), length, offset
     and filename, in that order, ``json.dumps`` with its default separators."""
     try:
-        key = surt.surt(url)
+        key = _surt()(url)
     except Exception:  # cdxj-indexer falls back to the URL itself the same way
         key = url
     if record_type == "revisit":
@@ -97,6 +106,8 @@ def cdxj_lines(warc_path: str | Path, *, root: str | Path | None = None) -> str:
     warc_path = Path(warc_path).resolve()
     if root is None:
         root = archive_root(warc_path)
+    from cdxj_indexer.main import CDXJIndexer
+
     out = io.StringIO()
     indexer = CDXJIndexer(
         out,
