@@ -1,15 +1,19 @@
 """One search of the results page (``/-/search``): count, facets and page from the index alone.
 
-Without a filter, FTS5 counts the matches per year (or month of the chosen year) over the
-search key's date range: the exact total and date counts, with no row produced (hidden
-articles and failed extractions are not in the index, migration 0011). Up to
-:data:`~archive.search_page.FACET_CAP` (100 000) matches, the matches' article ids then come
-in one ``group_concat`` (newest first) and their facet values from the in-memory table of
-:mod:`archive.search_cache`: every facet exact, and the date order's page is the list's own
-slice. Past the cap, the facets count the :data:`FACET_SAMPLE` newest matches only, and the
-page says so. With a filter (portal, section, files, changed, removed) the ids of every match
-are read: the filter is applied per profile in Python, and count and facets are exact
-however many matches there are. No article row is read but the page's 50.
+For a query of words without a filter, FTS5 counts the matches per year (or month of the
+chosen year) over the search key's date range: the exact total and date counts, with no row
+produced (hidden articles and failed extractions are not in the index, migration 0011). Up
+to :data:`~archive.search_page.FACET_CAP` (100 000) matches, the matches' article ids then
+come in one ``group_concat`` (newest first) and their facet values from the in-memory table
+of :mod:`archive.search_cache`: every facet exact, and the date order's page is the list's
+own slice. Past the cap, the facets count the :data:`FACET_SAMPLE` newest matches only, and
+the page says so.
+
+With a filter (portal, section, files, changed, removed) or a phrase of several words (a
+quoted phrase, "KT-XH"), the ids of every match are listed in one pass instead: a filter is
+applied per profile in Python, and FTS5 checks a phrase's positions whether it counts or
+lists, so one listing pass is cheaper than a count and a listing; count and facets are then
+exact however many matches there are. No article row is read but the page's 50.
 
 Relevance (BM25) ranks the newest :data:`~archive.search_page.RELEVANCE_CANDIDATES` results,
 scored in one rowid range of the index; pages past them continue in date order.
@@ -101,27 +105,19 @@ def run(
     ok = attributes.accepted(_filter_key(params), lambda p: accepts(params, p))
     # A filter's count is exact only over every match; so is a count that must leave out
     # hidden articles still in the index (an archive from before migration 0011).
-    ids: list[int] | None = None
-    if not search_page.needs_articles(params) and not attributes.hidden_ids:
-        if len(words) > len(phrases):
-            # Positions to check: counting costs as much as listing, so list up to the cap
-            # (one pass, and all that is needed when there are fewer matches).
-            ids = _ids(conn, bounds, values, cap + 1)
-            over = len(ids) > cap
-        else:  # words only: FTS5 counts them much faster than it lists them
-            total, periods = search_page.period_counts(conn, params, False)
-            over = total > cap
-        if over:
-            if ids is None:
-                ids = _ids(conn, bounds, values, min(sample, cap))
-            else:
-                total, periods = search_page.period_counts(conn, params, False)
-            del ids[min(sample, cap) :]
+    # Words only, no filter: FTS5 counts the matches per period much faster than it lists
+    # them. Otherwise every match is listed: a filter is applied per match; a phrase (or a
+    # hidden article still indexed, before migration 0011) makes counting cost as much as
+    # listing, since positions are checked either way.
+    positional = len(words) > len(phrases)
+    if not (search_page.needs_articles(params) or attributes.hidden_ids or positional):
+        total, periods = search_page.period_counts(conn, params, False)
+        if total > cap:
+            ids = _ids(conn, bounds, values, min(sample, cap))
             facets = _with_periods(_facets(profiles, ok, tally(attributes, ids), True), periods)
             keys = _page_ids(conn, attributes, params, values, iter(ids), total, True)
             return Result(total, facets, _rows(conn, attributes, keys))
-    if ids is None:
-        ids = _ids(conn, bounds, values, None)
+    ids = _ids(conn, bounds, values, None)
     facets = _facets(profiles, ok, tally(attributes, ids), False)
     by_id = attributes.by_id
     accepted = (i for i in ids if ok[by_id[i]])

@@ -326,3 +326,30 @@ def test_the_site_follows_hiding_and_restoring_while_it_serves(
     unhide_article(db, newest["url"])
     assert search(sort="date")["rows"][0]["id"] == newest["id"]
     assert search()["count"] == before["count"]
+
+
+def test_a_phrase_is_ranked_by_the_bm25_of_its_words(archive: Path) -> None:
+    """Among the phrase's newest matches, the order of BM25 over its words (scoring the
+    phrase itself would check positions in the whole index a second time)."""
+    params = SearchParams(q='"ủy ban"')
+    expected = [r["key"] for r in brute_force(archive, params)][: search_page.RELEVANCE_CANDIDATES]
+    conn = connect(archive)
+    scores = dict(
+        conn.execute(
+            f"SELECT rowid, {search_page.BM25} FROM articles_search"
+            ' WHERE articles_search MATCH \'"ủy" "ban"\''
+        ).fetchall()
+    )
+    conn.close()
+    ranked = sorted(expected, key=lambda key: (scores[key], -key))
+    ids = [row["id"] for row in run(archive, params).rows]
+    assert len(expected) > 50 and ids == [key % search_page.KEY_DAY for key in ranked[:50]]
+
+
+def test_a_phrase_past_the_cap_is_counted_exactly(archive: Path) -> None:
+    """A phrase lists every match anyway (counting it costs as much): no cap applies."""
+    params = SearchParams(q='"ủy ban"')
+    expected = brute_force(archive, params)
+    result = run(archive, params, cap=5, sample=3)
+    assert result.total == len(expected) > 5 and not result.facets.capped
+    assert result.facets.section == expected_facets(expected)["section"]
