@@ -44,10 +44,11 @@ EDITED = "(SELECT article_id FROM article_versions WHERE change_kind = 'edit')"
 class SearchInputError(ValueError):
     """A request the page cannot answer as asked: a Vietnamese message and an HTTP status."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, names: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.names = names  # the request arguments at fault: the error page keeps the others
 
 
 @dataclass(frozen=True)
@@ -117,18 +118,22 @@ def parse_params(args: Mapping[str, str]) -> SearchParams:
     if sort not in SORTS:
         raise SearchInputError(
             f"Cách sắp xếp “{sort}” không có: chỉ có sort=relevance (phù hợp nhất) "
-            "hoặc sort=date (mới nhất)."
+            "hoặc sort=date (mới nhất).",
+            names=("sort",),
         )
     page = parse_page(args.get("page"))
     year = _int_arg(args, "year", "Năm", 1900, 2100)
     month = _int_arg(args, "month", "Tháng", 1, 12)
     if month is not None and year is None:
-        raise SearchInputError("Lọc theo tháng cần cả năm (ví dụ year=2022&month=6).")
+        raise SearchInputError(
+            "Lọc theo tháng cần cả năm (ví dụ year=2022&month=6).", names=("month",)
+        )
     date_from, date_to = _date_arg(args, "from"), _date_arg(args, "to")
     if date_from and date_to and date_from > date_to:
         raise SearchInputError(
             f"Khoảng ngày không hợp lệ: từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y} "
-            "(ngày bắt đầu sau ngày kết thúc)."
+            "(ngày bắt đầu sau ngày kết thúc).",
+            names=("from", "to"),
         )
     return SearchParams(
         q=q,
@@ -146,6 +151,21 @@ def parse_params(args: Mapping[str, str]) -> SearchParams:
     )
 
 
+def parse_kept(args: Mapping[str, str]) -> SearchParams:
+    """The request's parameters without the arguments at fault (an error page keeps the
+    reader's query in its box and the valid filters in its links)."""
+    kept = dict(args)
+    for _ in range(len(kept) + 1):
+        try:
+            return parse_params(kept)
+        except SearchInputError as error:
+            if not any(name in kept for name in error.names):
+                break
+            for name in error.names:
+                kept.pop(name, None)
+    return SearchParams(q=vn_search.clean_query(args.get("q") or ""))
+
+
 def parse_page(value: str | None) -> int:
     """A page number 1..MAX_PAGE, or a clear message (never SQLite's "datatype mismatch")."""
     text = (value or "").strip()
@@ -153,14 +173,16 @@ def parse_page(value: str | None) -> int:
         return 1
     if not text.isascii() or not text.isdigit():
         raise SearchInputError(
-            f"Số trang “{text[:40]}” không hợp lệ: hãy dùng một số từ 1 trở lên."
+            f"Số trang “{text[:40]}” không hợp lệ: hãy dùng một số từ 1 trở lên.",
+            names=("page",),
         )
     number = int(text[:20]) if len(text) <= 20 else MAX_PAGE + 1
     if number < 1:
-        raise SearchInputError("Số trang bắt đầu từ 1 (page=1 là trang đầu).")
+        raise SearchInputError("Số trang bắt đầu từ 1 (page=1 là trang đầu).", names=("page",))
     if number > MAX_PAGE:
         raise SearchInputError(
-            f"Số trang {text[:20]} quá lớn: kết quả không có nhiều trang đến vậy."
+            f"Số trang {text[:20]} quá lớn: kết quả không có nhiều trang đến vậy.",
+            names=("page",),
         )
     return number
 
@@ -170,7 +192,9 @@ def _int_arg(args: Mapping[str, str], name: str, label: str, low: int, high: int
     if not text:
         return None
     if not text.isascii() or not text.isdigit() or not low <= int(text[:6]) <= high:
-        raise SearchInputError(f"{label} “{text[:40]}” không hợp lệ ({name}: từ {low} đến {high}).")
+        raise SearchInputError(
+            f"{label} “{text[:40]}” không hợp lệ ({name}: từ {low} đến {high}).", names=(name,)
+        )
     return int(text)
 
 
@@ -178,7 +202,8 @@ def _flag_arg(args: Mapping[str, str], name: str) -> bool | None:
     text = (args.get(name) or "").strip()
     if text not in _FLAGS:
         raise SearchInputError(
-            f"Giá trị “{text[:40]}” của {name} không hợp lệ: dùng 1 (có) hoặc 0 (không)."
+            f"Giá trị “{text[:40]}” của {name} không hợp lệ: dùng 1 (có) hoặc 0 (không).",
+            names=(name,),
         )
     return _FLAGS[text]
 
@@ -195,7 +220,8 @@ def _date_arg(args: Mapping[str, str], name: str) -> date | None:
         label = "Từ ngày" if name == "from" else "Đến ngày"
         raise SearchInputError(
             f"{label} “{text[:40]}” không hợp lệ: hãy viết theo dạng năm-tháng-ngày,"
-            " ví dụ 2022-06-02."
+            " ví dụ 2022-06-02.",
+            names=(name,),
         ) from None
 
 

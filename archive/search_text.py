@@ -112,6 +112,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "error_title": ("không trả lời được", "cannot answer"),
     "last_page": ("Tới trang cuối (trang {page})", "Go to the last page (page {page})"),
+    "retry": (
+        "Tìm lại, bỏ giá trị không hợp lệ (giữ các bộ lọc khác)",
+        "Search again without the invalid value (other filters kept)",
+    ),
     # facets and filters
     "facet_portal": ("Cổng", "Portal"),
     "facet_section": ("Chuyên mục", "Section"),
