@@ -191,7 +191,7 @@ def _alternatives(conn: sqlite3.Connection, params: SearchParams, hidden: bool) 
 
 
 def _url(datasette: Any, args: dict[str, str], fmt: str = "") -> str:
-    return datasette.urls.path(PATH + (f".{fmt}" if fmt else "")) + "?" + urlencode(args)
+    return str(datasette.urls.path(PATH + (f".{fmt}" if fmt else ""))) + "?" + urlencode(args)
 
 
 def _rows(datasette: Any, request: Any, outcome: Outcome) -> list[dict[str, Any]]:
@@ -476,8 +476,7 @@ def _csv(datasette: Any, request: Any, outcome: Outcome) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for raw in outcome.rows:
-        row = _row(datasette, request, outcome, raw)
+    for row in _rows(datasette, request, outcome):
         writer.writerow(
             [
                 ("1" if row[c] else "0") if isinstance(row[c], bool) else (row[c] or "")
@@ -507,8 +506,7 @@ def _atom(datasette: Any, request: Any, outcome: Outcome) -> Response:
     feed.title(st("feed_title", q=outcome.params.q, site=st("site_name")))
     feed.language(lang)
     entries = []
-    for raw in outcome.rows:
-        row = _row(datasette, request, outcome, raw)
+    for row in _rows(datasette, request, outcome):
         entries.append((_entry_time(row), row))
     entries.sort(key=lambda pair: pair[0], reverse=True)
     feed.updated(entries[0][0] if entries else datetime.now(UTC))
