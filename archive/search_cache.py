@@ -21,6 +21,7 @@ Every search reads it again (~10 µs) and reloads the table when it moved (0.3-0
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from array import array
@@ -153,8 +154,9 @@ def _month(day: int) -> str:
 
 
 def parse_ids(text: str | None) -> list[int]:
-    """The ids ``group_concat`` joined with commas (``None``: no match)."""
-    return list(map(int, text.split(","))) if text else []
+    """The ids ``group_concat`` joined with commas (``None``: no match); the JSON parser
+    reads them twice as fast as ``int()`` on each piece."""
+    return json.loads(f"[{text}]") if text else []
 
 
 def tally(attributes: Attributes, ids: Iterable[int]) -> Counter[int]:

@@ -69,13 +69,15 @@ def _filter_key(params: SearchParams) -> tuple:
 
 
 def _ids_sql(bounds: tuple[int, int] | None, limit: int | None) -> str:
-    """The matches' ids, newest first, joined by commas."""
+    """The matches' ids joined by commas: the newest ``limit``, newest first, or all of them
+    oldest first (FTS5 reads its index forwards ~20 % faster)."""
     where = ["articles_search MATCH :match"]
     if bounds:
         where.append("rowid BETWEEN :key_low AND :key_high")
+    order = "ORDER BY rowid DESC" if limit is not None else "ORDER BY rowid"
     return (
         f"SELECT group_concat(i) FROM (SELECT rowid % {KEY_DAY} AS i FROM articles_search"
-        f" WHERE {' AND '.join(where)} ORDER BY rowid DESC"
+        f" WHERE {' AND '.join(where)} {order}"
         + (f" LIMIT {int(limit)}" if limit is not None else "")
         + ")"
     )
@@ -131,7 +133,11 @@ def _ids(
     values: dict[str, Any],
     limit: int | None,
 ) -> list[int]:
-    return parse_ids(conn.execute(_ids_sql(bounds, limit), values).fetchone()[0])
+    """The matches' article ids, newest first (the newest ``limit`` when given)."""
+    ids = parse_ids(conn.execute(_ids_sql(bounds, limit), values).fetchone()[0])
+    if limit is None:
+        ids.reverse()
+    return ids
 
 
 def _facets(profiles: list[Profile], ok: list[bool], counts: Counter[int], capped: bool) -> Facets:
