@@ -220,10 +220,14 @@ def _diff_path(datasette: Any, url: str, a: int | None = None, b: int | None = N
     return datasette.urls.path(DIFF) + "?" + urlencode(args)
 
 
-def _event_view(datasette: Any, db: Any, event: dict, lang: str) -> dict:
+def _event_view(datasette: Any, event: dict, lang: str) -> dict:
+    """An event's words and links: a removal links to the article's permanent link (its
+    tombstone and last copy), an edit or a restoration to its diff; every event carries the
+    permanent link, keyed on the original URL, never the rowid (which a snapshot may change)."""
     kind = event["change_kind"]
+    permalink = datasette.urls.path(permalinks.permalink(event["url"]))
     if kind == "removal":
-        link = datasette.urls.row(db.name, "articles", event["article_id"])
+        link = permalink
         reason = article_page.removal_reason(event["removal_reason"])[1 if lang == "en" else 0]
     else:
         link = _diff_path(datasette, event["url"], event["previous_version"], event["version"])
@@ -233,6 +237,7 @@ def _event_view(datasette: Any, db: Any, event: dict, lang: str) -> dict:
         "kind_label": changes.kind_label(kind, lang),
         "when": vn_datetime(event["fetched_at"]),
         "link": link,
+        "permalink": permalink,
         "reason": reason,
         "title": event["title"] or event["version_title"] or event["url"],
     }
@@ -255,7 +260,7 @@ async def changes_page(datasette: Any, request: Any) -> Response:
         return await _error(datasette, request, ct("bad_page").format(pages=pages), 400)
     offset = (number - 1) * changes.PAGE_SIZE
     events = [
-        _event_view(datasette, db, e, lang)
+        _event_view(datasette, e, lang)
         for e in await _events(db, portal=portal, week=week, offset=offset)
     ]
     portals = [
@@ -317,13 +322,16 @@ async def changes_feed(datasette: Any, request: Any) -> Response:
     feed.link(href=page_url, rel="alternate")
     feed.updated(_moment(events[0]["fetched_at"]) if events else datetime.now(UTC))
     for event in events:
-        view = _event_view(datasette, db, event, "vi")
+        view = _event_view(datasette, event, "vi")
         entry = feed.add_entry(order="append")  # newest first, as selected
         entry.id(f"urn:portal-archive:change:{hide.url_digest(event['url'])}:{event['version']}")
         entry.title(_xml_text(f"{view['kind_label']}: {view['title']}"))
-        entry.link(href=datasette.absolute_url(request, view["link"]))
+        # The article's permanent link; an edit's diff goes in the text (feedgen 1.0 drops a
+        # second link's rel, so a feed reader could not tell the two apart).
+        entry.link(href=datasette.absolute_url(request, view["permalink"]))
+        diff = datasette.absolute_url(request, view["link"]) if _has_diff(event) else None
         entry.updated(_moment(event["fetched_at"]))
-        entry.content(_xml_text(_entry_text(event, view, texts)), type="text")
+        entry.content(_xml_text(_entry_text(event, view, texts, diff)), type="text")
     body = feed.atom_str(pretty=True)
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
@@ -342,13 +350,19 @@ def _moment(fetched_at: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _entry_text(event: dict, view: dict, texts: dict) -> str:
+def _has_diff(event: dict) -> bool:
+    """An edit or a restoration: something to compare with the version before."""
+    return event["change_kind"] != "removal"
+
+
+def _entry_text(event: dict, view: dict, texts: dict, diff: str | None = None) -> str:
     head = f"{view['kind_label']} lúc {view['when']} (giờ Việt Nam), cổng {event['portal']}."
-    if event["change_kind"] == "removal":
+    if not _has_diff(event):
         return f"{head} Lý do: {view['reason']}. Địa chỉ gốc: {event['url']}"
     old = texts.get((event["article_id"], event["previous_version"]), {})
     new = texts.get((event["article_id"], event["version"]), {})
-    return f"{head}\n\n{changes.plain_diff(old, new)[:4000]}"
+    compare = f"\n\nSo sánh hai phiên bản: {diff}" if diff else ""
+    return f"{head}\n\n{changes.plain_diff(old, new)[:4000]}{compare}"
 
 
 async def _version_texts(db: Any, events: list[dict]) -> dict[tuple[int, int], dict]:
@@ -449,7 +463,7 @@ async def diff_page(datasette: Any, request: Any) -> Response:
         a = earlier[-1] if earlier else b
     context.update(
         article=article,
-        article_path=datasette.urls.row(db.name, "articles", article["id"]),
+        article_path=datasette.urls.path(permalinks.permalink(article["url"])),
         versions=versions,
         readable=readable,
         a=a,
