@@ -11,10 +11,12 @@ query stays for old links and is linked as "SQL cho người dùng nâng cao".
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import sqlite3
+import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -57,6 +59,29 @@ CSV_COLUMNS = (
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
     return [(r"^/-/search(?:\.(?P<format>[^/]*))?$", search_view)]
+
+
+@hookimpl
+def startup(datasette: Any) -> None:
+    """Read the facet table while the site starts rather than during the first search (~1 s
+    at 200 000 articles): in a thread of its own with its own connection, since Datasette
+    runs this hook in an event loop it closes; a search meanwhile waits for it."""
+    database = _database(datasette)
+    db = datasette.get_database(database) if database else None
+    if db is None or db.path is None:
+        return
+    path, mutable = str(db.path), db.is_mutable
+
+    def warm() -> None:
+        mode = "mode=ro" if mutable else "immutable=1"
+        with contextlib.suppress(sqlite3.Error):  # not an archive: searches will say so
+            conn = sqlite3.connect(f"file:{path}?{mode}", uri=True)
+            try:
+                ATTRIBUTES.get(conn, path, mutable)
+            finally:
+                conn.close()
+
+    threading.Thread(target=warm, name="search-facets-warm", daemon=True).start()
 
 
 # -- the request -------------------------------------------------------------------------------
@@ -127,13 +152,13 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
     def run(conn: sqlite3.Connection) -> Outcome:
         started = time.perf_counter()
         # Outside the time limit: the table's cost depends on the archive, not the query.
-        attributes = ATTRIBUTES.get(conn, db.path, db.is_mutable)
+        attributes = ATTRIBUTES.get(conn, str(db.path), db.is_mutable)
         try:
             with sqlite_timelimit(conn, limit_ms):
                 try:
                     outcome = _run(conn, database, params, attributes)
                 except Stale:  # the archive changed between the check and the search
-                    attributes = ATTRIBUTES.get(conn, db.path, db.is_mutable, reload=True)
+                    attributes = ATTRIBUTES.get(conn, str(db.path), db.is_mutable, reload=True)
                     outcome = _run(conn, database, params, attributes)
         except sqlite3.OperationalError as error:
             # The time limit interrupts whatever runs: "interrupted", or, on a connection's
