@@ -13,7 +13,11 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from portal_spider.extract import parse_document
-from portal_spider.extract.fallback import trafilatura_options, trafilatura_tree
+from portal_spider.extract.fallback import (
+    trafilatura_body,
+    trafilatura_options,
+    trafilatura_tree,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("platforms/*/*.html")) + sorted(FIXTURES.glob("generic/*.html"))
@@ -23,19 +27,20 @@ IDS = [f"{p.parent.name}/{p.stem}" for p in PAGES]
 @pytest.mark.parametrize("path", PAGES, ids=IDS)
 def test_our_tree_for_trafilatura_is_the_one_it_would_parse(path: Path) -> None:
     """`trafilatura_tree` is `load_html`'s tree (same elements, attributes, text), every
-    element of class HtmlElement, and trafilatura reads the same body from it."""
+    element of class HtmlElement, and trafilatura reads the same body from it, the long way
+    (`bare_extraction`, which copies it) and ours (`trafilatura_body`, which does not)."""
     doc = parse_document(path.read_bytes(), "https://xa-mau.example.gov.vn/tin/1.html")
     ours, theirs = trafilatura_tree(doc.markup), load_html(doc.markup)
     assert ours is not None and theirs is not None
     assert etree.tostring(ours, encoding="unicode") == etree.tostring(theirs, encoding="unicode")
     assert ours.tag == theirs.tag
     assert all(type(element) is HtmlElement for element in ours.iter(etree.Element))
-    options = trafilatura_options(doc.url)
-    mine = bare_extraction(ours, options=options)
     reference = bare_extraction(doc.markup, options=trafilatura_options(doc.url))
-    assert (mine is None) == (reference is None)
-    if mine is not None:
-        assert etree.tostring(mine.body) == etree.tostring(reference.body)
+    expected = None if reference is None else etree.tostring(reference.body)
+    copied = bare_extraction(ours, options=trafilatura_options(doc.url))
+    assert (None if copied is None else etree.tostring(copied.body)) == expected
+    body = trafilatura_body(trafilatura_tree(doc.markup), trafilatura_options(doc.url))
+    assert (None if body is None else etree.tostring(body)) == expected
 
 
 def test_forms_are_plain_html_elements_with_the_same_markup() -> None:
@@ -72,3 +77,10 @@ def test_a_fragment_gives_the_element_load_html_gives() -> None:
     assert ours is not None and theirs is not None
     assert ours.tag == theirs.tag == "div"
     assert etree.tostring(ours) == etree.tostring(theirs)
+
+
+def test_short_pages_give_no_body_either_way() -> None:
+    """trafilatura's own size check: a page with no text is no result, both ways."""
+    markup = "<!DOCTYPE html><html><head><title>x</title></head><body><div></div></body></html>"
+    assert bare_extraction(markup, options=trafilatura_options(None)) is None
+    assert trafilatura_body(trafilatura_tree(markup), trafilatura_options(None)) is None
