@@ -9,24 +9,39 @@ site makes itself ever need.
 
 Look-up by a pasted URL (:func:`url_variants`) finds the archived form of any variant a
 reader may hold: ``http``/``https``, ``www.`` or not, a trailing slash, tracking parameters,
-a fragment, a default port, the host's letter case. It follows the crawler's rule 1
-(portal_spider/urls.py ``canonical_url``) without importing it: the archive never imports
-the crawler (archive/__init__.py).
+a fragment, a default port, the host's letter case. Its first step is the crawler's own
+rule (archive/url_rules.py ``canonical_url``, which the crawl applies before storing a URL),
+so a pasted URL is put in the form the crawl stored.
 """
 
 import re
 from datetime import UTC, datetime
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from w3lib.url import safe_url_string
+
+from archive.url_rules import canonical_url
+
+__all__ = [
+    "LOOKUP",
+    "PREFIX",
+    "TIMESTAMP",
+    "canonical_url",
+    "encode_url",
+    "is_at_or_before",
+    "permalink",
+    "split_request",
+    "timestamp",
+    "url_variants",
+    "url_words",
+    "version_at",
+    "version_stamps",
+]
+
 PREFIX = "/-/web/"
 LOOKUP = "/-/web"
 #: 4 to 20 digits: a year up to microseconds.
 TIMESTAMP = re.compile(r"\d{4,20}")
-_TRACKING = re.compile(
-    r"utm_[a-z0-9_]*|fbclid|gclid|zarsrc|jsessionid|phpsessid|aspsessionid[a-z]*", re.IGNORECASE
-)
-_SESSION_PATH_PARAM = re.compile(r";(jsessionid|phpsessid)=[^/?#]*", re.IGNORECASE)
-_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 #: Printable ASCII except space, '"', '<', '>', '\\', '^', '`', '{', '|', '}': kept as given,
 #: the rest (non-ASCII, spaces) percent-encoded as UTF-8, like w3lib's safe_url_string.
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
@@ -91,29 +106,11 @@ def version_at(fetched: list[str], at: str) -> tuple[int, bool]:
     return (0, True) if chosen is None else (chosen, False)
 
 
-def canonical_url(url: str) -> str:
-    """Rule 1 of portal_spider/urls.py: encoded as requested, host lower-cased, default port,
-    tracking and session parameters and the fragment dropped."""
-    url = encode_url(url.strip())
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = parts.netloc.lower()
-    default = _DEFAULT_PORTS.get(scheme)
-    if default and host.endswith(default):
-        host = host.removesuffix(default)
-    path = _SESSION_PATH_PARAM.sub("", parts.path)
-    query = "&".join(pair for pair in parts.query.split("&") if pair and not _is_tracking(pair))
-    return urlunsplit((scheme, host, path, query, ""))
-
-
-def _is_tracking(pair: str) -> bool:
-    name = unquote(pair.partition("=")[0])
-    return _TRACKING.fullmatch(name) is not None
-
-
 def url_variants(pasted: str) -> list[str]:
     """Every archived form the pasted URL may have: http/https × with/without ``www.`` ×
-    with/without a trailing slash, after :func:`canonical_url`. Empty for a non-URL."""
+    with/without a trailing slash, after what the crawl does to a URL before storing it
+    (Scrapy's request encodes it with w3lib's ``safe_url_string``, then
+    :func:`canonical_url`). Empty for a non-URL."""
     text = pasted.strip()
     if not text:
         return []
@@ -121,7 +118,10 @@ def url_variants(pasted: str) -> list[str]:
         if re.match(r"^[a-z][a-z0-9+.-]*:(?!\d)", text, re.IGNORECASE):
             return []  # another scheme (javascript:, mailto:, ftp://)
         text = "http://" + text.lstrip("/")
-    parts = urlsplit(canonical_url(text))
+    try:
+        parts = urlsplit(canonical_url(safe_url_string(text)))
+    except ValueError:  # a host IDNA cannot encode, a port out of range, a broken [IPv6]
+        return []
     if parts.scheme not in ("http", "https") or not _HOST.fullmatch(parts.netloc):
         return []
     host = parts.netloc.removeprefix("www.")

@@ -2,16 +2,10 @@
 
 Two rules, both conservative, because merging two different articles loses one of them:
 
-1. `canonical_url` (before requesting): the URL in the form Scrapy requests it (w3lib's
-   ``safe_url_string``: non-ASCII and spaces percent-encoded as UTF-8, which is also the form
-   of ``response.url`` and of the archived row), the host in lower case and a default port
-   dropped, so a listing link, a sitemap entry and an archived URL of one article compare
-   equal. Tracking and session parameters never select content, so they are dropped:
-   ``utm_*``, ``fbclid``, ``gclid``, ``zarsrc`` (Zalo),
-   ``jsessionid``/``phpsessid``/``aspsessionid`` (query or ``;jsessionid=`` path
-   parameter), ``print=1`` and the fragment. Everything else is kept byte for byte (order,
-   encoding): w3lib's ``url_query_cleaner`` matches exact names only (not ``utm_*``) and
-   re-encodes the query it keeps.
+1. `canonical_url` (before requesting): the URL in the form Scrapy requests it, host in lower
+   case, default port, tracking and session parameters, ``print=1`` and the fragment
+   dropped. It is defined in archive/url_rules.py, where the archive's look-up by a pasted
+   URL uses the very same function (the archive never imports the crawler); see there.
 2. `trusted_canonical` (after fetching): letter case and a trailing slash *may* matter (Linux
    servers are case-sensitive), so a URL differing only that way is merged only when the page
    itself says so, with ``<link rel="canonical">``. The canonical link is trusted only when it
@@ -22,53 +16,17 @@ Two rules, both conservative, because merging two different articles loses one o
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
-from w3lib.url import safe_url_string
+from archive.url_rules import canonical_url
 
-_TRACKING = re.compile(
-    r"utm_[a-z0-9_]*|fbclid|gclid|zarsrc|jsessionid|phpsessid|aspsessionid[a-z]*", re.IGNORECASE
-)
-_PRINT_VALUES = {"1", "true", "yes"}
-_SESSION_PATH_PARAM = re.compile(r";(?:jsessionid|phpsessid)=[^/?#]*", re.IGNORECASE)
+__all__ = ["canonical_url", "declared_canonical", "trusted_canonical"]
+
 # <link ... rel="canonical" ... href="..."> in the page head (attributes in any order).
 _LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
 _REL_CANONICAL = re.compile(rb"""\brel\s*=\s*["']?canonical\b""", re.IGNORECASE)
 _HREF = re.compile(rb"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _HEAD_BYTES = 64 * 1024
-_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
-
-
-def canonical_url(url: str) -> str:
-    """`url` encoded as requested, host lower-cased, default port, tracking/session
-    parameters and fragment dropped (rule 1 above)."""
-    if not url.isascii() or " " in url:
-        url = safe_url_string(url)
-    scheme, sep, rest = url.partition("://")
-    if sep:
-        netloc, slash, tail = rest.partition("/")
-        host = netloc.lower()
-        default = _DEFAULT_PORTS.get(scheme.lower())
-        if default and host.endswith(default):
-            host = host.removesuffix(default)
-        if host != netloc or scheme != scheme.lower():
-            url = f"{scheme.lower()}://{host}{slash}{tail}"
-    if "?" not in url and ";" not in url and "#" not in url:
-        return url  # the common case, kept cheap: this runs for every listed link
-    parts = urlsplit(url)
-    path = _SESSION_PATH_PARAM.sub("", parts.path)
-    query = "&".join(pair for pair in parts.query.split("&") if pair and not _is_tracking(pair))
-    if path == parts.path and query == parts.query and not parts.fragment:
-        return url
-    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
-
-
-def _is_tracking(pair: str) -> bool:
-    name, _, value = pair.partition("=")
-    name = unquote(name)
-    if name.lower() == "print":
-        return value.lower() in _PRINT_VALUES
-    return _TRACKING.fullmatch(name) is not None
 
 
 def declared_canonical(body: bytes, url: str) -> str | None:
