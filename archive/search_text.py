@@ -58,6 +58,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "alt_no_tone_marks": ("Bỏ dấu", "Without tone marks"),
     "alt_no_quotes": ("Bỏ ngoặc kép", "Without quotes"),
     "alt_unfiltered": ("Trên mọi cổng, không lọc", "All portals, no filter"),
+    "alt_none": (
+        "Tìm {tried} cũng không có kết quả nào.",
+        "Searching {tried} finds nothing either.",
+    ),
+    "alt_or": (" hoặc ", " or "),
+    "alt_no_tone_marks_tried": ("không dấu", "without tone marks"),
+    "alt_no_quotes_tried": ("bỏ ngoặc kép", "without quotes"),
+    "alt_unfiltered_tried": ("bỏ mọi bộ lọc", "with no filter"),
     "narrow": ("Thu hẹp kết quả", "Narrow the results"),
     "capped": (
         "Số theo cổng, chuyên mục, tệp đính kèm, đã sửa và đã gỡ chỉ đếm trong {counted} kết "

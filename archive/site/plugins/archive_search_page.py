@@ -192,7 +192,8 @@ def _count(conn: sqlite3.Connection, query: search_page.Query) -> int:
 
 
 def _alternatives(conn: sqlite3.Connection, params: SearchParams, hidden: bool) -> list[dict]:
-    """Nearby searches for a query without results, each with its exact count."""
+    """Nearby searches for a query without results, each with its exact count (those that
+    find nothing too: the page offers only the others, and says so when none finds any)."""
     out = []
     plain = search_page.without_tone_marks(params.q)
     if plain != params.q:
@@ -473,6 +474,7 @@ def _json(datasette: Any, request: Any, outcome: Outcome) -> dict[str, Any]:
             },
         },
         "alternatives": _alternative_views(outcome, lang),
+        "alternatives_note": _alternatives_note(outcome, lang),
         "next_url": _url(datasette, params.args(page=page + 1), "json")
         if page < outcome.pages
         else None,
@@ -483,11 +485,21 @@ def _json(datasette: Any, request: Any, outcome: Outcome) -> dict[str, Any]:
 
 
 def _alternative_views(outcome: Outcome, lang: str) -> list[dict[str, Any]]:
-    """The nearby searches with their labels in the reader's language."""
+    """The nearby searches that find something, with their labels in the reader's language."""
     return [
         {"label": search_text.text(a["key"], lang), **{k: v for k, v in a.items() if k != "key"}}
         for a in outcome.alternatives
+        if a["count"]
     ]
+
+
+def _alternatives_note(outcome: Outcome, lang: str) -> str | None:
+    """Says plainly that the nearby searches were tried and find nothing either."""
+    if not outcome.alternatives or any(a["count"] for a in outcome.alternatives):
+        return None
+    st = search_text.translator(lang)
+    *rest, last = [st(a["key"] + "_tried") for a in outcome.alternatives]
+    return st("alt_none", tried=", ".join(rest) + st("alt_or") + last if rest else last)
 
 
 def _json_response(data: dict[str, Any], status: int) -> Response:
@@ -590,6 +602,7 @@ async def _page(datasette: Any, request: Any, outcome: Outcome, status: int) -> 
             {**a, "count_shown": number(a["count"], lang), "url": _url(datasette, a["args"])}
             for a in _alternative_views(outcome, lang)
         ],
+        "alternatives_note": _alternatives_note(outcome, lang),
         "sort_urls": {s: _url(datasette, params.args(sort=s, page=1)) for s in search_page.SORTS},
         "json_url": _url(datasette, params.args(), "json"),
         "csv_url": _url(datasette, params.args(), "csv"),
