@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import socket
@@ -388,12 +389,15 @@ def main() -> None:
     enrich(args.db)
     queries = make_queries(args.db, args.queries)
     process, base = serve(args.db)
+    load_before = os.getloadavg()[0]
     try:
         results = measure(base, database_route(base, args.db.stem), queries, endpoints)
     finally:
         process.terminate()
         process.wait(timeout=30)
     report(args.db, results, build_seconds)
+    # Timings depend on what else the machine runs: say how busy it was.
+    print(f"\nload average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
 
 
 if __name__ == "__main__":
