@@ -353,3 +353,45 @@ def test_a_phrase_past_the_cap_is_counted_exactly(archive: Path) -> None:
     result = run(archive, params, cap=5, sample=3)
     assert result.total == len(expected) > 5 and not result.facets.capped
     assert result.facets.section == expected_facets(expected)["section"]
+
+
+def test_a_search_reloads_the_table_when_stale_and_gives_up_cleanly(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site retries a search with a reloaded table; an archive that changes under every
+    attempt ends as a read error (the page's Vietnamese 500), not a traceback."""
+    from archive.site.plugins import archive_search_page as plugin
+
+    db = tmp_path / "copy.db"
+    shutil.copy(archive, db)
+    conn = connect(db)
+    first = search_cache.load(conn)
+    seen: list[search_cache.Attributes] = []
+
+    def stale_once(
+        conn: sqlite3.Connection, database: str, params: SearchParams, attributes: object
+    ) -> str:
+        seen.append(attributes)
+        if len(seen) == 1:
+            raise search_cache.Stale
+        return "outcome"
+
+    class Database:
+        is_mutable = True
+
+    monkeypatch.setattr(plugin, "ATTRIBUTES", search_cache.AttributeCache())
+    monkeypatch.setattr(plugin, "_run", stale_once)
+    params = SearchParams(q="ubnd")
+    assert plugin._run_fresh(conn, "demo", params, first, str(db), Database()) == "outcome"
+    assert seen[0] is first and seen[1] is not first  # reloaded before the second attempt
+
+    def always_stale(*args: object) -> None:
+        seen.append(args[-1])
+        raise search_cache.Stale
+
+    seen.clear()
+    monkeypatch.setattr(plugin, "_run", always_stale)
+    with pytest.raises(sqlite3.OperationalError):
+        plugin._run_fresh(conn, "demo", params, first, str(db), Database())
+    assert len(seen) == plugin.STALE_RETRIES
+    conn.close()

@@ -155,11 +155,7 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
         attributes = ATTRIBUTES.get(conn, str(db.path), db.is_mutable)
         try:
             with sqlite_timelimit(conn, limit_ms):
-                try:
-                    outcome = _run(conn, database, params, attributes)
-                except Stale:  # the archive changed between the check and the search
-                    attributes = ATTRIBUTES.get(conn, str(db.path), db.is_mutable, reload=True)
-                    outcome = _run(conn, database, params, attributes)
+                outcome = _run_fresh(conn, database, params, attributes, str(db.path), db)
         except sqlite3.OperationalError as error:
             # The time limit interrupts whatever runs: "interrupted", or, on a connection's
             # first search, "vtable constructor failed".
@@ -170,6 +166,28 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
         return outcome
 
     return await db.execute_fn(run)
+
+
+STALE_RETRIES = 3
+
+
+def _run_fresh(
+    conn: sqlite3.Connection,
+    database: str,
+    params: SearchParams,
+    attributes: Attributes,
+    path: str,
+    db: Any,
+) -> Outcome:
+    """:func:`_run`, reloading the facet table when the archive changed between the check
+    and the search (a crawl writing meanwhile); an archive that keeps changing faster than
+    the table loads gives up as a read error (a Vietnamese 500, never a traceback)."""
+    for _ in range(STALE_RETRIES):
+        try:
+            return _run(conn, database, params, attributes)
+        except Stale:
+            attributes = ATTRIBUTES.get(conn, path, db.is_mutable, reload=True)
+    raise sqlite3.OperationalError("the archive changed during each of the search's attempts")
 
 
 def _run(
