@@ -12,12 +12,16 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from portal_spider.extract import parse_document
+from portal_spider.extract import _main_text_likely, parse_document
+from portal_spider.extract.document import build_document, prepare_markup
 from portal_spider.extract.fallback import (
+    shares_parse,
     trafilatura_body,
     trafilatura_options,
     trafilatura_tree,
+    tree_is_shareable,
 )
+from portal_spider.extract.platforms import get_platform
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("platforms/*/*.html")) + sorted(FIXTURES.glob("generic/*.html"))
@@ -84,3 +88,51 @@ def test_short_pages_give_no_body_either_way() -> None:
     markup = "<!DOCTYPE html><html><head><title>x</title></head><body><div></div></body></html>"
     assert bare_extraction(markup, options=trafilatura_options(None)) is None
     assert trafilatura_body(trafilatura_tree(markup), trafilatura_options(None)) is None
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_one_parse_for_both_gives_each_its_own_tree(path: Path) -> None:
+    """Where the page is parsed once for us and trafilatura, trafilatura's copy is the tree
+    `load_html` would make, and ours the tree `parse_document` makes."""
+    markup = prepare_markup(path.read_bytes())
+    url = "https://xa-mau.example.gov.vn/tin/1.html"
+    if not shares_parse(markup):
+        return  # parsed again for trafilatura (the test above)
+    doc = build_document(markup, url, keep_source=tree_is_shareable)
+    plain = parse_document(path.read_bytes(), url)
+    assert etree.tostring(doc.root) == etree.tostring(plain.root)
+    assert doc.json_ld == plain.json_ld and doc.base_url == plain.base_url
+    source = doc.take_source_tree()
+    assert source is not None and doc.take_source_tree() is None  # taken once
+    expected = etree.tostring(load_html(markup), encoding="unicode")
+    assert etree.tostring(source, encoding="unicode") == expected
+    assert source.getparent() is None
+
+
+def test_most_fixture_pages_are_parsed_once() -> None:
+    shared = sum(shares_parse(prepare_markup(path.read_bytes())) for path in PAGES)
+    assert shared >= len(PAGES) // 2
+
+
+@pytest.mark.parametrize(
+    ("markup", "shared"),
+    [
+        ("<!DOCTYPE html>\n<html><head></head><body><p>x</p></body></html>", True),
+        ("<html><head></head><body><p>x\x0by</p></body></html>", False),  # a control character
+        (  # an XHTML doctype on the first line: load_html drops it before parsing
+            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html><body></body></html>',
+            False,
+        ),
+        ("<body><p>x</p></body>", False),  # not a whole document: lxml.html may return a part
+    ],
+)
+def test_markup_shared_only_as_load_html_would_take_it(markup: str, shared: bool) -> None:
+    assert shares_parse(markup) is shared
+
+
+def test_main_text_guess_follows_the_platforms_body_selectors() -> None:
+    wordpress, generic = get_platform("wordpress"), get_platform("generic")
+    assert _main_text_likely(generic, "<html><body><p>x</p></body></html>")
+    assert not _main_text_likely(wordpress, '<div class="entry-content"><p>x</p></div>')
+    assert _main_text_likely(wordpress, '<div class="post-body"><p>x</p></div>')

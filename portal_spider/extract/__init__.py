@@ -16,10 +16,16 @@ from .article import article_container
 from .assemble import VIETNAM, assemble_article
 from .choose import MIN_BODY_CHARS, MIN_EXPECTED_BODY_CHARS, valid_body
 from .counter import extract_visitor_counter
-from .document import Document, parse_document
-from .fallback import MIN_FALLBACK_CHARS, looks_like_teasers, tidy_generic
+from .document import Document, build_document, parse_document, prepare_markup
+from .fallback import (
+    MIN_FALLBACK_CHARS,
+    looks_like_teasers,
+    shares_parse,
+    tidy_generic,
+    tree_is_shareable,
+)
 from .listing import Listing, find_listing
-from .platforms import detect_platform
+from .platforms import Platform, detect_platform_in
 from .record import COUNTER_KEYS, EXTRACTOR_VERSION, Attachment, Image, PageRecord
 from .signals import Body
 from .signals.lines import title_tag_heading
@@ -69,8 +75,11 @@ def extract_page(
     `captured_at`: when the bytes were fetched (default: now); dates after it are rejected,
     so re-reading an old capture later gives the same dates.
     """
-    doc = parse_document(html, url, encoding)
-    platform = detect_platform(doc)
+    markup = prepare_markup(html, encoding)
+    platform = detect_platform_in(url, markup)
+    # One parse for our tree and trafilatura's where trafilatura will likely read the page.
+    shared = _main_text_likely(platform, markup) and shares_parse(markup)
+    doc = build_document(markup, url, keep_source=tree_is_shareable if shared else None)
     doc.field_candidates = platform.all_candidates
     record = PageRecord(url=url, platform=platform.name)
     record.visitor_counter = extract_visitor_counter(doc)
@@ -153,6 +162,23 @@ def extract_page(
         _REMOVAL_NOTICE.search(_fast_fold(text_of(doc.root))) is not None
     )
     return record
+
+
+def _main_text_likely(platform: Platform, markup: str) -> bool:
+    """Whether the main-text layer (trafilatura) will likely read this page: the platform
+    has no body selector of its own, or the markup names none of its classes and ids. A
+    guess, for speed only (see `build_document`): a wrong one costs a parse or a copy."""
+    own = platform.selectors.get("body", ())
+    if not own:
+        return True
+    names = {
+        name
+        for candidate in platform.candidates("body")
+        if candidate.css in own
+        for step in candidate.steps
+        for name in (*step.classes, *((step.id,) if step.id else ()))
+    }
+    return not names or not any(name in markup for name in names)
 
 
 def _cleaner_of(text: Body, doc: Document) -> Body:

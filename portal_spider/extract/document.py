@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from copy import copy
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -14,6 +15,7 @@ from urllib.parse import urljoin
 from bs4.dammit import UnicodeDammit
 from lxml import etree
 from lxml.etree import _Element as Element
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
 from .selectors import GENERIC, Candidate, PageIndex
 from .text import clean_text, text_of
@@ -25,6 +27,19 @@ logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
 _NOISE_TAGS = ("script", "style", "noscript", "template")
 # Comments and processing instructions never carry page text; lxml drops them while parsing.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+#: The parse trafilatura makes (`trafilatura.utils.HTML_PARSER`'s options: the same tree as
+#: `_PARSER`'s, no id table, no default doctype), with every element an lxml.html
+#: `HtmlElement`, as trafilatura wants, chosen in C: lxml.html's own parser calls back into
+#: Python for each element it hands out (~0.7 ms a page in trafilatura's reading).
+HTML_ELEMENT_PARSER = etree.HTMLParser(
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+    remove_pis=True,
+)  # fmt: skip
+HTML_ELEMENT_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+    )
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # libxml2 (2.14) ends the document at the first </html>: after a stray one mid-page (pasted
 # from Word, a broken template) the pager, attachments and sidebar would vanish. The parser
@@ -44,6 +59,9 @@ class Document:
     #: The page's JSON-LD blocks (`<script type="application/ld+json">`), read before
     #: scripts leave the tree; parsed by signals/structured.py.
     json_ld: list[str] = dataclass_field(default_factory=list)
+    #: The tree as parsed, before scripts and styles left it, kept for trafilatura (see
+    #: `build_document`); taken once (`take_source_tree`): trafilatura prunes it in place.
+    source_tree: Element | None = None
     _index: PageIndex | None = None
     _metas: dict[str, str] | None = None
     #: Values derived from the page that several layers ask for, computed once (by key).
@@ -91,6 +109,11 @@ class Document:
         except ValueError:  # "http://[::1" (unclosed IPv6 host): no URL at all
             return None
         return url if url.startswith(("http://", "https://")) else None
+
+    def take_source_tree(self) -> Element | None:
+        """`source_tree`, once (None after: the caller parses the markup anew)."""
+        tree, self.source_tree = self.source_tree, None
+        return tree
 
     def page_title(self) -> str | None:
         """The <title> text (read once: several layers ask)."""
@@ -147,19 +170,42 @@ def _end_tag_before_end(markup: str) -> bool:
 
 def parse_document(html: bytes | str, url: str, encoding: str | None = None) -> Document:
     """Parse a page once; scripts, styles and comments are dropped from the tree."""
+    return build_document(prepare_markup(html, encoding), url)
+
+
+def prepare_markup(html: bytes | str, encoding: str | None = None) -> str:
+    """The markup every reader of the page sees: decoded, without an XML declaration or an
+    `</html>` before the end."""
     markup = html if isinstance(html, str) else decode_html(html, encoding)
     markup = _XML_DECLARATION.sub("", markup, count=1)
     if _end_tag_before_end(markup):
         markup = _HTML_END_TAG.sub("", markup)
+    return markup
+
+
+def build_document(
+    markup: str, url: str, *, keep_source: Callable[[Element], bool] | None = None
+) -> Document:
+    """The Document of `prepare_markup`'s output.
+
+    `keep_source` (given when trafilatura will likely read the page too): the tree is then
+    parsed with `HTML_ELEMENT_PARSER`, and if `keep_source(root)` says the tree is the one
+    trafilatura would parse, a copy is kept, before scripts leave it, as `source_tree`: the
+    page is parsed once for both (a copy costs less than half a parse).
+    """
     # Not normalised to NFC here: real pages are often decomposed and normalising 90 KB of
     # markup costs ~1.2 ms; every text we output or match is short and normalised where used
     # (clean_text, fold_label, parse_vn_datetime, the pager texts).
+    parser = _PARSER if keep_source is None else HTML_ELEMENT_PARSER
     try:
-        root = etree.fromstring(markup, _PARSER) if markup.strip() else None
+        root = etree.fromstring(markup, parser) if markup.strip() else None
     except etree.XMLSyntaxError:
         root = None
+    source = None
     if root is None:  # empty or unparseable: an empty page, never an exception
         root = etree.fromstring("<html><body></body></html>", _PARSER)
+    elif keep_source is not None and keep_source(root):
+        source = copy(root)
     json_ld = [
         script.text
         for script in root.iter("script")
@@ -171,4 +217,6 @@ def parse_document(html: bytes | str, url: str, encoding: str | None = None) -> 
     if base is not None:  # an unparseable <base href> ("http://[::1"): the page URL
         with contextlib.suppress(ValueError):
             base_url = urljoin(url, base.get("href", "").strip())
-    return Document(url=url, root=root, markup=markup, base_url=base_url, json_ld=json_ld)
+    return Document(
+        url=url, root=root, markup=markup, base_url=base_url, json_ld=json_ld, source_tree=source
+    )

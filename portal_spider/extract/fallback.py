@@ -13,16 +13,18 @@ Why trafilatura, and in which mode (numbers in docs/extraction.md, `bench/extrac
 - `include_comments=False`: portals have no reader comments; their "Ý kiến bạn đọc" forms
   and polls are boilerplate. `include_tables=True`: articles carry data tables (figures by
   commune, schedules); layout tables are unwrapped before trafilatura sees them (below).
-- trafilatura wants an lxml.html tree; ours is a plain lxml.etree tree without scripts
-  (see document.py), so the already-decoded markup is parsed once more for it (~1-2 ms on
-  a portal page, more on big pages): the only second parse in extraction. We parse it
-  ourselves (`trafilatura_tree`): `load_html`'s steps with its parser's options, but with
-  every element of class `HtmlElement` chosen in C, where lxml.html's parser calls back
-  into Python for each element it hands out. trafilatura reads the tree and its copies
-  thousands of times a page, so this saves ~0.7 ms median per page (it deep-copies a tree
-  it is handed; parsing for it and the copy cost what its own parse did). Same extraction:
-  trafilatura asks only `isinstance(x, HtmlElement)` and generic element methods, never
-  the form-field classes lxml.html would also pick.
+- trafilatura wants an lxml.html tree with scripts and styles; ours has none of them
+  (document.py). Where trafilatura will likely run (`extract_page` guesses from the
+  platform's body selectors) and the markup is one `load_html` takes as it is
+  (`shares_parse`), the page is parsed once with trafilatura's parser options and a copy
+  taken before scripts leave our tree is trafilatura's (`Document.source_tree`); else the
+  markup is parsed again for it (`trafilatura_tree`: `load_html`'s steps). Either way its
+  elements are `HtmlElement`s chosen in C (`HTML_ELEMENT_PARSER`): lxml.html's parser calls
+  back into Python for each element trafilatura touches, thousands a page. The tree is
+  made for trafilatura alone, so it is not deep-copied again (`trafilatura_body`). Same
+  extraction: trafilatura asks only `isinstance(x, HtmlElement)` and generic element
+  methods, never the form-field classes lxml.html would also pick
+  (tests/test_extract_speed_equivalence.py).
 
 What trafilatura does not know about Vietnamese portals, done here on its output
 (`postprocess`) and, by `tidy_generic`, on every body whatever layer found it:
@@ -43,9 +45,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from lxml import etree
 from lxml.etree import _Element as Element
-from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
+from lxml.html import HtmlElement, _looks_like_full_html_unicode
 from lxml.html import fromstring as html_fromstring
 from trafilatura import bare_extraction
 from trafilatura.core import trafilatura_sequence
@@ -54,7 +55,7 @@ from trafilatura.utils import is_dubious_html, load_html, repair_faulty_html
 from trafilatura.xml import xmltotxt
 
 from .dates import parse_vn_datetime
-from .document import Document
+from .document import HTML_ELEMENT_PARSER, Document
 from .text import clean_text, fold_label, has_text, text_of, text_upto
 
 #: Below this many characters of body text (after post-processing) a page is not an article.
@@ -135,29 +136,16 @@ def trafilatura_options(url: str | None = None) -> Extractor:
     )
 
 
-# trafilatura's parser (`trafilatura.utils.HTML_PARSER`: the same options), except that its
-# elements are all `HtmlElement`, chosen in C (see the module docstring).
-_TRAFILATURA_PARSER = etree.HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
-    remove_pis=True,
-)  # fmt: skip
-_TRAFILATURA_PARSER.set_element_class_lookup(
-    etree.ElementDefaultClassLookup(
-        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
-    )
-)
-
-
 def trafilatura_tree(markup: str) -> HtmlElement | None:
     """What `trafilatura.utils.load_html(markup)` returns for decoded markup, parsed with
-    `_TRAFILATURA_PARSER`; None wherever `load_html` would take another path (a parse error,
+    `HTML_ELEMENT_PARSER`; None wherever `load_html` would take another path (a parse error,
     an empty tree, its bytes retry, markup it rejects): the caller then hands trafilatura
     the markup and it decides as before."""
     beginning = markup[:50].lower()
     dubious = is_dubious_html(beginning)
     markup = repair_faulty_html(markup, beginning)
     try:
-        tree = html_fromstring(markup, parser=_TRAFILATURA_PARSER)
+        tree = html_fromstring(markup, parser=HTML_ELEMENT_PARSER)
     except Exception:  # load_html retries its own way: let it
         return None
     if tree is None or len(tree) < 1 or (dubious and len(tree) < 2):
@@ -201,6 +189,22 @@ def _takes_short_way(options: Extractor) -> bool:
     )
 
 
+def shares_parse(markup: str) -> bool:
+    """Whether `load_html` would parse this markup as it is, into the document's root: a
+    full document (lxml.html's test) that `repair_faulty_html` leaves alone. Then the tree
+    `build_document` parses with `HTML_ELEMENT_PARSER`, if `tree_is_shareable`, is the one
+    trafilatura would make, and a copy of it serves (`Document.source_tree`)."""
+    if not _looks_like_full_html_unicode(markup):
+        return False
+    return repair_faulty_html(markup, markup[:50].lower()) == markup
+
+
+def tree_is_shareable(root: Element) -> bool:
+    """`load_html`'s checks of the parsed tree, both passed (1+ children, 2+ when the markup
+    opens without "html")."""
+    return len(root) >= 2
+
+
 def raw_paragraphs(tree: HtmlElement | str, url: str | None = None) -> list[str]:
     """trafilatura's main text as paragraphs, before our post-processing (a tree from
     `trafilatura_tree` is used up: trafilatura prunes it in place)."""
@@ -236,7 +240,9 @@ def extract_main_text(
     and when the clean-up leaves too little, trafilatura's own paragraphs are kept: an
     article with some boilerplate beats an article lost.
     """
-    tree = trafilatura_tree(doc.markup)
+    tree = doc.take_source_tree()
+    if tree is None:
+        tree = trafilatura_tree(doc.markup)
     captions: set[str] = set()
     if _may_have_layout_tables(doc.root):
         if tree is None:

@@ -21,7 +21,15 @@ from .old_aspnet import PLATFORM as OLD_ASPNET
 from .sharepoint import PLATFORM as SHAREPOINT
 from .wordpress import PLATFORM as WORDPRESS
 
-__all__ = ["ALL", "FIELDS", "Platform", "PostBack", "detect_platform", "get_platform"]
+__all__ = [
+    "ALL",
+    "FIELDS",
+    "Platform",
+    "PostBack",
+    "detect_platform",
+    "detect_platform_in",
+    "get_platform",
+]
 
 #: Detection order; "generic" (no fingerprint) is the fallback, not a candidate.
 DETECTION_ORDER: tuple[Platform, ...] = (
@@ -42,7 +50,12 @@ _HEAD_CHARS = 200_000
 
 def detect_platform(doc: Document) -> Platform:
     """The platform family that built this page, or the generic profile."""
-    haystack = doc.url + "\n" + doc.markup[:_HEAD_CHARS]
+    return detect_platform_in(doc.url, doc.markup)
+
+
+def detect_platform_in(url: str, markup: str) -> Platform:
+    """`detect_platform` from the URL and the markup alone (before the page is parsed)."""
+    haystack = url + "\n" + markup[:_HEAD_CHARS]
     # Hints are searched in bytes (made at the first family with hints, after the demo
     # portal's own check); the str lower case only for a fingerprint that asks for it after
     # a hint was found (most pages match no family: ~0.2 ms saved a page).
