@@ -5,6 +5,8 @@ that follows the archive while the site serves it."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import shutil
 import sqlite3
 from collections import Counter
@@ -14,8 +16,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from datasette.app import Datasette
+from lxml import html as lxml_html
 
-from archive import search_cache, search_index, search_page, search_run, vn_search
+from archive import search_cache, search_index, search_page, search_run, site_config, vn_search
 from archive.hide import REASONS, hide_article, unhide_article
 from archive.schema import open_archive
 from archive.search_page import SearchParams
@@ -395,3 +399,37 @@ def test_a_search_reloads_the_table_when_stale_and_gives_up_cleanly(
         plugin._run_fresh(conn, "demo", params, first, str(db), Database())
     assert len(seen) == plugin.STALE_RETRIES
     conn.close()
+
+
+def test_the_page_says_when_facets_are_capped(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small cap and sample injected: the HTML page and the JSON say that the portal,
+    section… counts cover the newest matches only; the total stays exact."""
+    monkeypatch.setattr(search_page, "FACET_CAP", 20)
+    monkeypatch.setattr(search_run, "FACET_SAMPLE", 10)
+    expected = len(brute_force(archive, SearchParams(q="ubnd")))
+    site = Datasette(
+        files=[str(archive)],
+        metadata=json.loads(site_config.METADATA_PATH.read_text(encoding="utf-8")),
+        settings=site_config.site_settings(),
+        plugins_dir=str(site_config.PLUGINS_DIR),
+        template_dir=str(site_config.TEMPLATES_DIR),
+    )
+
+    async def fetch() -> tuple[str, dict]:
+        await site.invoke_startup()
+        page = await site.client.get("/-/search", params={"q": "ubnd"})
+        data = await site.client.get("/-/search.json", params={"q": "ubnd"})
+        assert page.status_code == data.status_code == 200
+        return page.text, data.json()
+
+    page, data = asyncio.run(fetch())
+    assert data["count"] == expected > 20
+    assert data["facets"]["capped"] is True
+    assert data["facets"]["counted"] == 10 and data["facets"]["cap"] == 20
+    assert sum(item["count"] for item in data["facets"]["portal"]) == 10
+    assert sum(item["count"] for item in data["facets"]["year"]) == expected
+    [note] = lxml_html.fromstring(page).cssselect(".sr-capped")
+    words = " ".join(note.text_content().split())
+    assert "10 kết quả mới nhất" in words and f"{expected} kết quả" in words

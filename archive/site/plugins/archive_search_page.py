@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 
 from archive import permalinks, search_page, search_run, search_text, vn_search
 from archive.search_cache import AttributeCache, Attributes, Stale
-from archive.search_page import FACET_CAP, PAGE_SIZE, Outcome, SearchInputError, SearchParams
+from archive.search_page import PAGE_SIZE, Outcome, SearchInputError, SearchParams
 from archive.site_messages import choose_language
 from archive.vn_format import vn_datetime
 
@@ -476,7 +476,7 @@ def _json(datasette: Any, request: Any, outcome: Outcome) -> dict[str, Any]:
         "facets": {
             "counted": facets.counted if facets else 0,
             "capped": bool(facets and facets.capped),
-            "cap": FACET_CAP,
+            "cap": search_page.FACET_CAP,
             **{
                 f["name"]: [
                     {
