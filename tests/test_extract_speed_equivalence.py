@@ -13,7 +13,12 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from portal_spider.extract import _main_text_likely, parse_document
-from portal_spider.extract.document import build_document, prepare_markup
+from portal_spider.extract.document import (
+    _HTML_END_TAG,
+    _end_tag_before_end,
+    build_document,
+    prepare_markup,
+)
 from portal_spider.extract.fallback import (
     shares_parse,
     trafilatura_body,
@@ -22,6 +27,7 @@ from portal_spider.extract.fallback import (
     tree_is_shareable,
 )
 from portal_spider.extract.platforms import get_platform
+from portal_spider.extract.text import all_inside, first_inside
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("platforms/*/*.html")) + sorted(FIXTURES.glob("generic/*.html"))
@@ -136,3 +142,32 @@ def test_main_text_guess_follows_the_platforms_body_selectors() -> None:
     assert _main_text_likely(generic, "<html><body><p>x</p></body></html>")
     assert not _main_text_likely(wordpress, '<div class="entry-content"><p>x</p></div>')
     assert _main_text_likely(wordpress, '<div class="post-body"><p>x</p></div>')
+
+
+@pytest.mark.parametrize("path", PAGES[::5], ids=IDS[::5])
+def test_descendant_reads_are_elementpaths(path: Path) -> None:
+    """`first_inside` / `all_inside` are `find(".//tag")` / `findall(".//tag")`."""
+    root = parse_document(path.read_bytes(), "https://xa-mau.example.gov.vn/").root
+    for element in root.iter("div", "td", "p", "body", "table", "img"):
+        for tag in ("img", "a", "em", "table"):
+            assert first_inside(element, tag) is element.find(f".//{tag}")
+            assert all_inside(element, tag) == element.findall(f".//{tag}")
+
+
+@pytest.mark.parametrize(
+    ("tail", "cut"),
+    [
+        ("</html>", True),
+        ("</HTML >", True),
+        ("</HtMl\n>", True),
+        ("</htm>", False),
+        ("</html-x>", False),
+        ("", False),
+    ],
+)
+def test_a_stray_end_tag_is_found_in_any_case(tail: str, cut: bool) -> None:
+    markup = f"<html><body><p>Một</p>{tail}<p>Hai</p>" + " " * 80 + "</body></html>"
+    assert _end_tag_before_end(markup) is cut
+    assert _end_tag_before_end(markup) is (
+        _HTML_END_TAG.search(markup, 0, len(markup) - 64) is not None
+    )

@@ -15,7 +15,7 @@ from lxml.etree import _Element as Element
 
 from .document import Document
 from .record import Attachment, Image
-from .text import clean_text, text_of
+from .text import all_inside, clean_text, first_inside, text_of
 
 _BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "blockquote", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
@@ -88,7 +88,7 @@ def walk_body(doc: Document, body: Element) -> tuple[list[str], list[Image]]:
 def body_images(doc: Document, body: Element) -> list[Image]:
     """`walk_body`'s images alone: a text block is read only when it can be the caption of
     the image before it (the main-text layer has its paragraphs already)."""
-    if body.find(".//img") is None:
+    if first_inside(body, "img") is None:
         return []
     return _walk(doc, body, False)[1]
 
@@ -97,7 +97,7 @@ def _walk(doc: Document, body: Element, texts: bool) -> tuple[list[str], list[Im
     paragraphs: list[str] = []
     images: list[Image] = []
     for block in _blocks(body, _holding_blocks(body)):
-        pictures = block.findall(".//img") if block.tag != "img" else [block]
+        pictures = all_inside(block, "img") if block.tag != "img" else [block]
         if pictures:
             caption = _caption(block)
             for img in pictures:
@@ -160,7 +160,7 @@ def _is_figure_like(element: Element) -> bool:
     captioned = element.tag == "div" and (
         _CAPTION_CLASSES.search(element.get("class") or "") or _image_box(element)
     )
-    if (element.tag != "table" and not captioned) or element.find(".//img") is None:
+    if (element.tag != "table" and not captioned) or first_inside(element, "img") is None:
         return False
     return len(text_of(element).strip()) <= 300
 
@@ -168,7 +168,7 @@ def _is_figure_like(element: Element) -> bool:
 def _image_box(element: Element) -> bool:
     """A box of one image and a short line, whatever its class: the image and its caption
     (`<div><img><p>caption</p></div>`). Not a linked card (thumbnail + title link)."""
-    images = element.findall(".//img")
+    images = all_inside(element, "img")
     if len(images) != 1:
         return False
     text = text_of(element).strip()
@@ -238,11 +238,11 @@ def _is_caption_of_previous(block: Element, images: list[Image], text: str) -> b
             break
         node = parent
     previous = node.getprevious()
-    if previous is None or not (previous.tag == "img" or previous.find(".//img") is not None):
+    if previous is None or not (previous.tag == "img" or first_inside(previous, "img") is not None):
         return False
     if len(text_of(previous).strip()) > _FIGURE_TEXT_CHARS:
         return False  # a paragraph with an inline image, not the image's own block
-    styled = block.find(".//em") is not None or block.find(".//i") is not None
+    styled = first_inside(block, "em") is not None or first_inside(block, "i") is not None
     centred = "center" in (block.get("style") or "") or block.get("align") == "center"
     if styled or centred:
         images[-1].caption = text

@@ -156,16 +156,13 @@ def decode_html(data: bytes, encoding: str | None = None) -> str:
 
 
 def _end_tag_before_end(markup: str) -> bool:
-    """`_HTML_END_TAG` found before the last 64 characters: tried only where "</h" or "</H"
-    stands (a case-insensitive scan of a whole page cost ~0.1 ms)."""
-    end = max(0, len(markup) - 64)
-    for opening in ("</h", "</H"):
-        position = markup.find(opening, 0, end)
-        while position != -1:
-            if _HTML_END_TAG.match(markup, position, end):
-                return True
-            position = markup.find(opening, position + 1, end)
-    return False
+    """`_HTML_END_TAG` found before the last 64 characters. Its letters spelled in both cases
+    instead of IGNORECASE (no other character folds to h, t, m or l): the regex then looks
+    for "</" as a literal, ~0.06 ms on a page where the case-insensitive scan took ~0.1."""
+    return _HTML_END_TAG_CASED.search(markup, 0, max(0, len(markup) - 64)) is not None
+
+
+_HTML_END_TAG_CASED = re.compile(r"</[hH][tT][mM][lL]\s*>")
 
 
 def parse_document(html: bytes | str, url: str, encoding: str | None = None) -> Document:

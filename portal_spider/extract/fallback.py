@@ -56,7 +56,7 @@ from trafilatura.xml import xmltotxt
 
 from .dates import parse_vn_datetime
 from .document import HTML_ELEMENT_PARSER, Document
-from .text import clean_text, fold_label, has_text, text_of, text_upto
+from .text import all_inside, clean_text, first_inside, fold_label, has_text, text_of, text_upto
 
 #: Below this many characters of body text (after post-processing) a page is not an article.
 #: A listing's teaser (title + sapo) is 150-300 characters and trafilatura in precision mode
@@ -727,7 +727,7 @@ def _captions(root: Element) -> set[str]:
             if raw is None:
                 break  # the image sits in running text: no box of its own
             text = clean_text(raw)
-            if text and len(text) <= _CAPTION_CHARS and len(block.findall(".//img")) == 1:
+            if text and len(text) <= _CAPTION_CHARS and len(all_inside(block, "img")) == 1:
                 found.add(fold_label(text))
                 break
             if text:
@@ -740,8 +740,8 @@ def _captions(root: Element) -> set[str]:
         if after is not None and isinstance(after.tag, str):
             text = clean_text(text_upto(after, _CAPTION_SCAN_CHARS))
             styled = (
-                after.find(".//em") is not None
-                or after.find(".//i") is not None
+                first_inside(after, "em") is not None
+                or first_inside(after, "i") is not None
                 or ("center" in (after.get("style") or "") or after.get("align") == "center")
             )
             if text and len(text) <= _CAPTION_CHARS and (styled or after.tag == "figcaption"):
@@ -799,11 +799,11 @@ def _unwrap_layout_tables(tree: HtmlElement) -> set[str]:
     decisions: list[tuple[Element, str]] = []
     for table in tree.iter("table"):  # decide on the tree as parsed, then rewrite
         text = text_of(table).strip()
-        if table.find(".//img") is not None and len(text) <= _FIGURE_TABLE_CHARS:
+        if first_inside(table, "img") is not None and len(text) <= _FIGURE_TABLE_CHARS:
             if text:
                 captions.add(fold_label(text))
             decisions.append((table, "figure"))
-        elif table.find(".//table") is not None or any(
+        elif first_inside(table, "table") is not None or any(
             _is_prose_cell(cell) for cell in table.iter("td", "th")
         ):
             decisions.append((table, "div"))
@@ -817,7 +817,7 @@ def _may_have_layout_tables(root: Element) -> bool:
     table, or a cell of several blocks (looser than its tests, which also weigh text that
     our tree, without scripts, may not have)."""
     for table in root.iter("table"):
-        if table.find(".//img") is not None or table.find(".//table") is not None:
+        if first_inside(table, "img") is not None or first_inside(table, "table") is not None:
             return True
         for cell in table.iter("td", "th"):
             if sum(1 for child in cell if child.tag in _PROSE_BLOCKS) >= _PROSE_CELL_BLOCKS:

@@ -72,3 +72,14 @@ def text_upto(element: Element, limit: int) -> str | None:
 def has_text(element: Element) -> bool:
     """Whether any non-blank text is inside the element (stops at the first)."""
     return any(piece.strip() for piece in element.itertext())
+
+
+def first_inside(element: Element, tag: str) -> Element | None:
+    """`element.find(".//tag")`: its first descendant of that tag (not itself). Without the
+    ElementPath machinery (~0.6 µs a call), asked of every block of a page."""
+    return next(element.iterdescendants(tag), None)
+
+
+def all_inside(element: Element, tag: str) -> list[Element]:
+    """`element.findall(".//tag")`, the same way as `first_inside`."""
+    return list(element.iterdescendants(tag))

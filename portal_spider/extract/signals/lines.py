@@ -25,7 +25,7 @@ from ..dates import (
     parse_vn_datetime,
 )
 from ..document import Document
-from ..text import clean_text, fold_label, text_of, text_upto
+from ..text import clean_text, first_inside, fold_label, text_of, text_upto
 from . import Candidate
 
 LAYER = "lines"
@@ -140,7 +140,7 @@ def find_headline(doc: Document, hints: list[str]) -> tuple[str, Element] | None
     """
     folded = [_bare(h) for h in hints if h]
     names = site_names(doc)
-    body = doc.root.find(".//body")
+    body = first_inside(doc.root, "body")
     if body is None:
         return None
     if folded:
@@ -205,7 +205,7 @@ def headline_before(anchor: Element | None, names: set[str]) -> tuple[str, Eleme
     found: list[tuple[str, Element]] = []
     dated_at: int | None = None  # index in `found` where the date line was passed
     for text, element in lines_before(anchor, _HEADLINE_LOOKBACK, levels=8):
-        if element.tag == "a" or element.find(".//a") is not None:
+        if element.tag == "a" or first_inside(element, "a") is not None:
             continue  # breadcrumbs, menus, related links
         if len(text) <= LINE_CHARS and parse_vn_datetime(text):
             dated_at = len(found) if dated_at is None else dated_at
@@ -439,7 +439,10 @@ def summary_between(
         if len(title) >= _MIN_TITLE_CHARS and title in folded and _prints_line(element, title):
             continue  # a box repeating the headline (a photo header, a player): not a lead
         if _SUMMARY_MIN <= len(text) <= _SUMMARY_MAX:
-            if element.find(".//a") is not None and len(text_of(element.find(".//a"))) > 40:
+            if (
+                first_inside(element, "a") is not None
+                and len(text_of(first_inside(element, "a"))) > 40
+            ):
                 continue  # a related-article link, not the lead
             if _is_widget_box(element):
                 continue  # a side column printed before the text (poll, links, counter)
@@ -462,7 +465,7 @@ def _is_widget_box(element: Element) -> bool:
     ):
         return True
     text = clean_text(text_of(element)) or ""
-    if len(text) <= _CAPTION_CHARS and element.find(".//img") is not None:
+    if len(text) <= _CAPTION_CHARS and first_inside(element, "img") is not None:
         return True  # a photo and its caption (a short article's box with photos is text)
     if _PHOTO_CREDIT.search(text[-_CREDIT_SCAN_CHARS:]):
         return True
