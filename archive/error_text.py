@@ -92,6 +92,22 @@ KNOWN: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
 )
 
 
+#: Datasette raises these as plain ``DatasetteError`` (status 500), but the request is at
+#: fault, not the server: answered 400 so monitoring does not count a reader's typo as an
+#: outage and the reader is told to change the address.
+READER_FAULTS = tuple(
+    re.compile(p)
+    for p in (r"Cannot sort table by .+", r"Cannot use _sort and _sort_desc at the same time")
+)
+
+
+def reader_fault(status: int, message: str) -> int:
+    """``status``, or 400 when a 500 carries a message of :data:`READER_FAULTS`."""
+    if status == 500 and any(p.fullmatch(message.strip()) for p in READER_FAULTS):
+        return 400
+    return status
+
+
 @dataclass(frozen=True)
 class ErrorText:
     """The page's words: a headline, an explanation, and Datasette's own message when we do

@@ -55,10 +55,13 @@ CASES = [
      "There is no statistics page “no_such_dashboard”."),
     ("/archive/articles?_size=abc", 400, "_size phải là một số nguyên dương.",
      "_size must be a positive whole number."),
-    # Datasette answers a bad sort column with a 500; the status is kept, the words are ours
-    ("/archive/articles?_sort=no_such_column", 500,
+    # Datasette raises a bad sort column as a 500; the reader's address is at fault: a 400
+    ("/archive/articles?_sort=no_such_column", 400,
      "Không sắp xếp được bảng theo “no_such_column”: không có cột nào tên như vậy.",
      "The table cannot be sorted by “no_such_column”: there is no such column."),
+    ("/archive/articles?_sort=id&_sort_desc=id", 400,
+     "Không dùng được _sort và _sort_desc cùng lúc.",
+     "_sort and _sort_desc cannot be used together."),
 ]  # fmt: skip
 
 

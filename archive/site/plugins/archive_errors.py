@@ -54,6 +54,7 @@ def status_and_message(exception: Exception) -> tuple[int, str, dict[str, Any]]:
 
 async def error_response(datasette: Any, request: Any, exception: Exception) -> Response:
     status, message, extra = status_and_message(exception)
+    status = error_text.reader_fault(status, message)
     if status >= 500:
         log.error(
             "%s %s: %s",
