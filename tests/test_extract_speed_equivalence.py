@@ -27,7 +27,13 @@ from portal_spider.extract.fallback import (
     tree_is_shareable,
 )
 from portal_spider.extract.platforms import get_platform
-from portal_spider.extract.text import all_inside, first_inside
+from portal_spider.extract.text import (
+    all_inside,
+    first_inside,
+    has_text,
+    has_text_beside,
+    text_of,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = sorted(FIXTURES.glob("platforms/*/*.html")) + sorted(FIXTURES.glob("generic/*.html"))
@@ -171,3 +177,18 @@ def test_a_stray_end_tag_is_found_in_any_case(tail: str, cut: bool) -> None:
     assert _end_tag_before_end(markup) is (
         _HTML_END_TAG.search(markup, 0, len(markup) - 64) is not None
     )
+
+
+@pytest.mark.parametrize("path", PAGES[::3], ids=IDS[::3])
+def test_text_beside_a_child_is_the_length_comparison_it_replaces(path: Path) -> None:
+    """`has_text_beside(parent, child)` is "the parent's stripped text is longer than the
+    child's", and `has_text(parent)` when the child has none."""
+    root = parse_document(path.read_bytes(), "https://xa-mau.example.gov.vn/").root
+    for parent in root.iter("div", "p", "td", "a", "span", "figure"):
+        for child in parent:
+            if not isinstance(child.tag, str):
+                continue
+            longer = len(text_of(parent).strip()) != len(text_of(child).strip())
+            assert has_text_beside(parent, child) is longer
+            if not has_text(child):
+                assert has_text_beside(parent, child) is has_text(parent)

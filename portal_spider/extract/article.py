@@ -15,7 +15,7 @@ from lxml.etree import _Element as Element
 
 from .document import Document
 from .record import Attachment, Image
-from .text import all_inside, clean_text, first_inside, text_of
+from .text import all_inside, clean_text, first_inside, has_text_beside, text_of
 
 _BLOCK_TAGS = frozenset(
     {"p", "div", "section", "article", "blockquote", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
@@ -234,7 +234,7 @@ def _is_caption_of_previous(block: Element, images: list[Image], text: str) -> b
     # is the wrapper's previous sibling.
     while node.getprevious() is None:
         parent = node.getparent()
-        if parent is None or len(text_of(parent).strip()) != len(text_of(node).strip()):
+        if parent is None or has_text_beside(parent, node):
             break
         node = parent
     previous = node.getprevious()

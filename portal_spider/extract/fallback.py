@@ -56,7 +56,16 @@ from trafilatura.xml import xmltotxt
 
 from .dates import parse_vn_datetime
 from .document import HTML_ELEMENT_PARSER, Document
-from .text import all_inside, clean_text, first_inside, fold_label, has_text, text_of, text_upto
+from .text import (
+    all_inside,
+    clean_text,
+    first_inside,
+    fold_label,
+    has_text,
+    has_text_beside,
+    text_of,
+    text_upto,
+)
 
 #: Below this many characters of body text (after post-processing) a page is not an article.
 #: A listing's teaser (title + sapo) is 150-300 characters and trafilatura in precision mode
@@ -734,8 +743,11 @@ def _captions(root: Element) -> set[str]:
                 break  # the image sits in running text: no box of its own
             block = block.getparent()
         holder = image
-        while holder.getparent() is not None and not has_text(holder.getparent()):
-            holder = holder.getparent()  # climb out of <a>, <span>, <p> that hold only the image
+        if not has_text(image):  # (an image holds none: the climb reads only what is beside)
+            while (parent := holder.getparent()) is not None and not has_text_beside(
+                parent, holder
+            ):
+                holder = parent  # climb out of <a>, <span>, <p> that hold only the image
         after = holder.getnext()
         if after is not None and isinstance(after.tag, str):
             text = clean_text(text_upto(after, _CAPTION_SCAN_CHARS))

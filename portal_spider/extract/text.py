@@ -83,3 +83,19 @@ def first_inside(element: Element, tag: str) -> Element | None:
 def all_inside(element: Element, tag: str) -> list[Element]:
     """`element.findall(".//tag")`, the same way as `first_inside`."""
     return list(element.iterdescendants(tag))
+
+
+def has_text_beside(parent: Element, child: Element) -> bool:
+    """Whether `parent` holds non-blank text outside `child`'s subtree (its own text, the
+    tails, its other children): so `has_text(parent)` for a child without text, and "the
+    parent's text, stripped, is longer than the child's" (the child's text is one run of
+    the parent's). Stops at the first piece found, where joining a big container's whole
+    text to compare lengths read all of it."""
+    if parent.text and parent.text.strip():
+        return True
+    for node in parent:
+        if node.tail and node.tail.strip():
+            return True
+        if node is not child and isinstance(node.tag, str) and has_text(node):
+            return True
+    return False
