@@ -63,8 +63,7 @@ class Attributes:
     profiles: list[Profile]
     by_id: list[int | None]
     keys: array
-    hidden_ids: frozenset[int] = frozenset()
-    hidden_keys: list[int] = field(default_factory=list)  # ascending
+    hidden_ids: frozenset[int] = frozenset()  # still indexed: before migration 0011 only
     key_span: tuple[int, int] = (0, 0)  # the first and last search keys
     _accepted: dict[tuple, list[bool]] = field(default_factory=dict, repr=False)
 
@@ -141,7 +140,6 @@ def load(conn: sqlite3.Connection) -> Attributes:
         by_id,
         keys,
         shown_hidden,
-        sorted(keys[i] for i in shown_hidden),
         (min(all_keys), max(all_keys)) if all_keys else (0, 0),
     )
 

@@ -1,20 +1,23 @@
-"""The search results page's queries, built without Datasette (``/-/search``, issue 13).
+"""The search results page's parameters and index queries (``/-/search``, issue 13).
 
 Pure: request arguments in, validated :class:`SearchParams` or a :class:`SearchInputError`
-with a Vietnamese message out; SQL text and parameters for the count, the facets and one
-page of results. The plugin (archive/site/plugins/archive_search_page.py) runs them.
+with a Vietnamese message out; the search key's arithmetic (date ranges as rowid ranges);
+and the SQL that asks the FTS5 index alone (counts per period, a page of keys) for a search
+without an article filter. :mod:`archive.search_run` runs one search with them and the
+facet table of :mod:`archive.search_cache`; the plugin (archive/site/plugins/
+archive_search_page.py) formats the :class:`Outcome`.
 
 Why it is shaped this way (measured in bench/search.py, see docs/site.md):
 
 - The FTS5 rowid is ``articles.search_key`` = publication day (Julian day number) × 10⁸ + id,
   so "newest first" is the index's own order and a date range, a year or a month is a rowid
   range FTS5 applies while it reads the index: no article row is touched to filter by date.
-- The page's count and facets are counted by :mod:`archive.search_run` over the matches'
-  ids with the in-memory facet table of :mod:`archive.search_cache` (no article row read):
-  exact up to :data:`FACET_CAP` matches, past it labelled as counting the newest ones only,
-  the total and year/month counts (:func:`period_counts`) always exact. :func:`facets_query`
-  and :func:`fold_facets` are the same facets in SQL alone (one grouped pass joining
-  ``articles``: 20-40 µs a match), no longer what the page runs.
+  Within one day the order is by article id, not by time of day (docs/search.md).
+- Hidden articles and failed extractions are not in the index (migration 0011, applied by
+  ``serve`` before Datasette starts), so no query here leaves anything out.
+- The exact total and year/month counts (:func:`period_counts`) are FTS5's own counts per
+  rowid range; portal, section and the other facets come from the facet table, exact up to
+  :data:`FACET_CAP` matches, past it labelled as counting the newest ones only.
 - Relevance (BM25) ranks the :data:`RELEVANCE_CANDIDATES` newest matches; pages past them
   continue in date order (they are exactly the date order's items from that rank on), and
   the page says so.
@@ -41,7 +44,6 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FLAGS = {"1": True, "0": False, "": None}
 #: bm25 weights of the five index columns: title, body, title_folded, body_folded, variants
 BM25 = "bm25(articles_search, 8.0, 1.0, 8.0, 1.0, 0.5)"
-EDITED = "(SELECT article_id FROM article_versions WHERE change_kind = 'edit')"
 
 
 class SearchInputError(ValueError):
@@ -270,123 +272,45 @@ class Query:
 
 
 def needs_articles(params: SearchParams) -> bool:
-    """True when a filter reads ``articles`` rows; else the index alone answers (much faster:
-    a matched row costs ~1 µs in the index, 10-40 µs to fetch from ``articles``)."""
+    """True when a filter is not a rowid range of the index (portal, section, files,
+    changed, removed): :mod:`archive.search_run` then lists every match and applies it per
+    article with the facet table, instead of letting FTS5 count."""
     article_filters = (params.portal, params.section, params.attachments, params.changed,
                        params.removed)  # fmt: skip
     return any(value is not None for value in article_filters)
 
 
-#: Index keys of the articles hidden from the public site (``portal-archive hide``): few,
-#: read through the partial index of open ``hidden_articles`` rows.
-HIDDEN_KEYS = (
-    "(SELECT h_a.search_key FROM hidden_articles AS h JOIN articles AS h_a"
-    " ON h_a.id = h.article_id WHERE h.restored_at IS NULL)"
-)
-
-
-def _source(
-    params: SearchParams,
-    hidden: bool,
-    bounds: tuple[int, int] | None = None,
-    exclude_hidden: bool = True,
-) -> tuple[str, dict[str, Any]]:
-    """``FROM … WHERE …`` of the matches (``s`` the index, ``a`` the article when a filter
-    needs it); ``bounds`` replaces the date range's rowid bounds (a year or month of the
-    facets); ``hidden``: the archive has ``hidden_articles``, whose open rows are left out."""
+def _source(params: SearchParams, bounds: tuple[int, int] | None = None) -> tuple[str, dict]:
+    """``FROM … WHERE …`` of the matches in the index alone (``s``); ``bounds`` replaces the
+    date range's rowid bounds (a year or month of the facets). Only for searches without an
+    article filter (:func:`needs_articles`); hidden articles and failed extractions are not
+    in the index (migration 0011), so nothing is subtracted."""
     clauses = ["articles_search MATCH :match"]
     values: dict[str, Any] = {"match": vn_search.fts_query(params.q)}
     bounds = bounds or key_range(params)
     if bounds:
         clauses.append("s.rowid BETWEEN :key_low AND :key_high")
         values["key_low"], values["key_high"] = bounds
-    if not needs_articles(params):
-        if hidden and exclude_hidden:
-            clauses.append(f"s.rowid NOT IN {HIDDEN_KEYS}")
-        return "FROM articles_search AS s WHERE " + " AND ".join(clauses), values
-    if hidden:
-        clauses.append("a.hidden_at IS NULL")
-    if params.portal is not None:
-        clauses.append("a.portal = :portal")
-        values["portal"] = params.portal
-    if params.section is not None:
-        clauses.append("a.section = :section")
-        values["section"] = params.section
-    if params.attachments is not None:
-        clauses.append(("" if params.attachments else "NOT ") + _HAS_FILES)
-    if params.changed is not None:
-        clauses.append(f"a.id {'' if params.changed else 'NOT '}IN {EDITED}")
-    if params.removed is not None:
-        clauses.append(f"a.removed_at IS {'NOT ' if params.removed else ''}NULL")
-    return f"FROM {_JOINED} WHERE " + " AND ".join(clauses), values
+    return "FROM articles_search AS s WHERE " + " AND ".join(clauses), values
 
 
-_HAS_FILES = "coalesce(a.attachments NOT IN ('', '[]', 'null'), 0)"
-_JOINED = "articles_search AS s JOIN articles AS a ON a.search_key = s.rowid"
-
-
-def count_query(
-    params: SearchParams, hidden: bool = False, bounds: tuple[int, int] | None = None
-) -> Query:
-    """The exact number of matches (within ``bounds``, when given).
-
-    Without article filters, all matches minus the hidden ones that match: FTS5 counts its
-    own matches without producing each rowid, which a ``NOT IN`` would need (5-10× slower)."""
-    source, values = _source(params, hidden, bounds, exclude_hidden=False)
-    if hidden and not needs_articles(params):
-        return Query(
-            f"SELECT (SELECT count(*) {source})"
-            f" - (SELECT count(*) {source} AND s.rowid IN {HIDDEN_KEYS})",
-            values,
-        )
+def count_query(params: SearchParams, bounds: tuple[int, int] | None = None) -> Query:
+    """The exact number of matches (within ``bounds``, when given) of a search without an
+    article filter: FTS5 counts its own matches without producing each rowid."""
+    source, values = _source(params, bounds)
     return Query(f"SELECT count(*) {source}", values)
 
 
-def hidden_keys_query(params: SearchParams) -> Query:
-    """The index keys of hidden articles that match (few: one pass, then subtracted from
-    each period's raw count in Python rather than by one ``NOT IN`` pass per period)."""
-    source, values = _source(params, False, exclude_hidden=False)
-    return Query(f"SELECT s.rowid {source} AND s.rowid IN {HIDDEN_KEYS}", values)
-
-
-HIDDEN_LOOKUPS = 64  # up to this many hidden articles, each is looked up (0.1-0.3 ms)
-
-
-def period_counts(
-    conn: Any, params: SearchParams, hidden: bool, hidden_keys: list[int] | None = None
-) -> tuple[int, dict[str, int]]:
+def period_counts(conn: Any, params: SearchParams) -> tuple[int, dict[str, int]]:
     """Exact counts per year (or per month of the chosen year) and their sum, the total:
     the periods partition every key the search can reach. ``conn``: a sqlite3 connection;
-    ``hidden_keys``: the hidden articles' keys when known (few: each is checked with a rowid
-    lookup instead of a pass over every match)."""
+    a search without an article filter."""
     first, last = conn.execute(KEY_SPAN).fetchone()
-    spans = periods(params, first or 0, last or 0)
-    subtract = hidden and not needs_articles(params)
     counts = {}
-    for label, low, high in spans:
-        query = count_query(params, hidden and not subtract, (low, high))
+    for label, low, high in periods(params, first or 0, last or 0):
+        query = count_query(params, (low, high))
         counts[label] = int(conn.execute(query.sql, query.params).fetchone()[0])
-    if subtract:
-        for key in _hidden_matches(conn, params, hidden_keys):
-            for label, low, high in spans:
-                if low <= key <= high:
-                    counts[label] -= 1
     return sum(counts.values()), counts
-
-
-def _hidden_matches(conn: Any, params: SearchParams, hidden_keys: list[int] | None) -> list[int]:
-    """The hidden articles' keys that the search matches (inside its date range)."""
-    if hidden_keys is None or len(hidden_keys) > HIDDEN_LOOKUPS:
-        query = hidden_keys_query(params)
-        return [key for (key,) in conn.execute(query.sql, query.params)]
-    bounds = key_range(params) or (0, 1 << 62)
-    match = vn_search.fts_query(params.q)
-    sql = "SELECT 1 FROM articles_search WHERE articles_search MATCH ? AND rowid = ?"
-    return [
-        key
-        for key in hidden_keys
-        if bounds[0] <= key <= bounds[1] and conn.execute(sql, [match, key]).fetchone()
-    ]
 
 
 #: The first and last search keys: through their index (min()/max() of a generated column
@@ -422,54 +346,26 @@ def periods(params: SearchParams, first_key: int, last_key: int) -> list[tuple[s
     return out
 
 
-def facets_query(params: SearchParams, hidden: bool = False, cap: int = FACET_CAP) -> Query:
-    """One grouped pass over the newest ``cap`` matches: rows of (portal, section, month,
-    files, changed, removed, n). ``cap`` matches counted means there may be more."""
-    source, values = _source(params, hidden)
-    sql = (
-        "SELECT a.portal, a.section,"
-        f" strftime('%Y-%m', m.key / {KEY_DAY} + 0.5) AS month,"
-        f" {_HAS_FILES} AS files, a.id IN {EDITED} AS changed,"
-        " a.removed_at IS NOT NULL AS removed, count(*) AS n"
-        f" FROM (SELECT s.rowid AS key {source}"
-        " ORDER BY s.rowid DESC LIMIT :cap) AS m JOIN articles AS a ON a.search_key = m.key"
-        " GROUP BY 1, 2, 3, 4, 5, 6"
-    )
-    return Query(sql, {**values, "cap": cap})
-
-
-_ROW_COLUMNS = (
-    "a.id, a.url, a.portal, a.section, a.title, a.summary, a.body_text, a.published_at,"
-    " a.first_seen_at, a.removed_at, a.search_key, a.author,"
-    f" {_HAS_FILES} AS has_files, a.id IN {EDITED} AS changed"
-)
-
-
-def page_query(params: SearchParams, hidden: bool = False) -> Query:
-    """One page of results, best first (relevance) or newest first (date).
+def page_query(params: SearchParams) -> Query:
+    """One page of a search without an article filter: rows of (article id, score), best
+    first (relevance) or newest first (date), from the index alone.
 
     Relevance ranks the :data:`RELEVANCE_CANDIDATES` newest matches; a page past them is the
     date order's page of the same number (see :func:`relevance_covers`)."""
-    source, values = _source(params, hidden)
+    source, values = _source(params)
     offset = (params.page - 1) * PAGE_SIZE
     values = {**values, "limit": PAGE_SIZE, "offset": offset}
     if params.sort == "relevance" and relevance_covers(params.page):
-        keys = (
-            f"SELECT key, score FROM (SELECT s.rowid AS key, {BM25} AS score {source}"
-            f" ORDER BY s.rowid DESC LIMIT {RELEVANCE_CANDIDATES})"
+        sql = (
+            f"SELECT key % {KEY_DAY}, score FROM (SELECT s.rowid AS key, {BM25} AS score"
+            f" {source} ORDER BY s.rowid DESC LIMIT {RELEVANCE_CANDIDATES})"
             " ORDER BY score, key DESC LIMIT :limit OFFSET :offset"
         )
-        order = "p.score, p.key DESC"
     else:
-        keys = (
-            f"SELECT s.rowid AS key, 0.0 AS score {source}"
+        sql = (
+            f"SELECT s.rowid % {KEY_DAY}, 0.0 {source}"
             " ORDER BY s.rowid DESC LIMIT :limit OFFSET :offset"
         )
-        order = "p.key DESC"
-    sql = (
-        f"SELECT {_ROW_COLUMNS}, p.score FROM ({keys}) AS p"
-        f" JOIN articles AS a ON a.search_key = p.key ORDER BY {order}"
-    )
     return Query(sql, values)
 
 
@@ -500,42 +396,6 @@ class Facets:
     removed: dict[bool, int]
     counted: int
     capped: bool
-
-
-def fold_facets(rows: list[tuple], total: int, periods: dict[str, int] | None = None) -> Facets:
-    """The grouped rows of :func:`facets_query` as one count table per facet; ``periods``
-    (exact counts per year ``"2022"`` or month ``"2022-06"``) replace the rows' own when the
-    rows are capped."""
-    facets: dict[str, dict] = {
-        name: {}
-        for name in ("portal", "section", "year", "month", "attachments", "changed", "removed")
-    }
-    counted = 0
-    for portal, section, month, files, changed, removed, n in rows:
-        counted += n
-        for name, value in (
-            ("portal", portal),
-            ("section", section),
-            ("month", month),
-            ("attachments", bool(files)),
-            ("changed", bool(changed)),
-            ("removed", bool(removed)),
-        ):
-            if value is not None:
-                facets[name][value] = facets[name].get(value, 0) + n
-        if month:
-            year = int(month[:4])
-            facets["year"][year] = facets["year"].get(year, 0) + n
-    capped = counted < total
-    if periods is not None:
-        facets["year"], facets["month"] = {}, {}
-        for label, n in periods.items():
-            if n:
-                year = int(label[:4])
-                facets["year"][year] = facets["year"].get(year, 0) + n
-                if len(label) > 4:
-                    facets["month"][label] = n
-    return Facets(**facets, counted=counted, capped=capped)
 
 
 @dataclass

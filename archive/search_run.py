@@ -97,23 +97,14 @@ def run(
     cap = search_page.FACET_CAP if cap is None else cap
     sample = FACET_SAMPLE if sample is None else sample
     bounds = search_page.key_range(params)
-    phrases = vn_search.query_phrases(params.q)
-    words = [word for phrase in phrases for word in _WORDS.split(phrase) if word]
-    values: dict[str, Any] = {"match": vn_search.fts_query(params.q)}
-    values["words"] = " ".join(f'"{word}"' for word in words) or values["match"]
-    if bounds:
-        values["key_low"], values["key_high"] = bounds
+    values, positional = _values(params)
     profiles = attributes.profiles
     ok = attributes.accepted(_filter_key(params), lambda p: accepts(params, p))
-    # A filter's count is exact only over every match; so is a count that must leave out
-    # hidden articles still in the index (an archive from before migration 0011).
     # Words only, no filter: FTS5 counts the matches per period much faster than it lists
-    # them. Otherwise every match is listed: a filter is applied per match; a phrase (or a
-    # hidden article still indexed, before migration 0011) makes counting cost as much as
-    # listing, since positions are checked either way.
-    positional = len(words) > len(phrases)
-    if not (search_page.needs_articles(params) or attributes.hidden_ids or positional):
-        total, periods = search_page.period_counts(conn, params, False)
+    # them. Otherwise every match is listed: a filter is applied per match; a phrase makes
+    # counting cost as much as listing, since positions are checked either way.
+    if _counted_by_fts(params, attributes, positional):
+        total, periods = search_page.period_counts(conn, params)
         if total > cap:
             ids = _ids(conn, bounds, values, min(sample, cap))
             facets = _with_periods(_facets(profiles, ok, tally(attributes, ids), True), periods)
@@ -125,6 +116,39 @@ def run(
     accepted = (i for i in ids if ok[by_id[i]])
     keys = _page_ids(conn, attributes, params, values, accepted, facets.counted, False)
     return Result(facets.counted, facets, _rows(conn, attributes, keys))
+
+
+def count(conn: sqlite3.Connection, attributes: Attributes, params: SearchParams) -> int:
+    """The exact number of results of ``params`` (the counts of the alternatives a search
+    without results offers), by the same rules as :func:`run` without facets or rows."""
+    values, positional = _values(params)
+    if _counted_by_fts(params, attributes, positional):
+        query = search_page.count_query(params)
+        return int(conn.execute(query.sql, query.params).fetchone()[0])
+    ok = attributes.accepted(_filter_key(params), lambda p: accepts(params, p))
+    ids = _ids(conn, search_page.key_range(params), values, None)
+    return sum(n for number, n in tally(attributes, ids).items() if ok[number])
+
+
+def _values(params: SearchParams) -> tuple[dict[str, Any], bool]:
+    """The search's SQL parameters (the query, its words, the rowid range) and whether it
+    holds a phrase of several words (FTS5 checks word positions for it)."""
+    phrases = vn_search.query_phrases(params.q)
+    words = [word for phrase in phrases for word in _WORDS.split(phrase) if word]
+    values: dict[str, Any] = {"match": vn_search.fts_query(params.q)}
+    values["words"] = " ".join(f'"{word}"' for word in words) or values["match"]
+    bounds = search_page.key_range(params)
+    if bounds:
+        values["key_low"], values["key_high"] = bounds
+    return values, len(words) > len(phrases)
+
+
+def _counted_by_fts(params: SearchParams, attributes: Attributes, positional: bool) -> bool:
+    """True when FTS5's own count is the answer: words only, no article filter, and no
+    hidden article in the index (one is there only in an archive that has not had
+    migration 0011, e.g. an old file given to ``datasette`` directly: its matches are then
+    listed and the facet table leaves the hidden ones out)."""
+    return not (search_page.needs_articles(params) or attributes.hidden_ids or positional)
 
 
 def _ids(
@@ -200,8 +224,7 @@ def _page_ids(
         page = list(islice(accepted, offset, offset + PAGE_SIZE))
         if len(page) == PAGE_SIZE or not capped or offset + len(page) >= total:
             return [(i, 0.0) for i in page]
-    # Past the sample the capped path read (no filter, no hidden article indexed): the
-    # index's own page.
+    # Past the sample the capped path read (words only, no filter): the index's own page.
     query = search_page.page_query(params)
     rows = conn.execute(query.sql, query.params).fetchall()
     return [(row[0], row[-1]) for row in rows]
@@ -238,9 +261,8 @@ _ROW_COLUMNS = (
 def _rows(
     conn: sqlite3.Connection, attributes: Attributes, page: list[tuple[int, float]]
 ) -> list[dict[str, Any]]:
-    """The page's rows (the columns :func:`archive.search_page.page_query` selects), in
-    page order, with their score; ``has_files`` and ``changed`` from the table (SQL would
-    read every edit's version row to know)."""
+    """The page's rows, in page order, with their score; ``has_files`` and ``changed`` from
+    the table (SQL would read every edit's version row to know)."""
     if not page:
         return []
     sql = f"SELECT {_ROW_COLUMNS} FROM articles AS a WHERE a.id IN (SELECT value FROM json_each(?))"

@@ -173,9 +173,10 @@ def test_pages_list_every_result_once(archive: Path, sort: str) -> None:
 
 
 def test_relevance_order_is_the_sql_ranking(archive: Path) -> None:
-    """The ranking read over the candidates' rowid range equals the old all-SQL ranking."""
+    """The ranking read over the candidates' rowid range equals the all-SQL ranking of the
+    index (hidden articles are not in it)."""
     params = SearchParams(q="thành phố")
-    query = search_page.page_query(params, hidden=True)
+    query = search_page.page_query(params)
     conn = connect(archive)
     by_sql = [row[0] for row in conn.execute(query.sql, query.params)]
     conn.close()
@@ -433,3 +434,124 @@ def test_the_page_says_when_facets_are_capped(
     [note] = lxml_html.fromstring(page).cssselect(".sr-capped")
     words = " ".join(note.text_content().split())
     assert "10 kết quả mới nhất" in words and f"{expected} kết quả" in words
+
+
+@pytest.mark.parametrize("q", WORDS)
+def test_the_count_alone_equals_brute_force(archive: Path, q: str) -> None:
+    """search_run.count (the counts of the alternatives a search without results offers)."""
+    conn = connect(archive)
+    attributes = search_cache.load(conn)
+    for filters in FILTERS:
+        params = SearchParams(q=q, **filters)
+        assert search_run.count(conn, attributes, params) == len(brute_force(archive, params))
+    conn.close()
+
+
+def test_past_the_cap_month_counts_stay_exact_within_a_date_range(archive: Path) -> None:
+    """A year and a date range inside it, capped: each month's count is FTS5's exact count of
+    the range's part of that month."""
+    params = SearchParams(
+        q="ubnd", year=2022, date_from=date(2022, 3, 15), date_to=date(2022, 9, 10)
+    )
+    expected = brute_force(archive, params)
+    result = run(archive, params, cap=5, sample=3)
+    assert result.total == len(expected) > 5 and result.facets.capped
+    assert result.facets.month == expected_facets(expected)["month"]
+    assert len(result.facets.month) > 1 and result.facets.year == {2022: len(expected)}
+
+
+@pytest.fixture()
+def before_0011(archive: Path, tmp_path: Path) -> Path:
+    """A copy whose hidden articles are back in the index, as in an archive that has not had
+    migration 0011 (e.g. given to ``datasette`` directly, without ``serve``)."""
+    db = tmp_path / "before-0011.db"
+    shutil.copy(archive, db)
+    conn = connect(db)
+    table, columns = search_index.TABLE, ", ".join(search_index.COLUMNS)
+    with conn:
+        conn.execute(
+            f"INSERT INTO {table} (rowid, {columns}) SELECT a.{search_index.KEY_COLUMN},"
+            f" {search_index._values('a')} FROM articles AS a"
+            " WHERE a.extraction_failed IS NULL AND a.hidden_at IS NOT NULL"
+        )
+    conn.close()
+    return db
+
+
+def test_an_archive_before_0011_still_leaves_hidden_articles_out(before_0011: Path) -> None:
+    conn = connect(before_0011)
+    attributes = search_cache.load(conn)
+    assert len(attributes.hidden_ids) == 3
+    query = search_page.count_query(SearchParams(q="ubnd"))
+    indexed = conn.execute(query.sql, query.params).fetchone()[0]
+    assert indexed == len(brute_force(before_0011, SearchParams(q="ubnd"))) + 3
+    for params in (
+        SearchParams(q="ubnd"),
+        SearchParams(q="ubnd", year=2022),
+        SearchParams(q="ubnd", removed=False),
+        SearchParams(q="ubnd", sort="date", page=1),
+    ):
+        expected = brute_force(before_0011, params)
+        for cap in (None, 20):  # listed and filtered, never capped
+            result = search_run.run(conn, attributes, params, cap)
+            assert result.total == len(expected) and not result.facets.capped
+            assert result.facets.portal == expected_facets(expected)["portal"]
+            assert result.facets.year == expected_facets(expected)["year"]
+        ids = [row["id"] for row in result.rows]
+        assert ids and not set(ids) & attributes.hidden_ids
+        if params.sort == "date":
+            assert ids == [r["id"] for r in expected][:50]
+        assert search_run.count(conn, attributes, params) == len(expected)
+    conn.close()
+
+
+@pytest.mark.parametrize("indexed_hidden", [False, True], ids=["after-0011", "before-0011"])
+def test_the_alternatives_count_without_hidden_articles(
+    archive: Path, before_0011: Path, indexed_hidden: bool
+) -> None:
+    """A search without results offers the query without tone marks, without quotes and
+    without filters, each with its exact count (hidden articles left out either way)."""
+    from archive.site.plugins import archive_search_page as plugin
+
+    db = before_0011 if indexed_hidden else archive
+    conn = connect(db)
+    params = SearchParams(q='"ubnd thành phố"', section="Tin tức - Sự kiện")  # 2 hidden match
+    found = plugin._alternatives(conn, params, search_cache.load(conn))
+    conn.close()
+    assert [a["key"] for a in found] == ["alt_no_tone_marks", "alt_no_quotes", "alt_unfiltered"]
+    for alternative in found:
+        args = alternative["args"]
+        expected = brute_force(db, SearchParams(q=args["q"], section=args.get("section")))
+        assert alternative["count"] == len(expected) > 0, alternative
+
+
+def test_serve_applies_migration_0011_before_the_site_starts(
+    before_0011: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` (not ``--public``) migrates the archive before it becomes Datasette: the
+    hidden articles leave the index, so FTS5's own counts are the page's again."""
+    from archive import serve
+
+    conn = connect(before_0011)
+    with conn:
+        conn.execute(
+            "DELETE FROM _sqlite_migrations WHERE name = '0011_hidden_out_of_search_index'"
+        )
+    assert len(search_cache.load(conn).hidden_ids) == 3
+    conn.close()
+
+    class Started(Exception):
+        pass
+
+    def execve(*args: object) -> None:
+        raise Started
+
+    monkeypatch.setattr(serve.os, "execve", execve)
+    with pytest.raises(Started):
+        serve.serve(before_0011)
+    conn = connect(before_0011)
+    assert not search_cache.load(conn).hidden_ids
+    query = search_page.count_query(SearchParams(q="ubnd"))
+    indexed = conn.execute(query.sql, query.params).fetchone()[0]
+    conn.close()
+    assert indexed == len(brute_force(before_0011, SearchParams(q="ubnd")))

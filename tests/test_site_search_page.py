@@ -188,7 +188,7 @@ def test_relevance_past_its_candidates_continues_in_date_order(
     seen = []
     for number in range(1, math.ceil(len(expected) / 50) + 1):
         for sort in ("relevance", "date"):
-            query = search_page.page_query(SearchParams(q=WORD, sort=sort, page=number), True)
+            query = search_page.page_query(SearchParams(q=WORD, sort=sort, page=number))
             ids = [row[0] for row in conn.execute(query.sql, query.params)]
             if sort == "relevance":
                 seen += ids
@@ -459,46 +459,6 @@ def test_key_range_and_periods() -> None:
     ranged = SearchParams(q="x", date_from=date(2022, 3, 15), date_to=date(2022, 5, 2), year=2022)
     labels = [label for label, _, _ in search_page.periods(ranged, first, last)]
     assert labels == ["2022-03", "2022-04", "2022-05"]
-
-
-def test_capped_facets_and_exact_period_counts(archive: Path) -> None:
-    """Past the cap, portal/section/… counts cover the newest matches only (and say so);
-    the year counts and the total stay exact (counted in the index, hidden ones removed)."""
-    conn = sqlite3.connect(archive)
-    vn_search.register(conn)
-    params = SearchParams(q=WORD)
-    query = search_page.facets_query(params, True, cap=20)
-    rows = conn.execute(query.sql, query.params).fetchall()
-    total, periods = search_page.period_counts(conn, params, True)
-    facets = search_page.fold_facets(rows, total, periods)
-    conn.close()
-    expected = matches(archive, WORD)
-    assert total == len(expected) and facets.capped and facets.counted == 20
-    assert sum(facets.section.values()) <= 20
-    assert facets.year == {2022: len(expected)}
-    in_year = search_page.period_counts(
-        sqlite3_with_functions(archive), SearchParams(q=WORD, year=2022), True
-    )
-    assert in_year[0] == len(expected) and sum(in_year[1].values()) == len(expected)
-    hidden_keys = [k for (k,) in sqlite3_with_functions(archive).execute(
-        f"SELECT * FROM {search_page.HIDDEN_KEYS}")]  # fmt: skip
-    assert len(hidden_keys) == 1
-    by_lookup = search_page.period_counts(
-        sqlite3_with_functions(archive), SearchParams(q=WORD, year=2022), True, hidden_keys
-    )
-    assert by_lookup == in_year
-    june = len(
-        matches(
-            archive, WORD, "substr(coalesce(a.published_at, a.first_seen_at), 1, 7) = '2022-06'"
-        )
-    )
-    assert in_year[1]["2022-06"] == june
-
-
-def sqlite3_with_functions(db: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(db)
-    vn_search.register(conn)
-    return conn
 
 
 def test_a_search_stopped_by_the_time_limit_is_a_vietnamese_503(archive: Path) -> None:

@@ -3,9 +3,10 @@
 A page of our own rather than the canned ``search`` query's form (issue 13): the query in the
 title, the exact count, page links, sort by relevance or date, facets and a date range as
 links that keep the query, honest answers (a query without a word, no results, bad paging)
-as Vietnamese pages with the right status. The SQL is built by :mod:`archive.search_page`;
-this module runs it (one worker-thread call per request, under the site's SQL time limit),
-formats it and renders ``search_results.html`` / ``search_error.html``. The canned ``search``
+as Vietnamese pages with the right status. :mod:`archive.search_page` validates the request,
+:mod:`archive.search_run` searches (one worker-thread call per request, under the site's SQL
+time limit); this module formats the outcome and renders ``search_results.html`` /
+``search_error.html``. The canned ``search``
 query stays for old links and is linked as "SQL cho người dùng nâng cao".
 """
 
@@ -201,15 +202,13 @@ def _run(
     outcome.pages = search_page.page_count(outcome.total)
     outcome.rows = result.rows
     if not outcome.total:
-        outcome.alternatives = _alternatives(conn, params, bool(attributes.hidden_ids))
+        outcome.alternatives = _alternatives(conn, params, attributes)
     return outcome
 
 
-def _count(conn: sqlite3.Connection, query: search_page.Query) -> int:
-    return int(conn.execute(query.sql, query.params).fetchone()[0])
-
-
-def _alternatives(conn: sqlite3.Connection, params: SearchParams, hidden: bool) -> list[dict]:
+def _alternatives(
+    conn: sqlite3.Connection, params: SearchParams, attributes: Attributes
+) -> list[dict]:
     """Nearby searches for a query without results, each with its exact count (those that
     find nothing too: the page offers only the others, and says so when none finds any)."""
     out = []
@@ -225,8 +224,7 @@ def _alternatives(conn: sqlite3.Connection, params: SearchParams, hidden: bool) 
         out.append(("alt_unfiltered", SearchParams(q=params.q, sort=params.sort)))
     found = []
     for key, alternative in out:  # key: a search_text message, the label in the reader's language
-        query = search_page.count_query(alternative, hidden)
-        count = conn.execute(query.sql, query.params).fetchone()[0]
+        count = search_run.count(conn, attributes, alternative)
         found.append({"key": key, "q": alternative.q, "count": count, "args": alternative.args()})
     return found
 
