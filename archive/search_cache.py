@@ -64,7 +64,6 @@ class Attributes:
     by_id: list[int | None]
     keys: array
     hidden_ids: frozenset[int] = frozenset()  # still indexed: before migration 0011 only
-    key_span: tuple[int, int] = (0, 0)  # the first and last search keys
     _accepted: dict[tuple, list[bool]] = field(default_factory=dict, repr=False)
 
     def key(self, article_id: int) -> int:
@@ -135,13 +134,7 @@ def load(conn: sqlite3.Connection) -> Attributes:
         by_id[article_id] = number
         keys[article_id] = key
     shown_hidden = frozenset(i for i in hidden if i <= top and by_id[i] is not None)
-    return Attributes(
-        profiles,
-        by_id,
-        keys,
-        shown_hidden,
-        (min(all_keys), max(all_keys)) if all_keys else (0, 0),
-    )
+    return Attributes(profiles, by_id, keys, shown_hidden)
 
 
 def _month(day: int) -> str:
