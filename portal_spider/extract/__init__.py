@@ -78,7 +78,7 @@ def extract_page(
     markup = prepare_markup(html, encoding)
     platform = detect_platform_in(url, markup)
     # One parse for our tree and trafilatura's where trafilatura will likely read the page.
-    shared = _main_text_likely(platform, markup) and shares_parse(markup)
+    shared = _main_text_likely(platform, markup, expect) and shares_parse(markup)
     doc = build_document(markup, url, keep_source=tree_is_shareable if shared else None)
     doc.field_candidates = platform.all_candidates
     record = PageRecord(url=url, platform=platform.name)
@@ -164,21 +164,28 @@ def extract_page(
     return record
 
 
-def _main_text_likely(platform: Platform, markup: str) -> bool:
+def _main_text_likely(platform: Platform, markup: str, expect: str | None = None) -> bool:
     """Whether the main-text layer (trafilatura) will likely read this page: the platform
-    has no body selector of its own, or the markup names none of its classes and ids. A
-    guess, for speed only (see `build_document`): a wrong one costs a parse or a copy."""
-    own = platform.selectors.get("body", ())
-    if not own:
-        return True
+    has no body selector of its own, or the markup names none of its classes and ids, and
+    (unless the crawl expects an article) none of its listing selectors' either. A guess,
+    for speed only (see `build_document`): a wrong one costs a parse or a copy."""
+    if expect != "article" and _names_in(platform, "listing_links", markup):
+        return False  # a profile listing returns before the generic layers
+    return not _names_in(platform, "body", markup)
+
+
+def _names_in(platform: Platform, field: str, markup: str) -> bool:
+    """Whether a class or id named by one of the platform's own selectors for `field` is in
+    the markup (a substring: the cheap test before any parse)."""
+    own = platform.selectors.get(field, ())
     names = {
         name
-        for candidate in platform.candidates("body")
+        for candidate in platform.candidates(field)
         if candidate.css in own
         for step in candidate.steps
         for name in (*step.classes, *((step.id,) if step.id else ()))
     }
-    return not names or not any(name in markup for name in names)
+    return any(name in markup for name in names)
 
 
 def _cleaner_of(text: Body, doc: Document) -> Body:
