@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from archive.durable import fsync_directory
 from archive.errors import ArchiveError
 from archive.schema import MIGRATION_SET
 from archive.sqlite_problems import NOT_SQLITE, header_problem
@@ -150,7 +151,7 @@ def take_snapshot(
                 ) from exc
             os.replace(staged_checksum, checksum)
             os.replace(staged_manifest, manifest_path)
-            _fsync_directory(out_dir)
+            fsync_directory(out_dir)
         except (OSError, sqlite3.Error) as exc:
             raise SnapshotError(f"cannot snapshot {db_path} into {out_dir}: {exc}") from exc
         finally:
@@ -367,14 +368,6 @@ def _staged(path: Path, text: str) -> Path:
 
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
     finally:

@@ -19,6 +19,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.durable import fsync_directory
 from archive.lock import ArchiveLock, ArchiveLocked
 from archive.warc_members import OK, member_bounds
 from archive.warc_store import OPEN_SUFFIX, archive_folder, warc_root
@@ -182,10 +183,10 @@ def _close_one(path: Path) -> Closed:
             os.fsync(out.fileno())
     if good == 0:
         path.unlink()
-        _fsync_directory(path.parent)
+        fsync_directory(path.parent)
         return Closed(final, 0, size, torn_path, removed=True)
     os.replace(path, final)
-    _fsync_directory(final.parent)
+    fsync_directory(final.parent)
     return Closed(final, good, size - good, torn_path)
 
 
@@ -204,14 +205,6 @@ def _save_torn(final: Path, data: bytes) -> Path:
                 return candidate
             serial += 1
             candidate = final.with_name(f"{final.name}{TORN_SUFFIX}.{serial}")
-
-
-def _fsync_directory(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 __all__ = [

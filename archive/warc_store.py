@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import BaseWARCWriter
 
+from archive.durable import fsync_directory
 from archive.warc_index import cdxj_line, write_cdxj_text
 
 logger = logging.getLogger(__name__)
@@ -476,7 +477,7 @@ class WarcFileSet:
         self._handle.close()
         final = self._path.with_name(self._path.name.removesuffix(OPEN_SUFFIX))
         os.replace(self._path, final)
-        _fsync_directory(final.parent)
+        fsync_directory(final.parent)
         self._handle = None
         self._path = None
         index, self._index = self._index, []
@@ -514,14 +515,6 @@ def _warc_fields(fields: Mapping[str, str]) -> bytes:
         f"{name}: {' '.join(str(value).split())}\r\n" for name, value in fields.items() if value
     )
     return "".join(lines).encode("utf-8")
-
-
-def _fsync_directory(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 __all__ = [
