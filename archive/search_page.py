@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from archive import vn_search
+from archive import search_text, vn_search
 
 PAGE_SIZE = 50
 RELEVANCE_CANDIDATES = 1000  # a multiple of PAGE_SIZE: page 21 starts at date rank 1 000
@@ -47,13 +47,22 @@ BM25 = "bm25(articles_search, 8.0, 1.0, 8.0, 1.0, 0.5)"
 
 
 class SearchInputError(ValueError):
-    """A request the page cannot answer as asked: a Vietnamese message and an HTTP status."""
+    """A request the page cannot answer as asked: a message key of archive/search_text.py
+    with its fields, and an HTTP status. ``str()`` and ``message`` are the Vietnamese text
+    (logs, CLI); :meth:`text` is the reader's language."""
 
-    def __init__(self, message: str, status: int = 400, names: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, key: str, *, status: int = 400, names: tuple[str, ...] = (), **fields: object
+    ) -> None:
+        self.message = search_text.text(key, "vi", **fields)  # KeyError: an unknown key
+        super().__init__(self.message)
+        self.key = key
+        self.fields = fields
         self.status = status
         self.names = names  # the request arguments at fault: the error page keeps the others
+
+    def text(self, lang: str) -> str:
+        return search_text.text(self.key, lang, **self.fields)
 
 
 @dataclass(frozen=True)
@@ -121,23 +130,18 @@ def parse_params(args: Mapping[str, str]) -> SearchParams:
     q = vn_search.clean_query(args.get("q") or "")
     sort = (args.get("sort") or "relevance").strip()
     if sort not in SORTS:
-        raise SearchInputError(
-            f"Cách sắp xếp “{sort}” không có: chỉ có sort=relevance (phù hợp nhất) "
-            "hoặc sort=date (mới nhất).",
-            names=("sort",),
-        )
+        raise SearchInputError("input_sort", sort=sort, names=("sort",))
     page = parse_page(args.get("page"))
-    year = _int_arg(args, "year", "Năm", 1900, 2100)
-    month = _int_arg(args, "month", "Tháng", 1, 12)
+    year = _int_arg(args, "year", 1900, 2100)
+    month = _int_arg(args, "month", 1, 12)
     if month is not None and year is None:
-        raise SearchInputError(
-            "Lọc theo tháng cần cả năm (ví dụ year=2022&month=6).", names=("month",)
-        )
+        raise SearchInputError("input_month_without_year", names=("month",))
     date_from, date_to = _date_arg(args, "from"), _date_arg(args, "to")
     if date_from and date_to and date_from > date_to:
         raise SearchInputError(
-            f"Khoảng ngày không hợp lệ: từ {date_from:%d/%m/%Y} đến {date_to:%d/%m/%Y} "
-            "(ngày bắt đầu sau ngày kết thúc).",
+            "input_date_range",
+            start=f"{date_from:%d/%m/%Y}",
+            end=f"{date_to:%d/%m/%Y}",
             names=("from", "to"),
         )
     return SearchParams(
@@ -177,39 +181,28 @@ def parse_page(value: str | None) -> int:
     if not text:
         return 1
     if not text.isascii() or not text.isdigit():
-        raise SearchInputError(
-            f"Số trang “{text[:40]}” không hợp lệ: hãy dùng một số từ 1 trở lên.",
-            names=("page",),
-        )
+        raise SearchInputError("input_page", page=text[:40], names=("page",))
     number = int(text[:20]) if len(text) <= 20 else MAX_PAGE + 1
     if number < 1:
-        raise SearchInputError("Số trang bắt đầu từ 1 (page=1 là trang đầu).", names=("page",))
+        raise SearchInputError("input_page_zero", names=("page",))
     if number > MAX_PAGE:
-        raise SearchInputError(
-            f"Số trang {text[:20]} quá lớn: kết quả không có nhiều trang đến vậy.",
-            names=("page",),
-        )
+        raise SearchInputError("input_page_too_large", page=text[:20], names=("page",))
     return number
 
 
-def _int_arg(args: Mapping[str, str], name: str, label: str, low: int, high: int) -> int | None:
+def _int_arg(args: Mapping[str, str], name: str, low: int, high: int) -> int | None:
     text = (args.get(name) or "").strip()
     if not text:
         return None
     if not text.isascii() or not text.isdigit() or not low <= int(text[:6]) <= high:
-        raise SearchInputError(
-            f"{label} “{text[:40]}” không hợp lệ ({name}: từ {low} đến {high}).", names=(name,)
-        )
+        raise SearchInputError(f"input_{name}", value=text[:40], low=low, high=high, names=(name,))
     return int(text)
 
 
 def _flag_arg(args: Mapping[str, str], name: str) -> bool | None:
     text = (args.get(name) or "").strip()
     if text not in _FLAGS:
-        raise SearchInputError(
-            f"Giá trị “{text[:40]}” của {name} không hợp lệ: dùng 1 (có) hoặc 0 (không).",
-            names=(name,),
-        )
+        raise SearchInputError("input_flag", value=text[:40], name=name, names=(name,))
     return _FLAGS[text]
 
 
@@ -222,12 +215,7 @@ def _date_arg(args: Mapping[str, str], name: str) -> date | None:
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
-        label = "Từ ngày" if name == "from" else "Đến ngày"
-        raise SearchInputError(
-            f"{label} “{text[:40]}” không hợp lệ: hãy viết theo dạng năm-tháng-ngày,"
-            " ví dụ 2022-06-02.",
-            names=(name,),
-        ) from None
+        raise SearchInputError(f"input_{name}", value=text[:40], names=(name,)) from None
 
 
 # -- keys and dates ----------------------------------------------------------------------------

@@ -4,14 +4,12 @@ Like archive/site_messages.py (the site's frame) and archive/changes_text.py: on
 an English line cannot exist without its Vietnamese one and a page is never in both at once.
 Values are ``str.format`` templates (``st("count", n="175")``).
 
-The messages of :class:`archive.search_page.SearchInputError` are written in Vietnamese where
-the parameters are checked; :func:`input_error` reads them back into English with
-:data:`INPUT_ERRORS`, one pattern per message, rather than threading keys through that module.
+:class:`archive.search_page.SearchInputError` carries one of the ``input_*`` keys and its
+fields; its ``str()`` is the Vietnamese text, the error page renders the reader's language.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -189,6 +187,53 @@ TEXT: dict[str, tuple[str, str]] = {
         "Không có trang {page}: kết quả chỉ có {pages} trang.",
         "There is no page {page}: the results have {pages} page(s) only.",
     ),
+    # the request's arguments at fault (archive/search_page.py raises SearchInputError(key))
+    "input_sort": (
+        "Cách sắp xếp “{sort}” không có: chỉ có sort=relevance (phù hợp nhất) hoặc sort=date "
+        "(mới nhất).",
+        "There is no order “{sort}”: only sort=relevance (best match) or sort=date (newest).",
+    ),
+    "input_month_without_year": (
+        "Lọc theo tháng cần cả năm (ví dụ year=2022&month=6).",
+        "Filtering by month needs the year too (for example year=2022&month=6).",
+    ),
+    "input_date_range": (
+        "Khoảng ngày không hợp lệ: từ {start} đến {end} (ngày bắt đầu sau ngày kết thúc).",
+        "Invalid date range: from {start} to {end} (the start is after the end).",
+    ),
+    "input_page": (
+        "Số trang “{page}” không hợp lệ: hãy dùng một số từ 1 trở lên.",
+        "Page number “{page}” is not valid: use a whole number from 1 up.",
+    ),
+    "input_page_zero": (
+        "Số trang bắt đầu từ 1 (page=1 là trang đầu).",
+        "Pages start at 1 (page=1 is the first page).",
+    ),
+    "input_page_too_large": (
+        "Số trang {page} quá lớn: kết quả không có nhiều trang đến vậy.",
+        "Page number {page} is too large: no search has that many pages.",
+    ),
+    "input_year": (
+        "Năm “{value}” không hợp lệ (year: từ {low} đến {high}).",
+        "Year “{value}” is not valid (year: from {low} to {high}).",
+    ),
+    "input_month": (
+        "Tháng “{value}” không hợp lệ (month: từ {low} đến {high}).",
+        "Month “{value}” is not valid (month: from {low} to {high}).",
+    ),
+    "input_flag": (
+        "Giá trị “{value}” của {name} không hợp lệ: dùng 1 (có) hoặc 0 (không).",
+        "The value “{value}” of {name} is not valid: use 1 (yes) or 0 (no).",
+    ),
+    "input_from": (
+        "Từ ngày “{value}” không hợp lệ: hãy viết theo dạng năm-tháng-ngày, ví dụ 2022-06-02.",
+        "The start date “{value}” is not valid: write it as year-month-day, for example "
+        "2022-06-02.",
+    ),
+    "input_to": (
+        "Đến ngày “{value}” không hợp lệ: hãy viết theo dạng năm-tháng-ngày, ví dụ 2022-06-02.",
+        "The end date “{value}” is not valid: write it as year-month-day, for example 2022-06-02.",
+    ),
     # Atom and CSV
     "site_name": ("Lưu trữ cổng thông tin", "Portal archive"),
     "feed_title": ("Tìm kiếm: {q} — {site}", "Search: {q} — {site}"),
@@ -198,54 +243,6 @@ TEXT: dict[str, tuple[str, str]] = {
 #: English month names (not calendar.month_name, which follows the server's locale)
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")  # fmt: skip
-
-#: Each SearchInputError message of archive/search_page.py, as a pattern over its Vietnamese
-#: text, and its English with the pattern's groups ({0}, {1}, …). Words a group carries that
-#: are themselves Vietnamese (Năm, Tháng, Từ ngày, Đến ngày) go through :data:`_WORDS`.
-INPUT_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.DOTALL), english)
-    for pattern, english in (
-        (
-            r"Cách sắp xếp “(.*)” không có: chỉ có sort=relevance \(phù hợp nhất\) hoặc "
-            r"sort=date \(mới nhất\)\.",
-            "There is no order “{0}”: only sort=relevance (best match) or sort=date (newest).",
-        ),
-        (
-            r"Lọc theo tháng cần cả năm \(ví dụ year=2022&month=6\)\.",
-            "Filtering by month needs the year too (for example year=2022&month=6).",
-        ),
-        (
-            r"Khoảng ngày không hợp lệ: từ (.*) đến (.*) \(ngày bắt đầu sau ngày kết thúc\)\.",
-            "Invalid date range: from {0} to {1} (the start is after the end).",
-        ),
-        (
-            r"Số trang “(.*)” không hợp lệ: hãy dùng một số từ 1 trở lên\.",
-            "Page number “{0}” is not valid: use a whole number from 1 up.",
-        ),
-        (
-            r"Số trang bắt đầu từ 1 \(page=1 là trang đầu\)\.",
-            "Pages start at 1 (page=1 is the first page).",
-        ),
-        (
-            r"Số trang (.*) quá lớn: kết quả không có nhiều trang đến vậy\.",
-            "Page number {0} is too large: no search has that many pages.",
-        ),
-        (
-            r"(Năm|Tháng) “(.*)” không hợp lệ \((\w+): từ (\d+) đến (\d+)\)\.",
-            "{0} “{1}” is not valid ({2}: from {3} to {4}).",
-        ),
-        (
-            r"Giá trị “(.*)” của (\w+) không hợp lệ: dùng 1 \(có\) hoặc 0 \(không\)\.",
-            "The value “{0}” of {1} is not valid: use 1 (yes) or 0 (no).",
-        ),
-        (
-            r"(Từ ngày|Đến ngày) “(.*)” không hợp lệ: hãy viết theo dạng năm-tháng-ngày, "
-            r"ví dụ 2022-06-02\.",
-            "{0} “{1}” is not valid: write it as year-month-day, for example 2022-06-02.",
-        ),
-    )
-)
-_WORDS = {"Năm": "Year", "Tháng": "Month", "Từ ngày": "The start date", "Đến ngày": "The end date"}
 
 
 def text(key: str, lang: str = "vi", **values: object) -> str:
@@ -262,17 +259,6 @@ def translator(lang: str) -> Callable[..., str]:
         return text(key, lang, **values)
 
     return st
-
-
-def input_error(message: str, lang: str) -> str:
-    """A SearchInputError's message in ``lang`` (as written when no pattern knows it)."""
-    if lang != "en":
-        return message
-    for pattern, english in INPUT_ERRORS:
-        found = pattern.fullmatch(message)
-        if found:
-            return english.format(*(_WORDS.get(g, g) for g in found.groups()))
-    return message
 
 
 def month_name(month: int) -> str:

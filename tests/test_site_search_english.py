@@ -145,41 +145,76 @@ def test_atom_title_and_csv_name_follow_the_language(site: Site) -> None:
     assert "<title>Tìm kiếm: ủy ban — Lưu trữ cổng thông tin</title>" in atom_vi
 
 
-#: (arguments, English message); the Vietnamese one is what archive/search_page.py raises
+#: (arguments, Vietnamese message, English message): what the page says, word for word
 BAD_INPUT = [
     (
         {"sort": "best"},
+        "Cách sắp xếp “best” không có: chỉ có sort=relevance (phù hợp nhất) hoặc sort=date "
+        "(mới nhất).",
         "There is no order “best”: only sort=relevance (best match) or sort=date (newest).",
     ),
-    ({"month": "6"}, "Filtering by month needs the year too (for example year=2022&month=6)."),
+    (
+        {"month": "6"},
+        "Lọc theo tháng cần cả năm (ví dụ year=2022&month=6).",
+        "Filtering by month needs the year too (for example year=2022&month=6).",
+    ),
     (
         {"from": "2022-06-30", "to": "2022-03-01"},
+        "Khoảng ngày không hợp lệ: từ 30/06/2022 đến 01/03/2022 (ngày bắt đầu sau ngày kết thúc).",
         "Invalid date range: from 30/06/2022 to 01/03/2022 (the start is after the end).",
     ),
-    ({"page": "abc"}, "Page number “abc” is not valid: use a whole number from 1 up."),
-    ({"page": "0"}, "Pages start at 1 (page=1 is the first page)."),
-    ({"page": "9" * 25}, f"Page number {'9' * 20} is too large: no search has that many pages."),
-    ({"year": "1800"}, "Year “1800” is not valid (year: from 1900 to 2100)."),
-    ({"year": "2022", "month": "13"}, "Month “13” is not valid (month: from 1 to 12)."),
-    ({"changed": "yes"}, "The value “yes” of changed is not valid: use 1 (yes) or 0 (no)."),
+    (
+        {"page": "abc"},
+        "Số trang “abc” không hợp lệ: hãy dùng một số từ 1 trở lên.",
+        "Page number “abc” is not valid: use a whole number from 1 up.",
+    ),
+    (
+        {"page": "0"},
+        "Số trang bắt đầu từ 1 (page=1 là trang đầu).",
+        "Pages start at 1 (page=1 is the first page).",
+    ),
+    (
+        {"page": "9" * 25},
+        f"Số trang {'9' * 20} quá lớn: kết quả không có nhiều trang đến vậy.",
+        f"Page number {'9' * 20} is too large: no search has that many pages.",
+    ),
+    (
+        {"year": "1800"},
+        "Năm “1800” không hợp lệ (year: từ 1900 đến 2100).",
+        "Year “1800” is not valid (year: from 1900 to 2100).",
+    ),
+    (
+        {"year": "2022", "month": "13"},
+        "Tháng “13” không hợp lệ (month: từ 1 đến 12).",
+        "Month “13” is not valid (month: from 1 to 12).",
+    ),
+    (
+        {"changed": "yes"},
+        "Giá trị “yes” của changed không hợp lệ: dùng 1 (có) hoặc 0 (không).",
+        "The value “yes” of changed is not valid: use 1 (yes) or 0 (no).",
+    ),
     (
         {"from": "02/06/2022"},
+        "Từ ngày “02/06/2022” không hợp lệ: hãy viết theo dạng năm-tháng-ngày, ví dụ 2022-06-02.",
         "The start date “02/06/2022” is not valid: write it as year-month-day, for example "
         "2022-06-02.",
     ),
     (
         {"to": "2022-13-01"},
+        "Đến ngày “2022-13-01” không hợp lệ: hãy viết theo dạng năm-tháng-ngày, ví dụ 2022-06-02.",
         "The end date “2022-13-01” is not valid: write it as year-month-day, for example "
         "2022-06-02.",
     ),
-]  # fmt: skip
+]
 
 
-@pytest.mark.parametrize(("args", "english"), BAD_INPUT)
-def test_input_errors_in_both_languages(site: Site, args: dict, english: str) -> None:
+@pytest.mark.parametrize(("args", "vietnamese", "english"), BAD_INPUT)
+def test_input_errors_in_both_languages(
+    site: Site, args: dict, vietnamese: str, english: str
+) -> None:
     with pytest.raises(SearchInputError) as raised:
         search_page.parse_params({"q": "uy ban", **args})
-    vietnamese = raised.value.message
+    assert str(raised.value) == raised.value.message == vietnamese  # logs and the CLI
     query = "&".join(f"{k}={quote(v)}" for k, v in {"q": "uy ban", **args}.items())
     for lang, expected in (("vi", vietnamese), ("en", english)):
         response = get(site, f"/-/search?{query}", lang=lang)
@@ -191,24 +226,30 @@ def test_input_errors_in_both_languages(site: Site, args: dict, english: str) ->
         assert data == {"ok": False, "error": expected, "status": 400}
 
 
-def test_every_input_error_of_search_page_has_an_english_pattern() -> None:
-    """A new SearchInputError message in archive/search_page.py fails here until it has its
-    English pattern (and BAD_INPUT above a case for it)."""
-    source = Path(search_page.__file__).read_text(encoding="utf-8")
-    raised = source.count("raise SearchInputError(")
-    assert raised == len(search_text.INPUT_ERRORS) <= len(BAD_INPUT)
-    used = set()
-    for args, _ in BAD_INPUT:
+def test_every_input_error_key_has_both_languages_and_a_case() -> None:
+    """Each ``input_*`` key of the catalogue has its Vietnamese and English text with the same
+    fields, and BAD_INPUT above raises it; a key written in archive/search_page.py is in the
+    catalogue (else raising it would fail with KeyError, not answer the reader)."""
+    keys = {key for key in search_text.TEXT if key.startswith("input_")}
+    for key in keys:
+        vietnamese, english = search_text.TEXT[key]
+        assert vietnamese.strip() and english.strip(), key
+        assert not VIETNAMESE_LETTERS.search(english), key
+        assert sorted(re.findall(r"\{\w+\}", vietnamese)) == sorted(
+            re.findall(r"\{\w+\}", english)
+        ), key
+    raised = set()
+    for args, _, _ in BAD_INPUT:
         with pytest.raises(SearchInputError) as error:
             search_page.parse_params({"q": "x", **args})
-        [index] = [
-            i
-            for i, (pattern, _) in enumerate(search_text.INPUT_ERRORS)
-            if pattern.fullmatch(error.value.message)
-        ]
-        used.add(index)
-    assert used == set(range(len(search_text.INPUT_ERRORS)))
-    assert search_text.input_error("Một thông báo mới", "en") == "Một thông báo mới"
+        raised.add(error.value.key)
+    assert raised == keys
+    source = Path(search_page.__file__).read_text(encoding="utf-8")
+    assert source.count("raise SearchInputError(") <= len(BAD_INPUT)
+    written = set(re.findall(r"SearchInputError\(\s*\"(\w+)\"", source))
+    assert written and written <= keys, written - keys
+    with pytest.raises(KeyError):
+        SearchInputError("input_no_such_key")
 
 
 def test_other_answers_in_english(site: Site) -> None:

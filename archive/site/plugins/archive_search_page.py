@@ -100,7 +100,7 @@ async def search_view(datasette: Any, request: Any) -> Response:
     try:
         params = search_page.parse_params(request.args)
     except SearchInputError as error:
-        message = search_text.input_error(error.message, lang)
+        message = error.text(lang)
         kept = search_page.parse_kept(dict(request.args))
         return await _error(datasette, request, fmt, message, error.status, kept, retry=True)
     if fmt == "atom":
