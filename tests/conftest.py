@@ -90,6 +90,16 @@ def demo_portal() -> Iterator[str]:
         stop(process)
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium per test module (tests/browser_support.py); imported here, not at
+    the top, so tests without a browser never load Playwright."""
+    from .browser_support import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     """../shared (real pages, research); tests that need it skip when it is absent."""

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 from lxml import html
 
 from archive.datasette_app import make_datasette
+
+#: A letter only Vietnamese writes (tone marks, ă â đ ê ô ơ ư): a page in English has none.
+VIETNAMESE_LETTERS = re.compile(
+    "[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.IGNORECASE
+)
 
 
 class Site:
@@ -51,3 +59,21 @@ def copy_archive(source: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(source, target)
     return target
+
+
+def module_site(name: str) -> Callable[..., Iterator[Site]]:
+    """A module-scoped ``site`` fixture: a Site over a writable copy of the session's demo
+    archive, in a temporary folder named ``name``. In a test module: ``site = module_site("x")``
+    (an imported fixture would be an unused import to ruff)."""
+
+    @pytest.fixture(scope="module")
+    def site(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+        yield Site(copy_archive(demo_archive, tmp_path_factory.mktemp(name) / "demo.db"))
+
+    return site
+
+
+def get(site: Site, path: str, **cookies: str) -> httpx.Response:
+    """``path`` as the site answers it, with ``cookies`` (``lang="en"``): any status, redirects
+    not followed (unlike :meth:`Site.get`, which asserts the status)."""
+    return asyncio.run(site.datasette.client.get(path, cookies=cookies or None))

@@ -18,7 +18,7 @@ import pytest
 
 from archive.vn_search import fold
 
-from .browser_support import RecordedPage, chromium
+from .browser_support import RecordedPage
 from .conftest import served_archive
 
 SEED_TITLE = "Thành ủy Trà Vinh tổ chức Hội nghị Ban Chấp hành Đảng bộ thành phố mở rộng"
@@ -33,12 +33,6 @@ def site(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     snapshots = folder / "snapshots"
     with served_archive(db, snapshots) as base:
         yield {"base": base, "db": db, "snapshots": snapshots}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from .browser_support import RecordedPage, chromium
+from .browser_support import RecordedPage
 from .capture_support import build_archive as build_capture_archive
 from .capture_support import gzipped_page, uuid
 from .conftest import served_archive
@@ -113,12 +113,6 @@ def site(beacon: Beacon, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
     db, [capture] = build_capture_archive(folder, [page])
     with served_archive(db) as base:
         yield {"base": base, "id": uuid(capture.record_id)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 
 from archive.changes import week_of
 
-from .browser_support import RecordedPage, chromium
+from .browser_support import RecordedPage
 from .conftest import served_archive
 
 WIDTHS = (1280, 390)
@@ -28,12 +28,6 @@ def site(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     shutil.copy(demo_archive, db)
     with served_archive(db) as base:
         yield {"base": base, "db": db}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")

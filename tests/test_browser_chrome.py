@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .browser_support import REPO, RecordedPage, chromium
+from .browser_support import REPO, RecordedPage
 from .conftest import served_archive
 
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -55,12 +55,6 @@ def site(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         finally:
             conn.close()
         yield {"base": base, "edited": edited}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 def open_page(browser, width: int) -> RecordedPage:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ import pytest
 
 from archive import permalinks
 
-from .browser_support import RecordedPage, chromium
+from .browser_support import RecordedPage
 from .conftest import served_archive
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -28,12 +28,6 @@ def site(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     shutil.copy(demo_archive, db)
     with served_archive(db) as base:
         yield {"base": base, "db": db}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 def rows(db: Path, sql: str, *params: object) -> list[sqlite3.Row]:

@@ -13,7 +13,7 @@ import pytest
 
 from archive import vn_search
 
-from .browser_support import RecordedPage, chromium
+from .browser_support import RecordedPage
 from .conftest import served_archive
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -32,12 +32,6 @@ def site(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     conn.close()
     with served_archive(db) as base:
         yield {"base": base, "count": count}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 def open_page(browser, width: int) -> RecordedPage:  # type: ignore[no-untyped-def]

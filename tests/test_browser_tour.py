@@ -36,7 +36,7 @@ import pytest
 from archive import ArchiveWriter, permalinks, vn_search
 from archive.changes import week_of
 
-from .browser_support import RecordedPage, chromium, open_page
+from .browser_support import RecordedPage, open_page
 from .conftest import portal_archive, served_archive
 
 WIDTHS = (1280, 390)
@@ -157,12 +157,6 @@ def tour(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         public = ("--public", "--snapshots", str(snapshots))
         base = stack.enter_context(served_archive(newer, serve_args=public))
         yield Tour(base, old_base, newer, live, snapshots, edited, removed, hidden, hidden_title)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")

@@ -24,7 +24,7 @@ import pytest
 
 from archive import ArchiveWriter
 
-from .browser_support import RecordedPage, chromium
+from .browser_support import RecordedPage
 from .conftest import free_port, served_archive, stop, wait_for_http
 
 EVIL = "evil.example"
@@ -122,12 +122,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     write_hostile_archive(db)
     with served_archive(db, folder / "snapshots") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium() as launched:
-        yield launched
 
 
 # Anything in the DOM that only an injected payload could have put there.

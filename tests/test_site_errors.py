@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,18 +14,12 @@ from lxml import html
 
 from archive import error_text
 
-from .site_support import Site, copy_archive
+from .site_support import Site, get, module_site
 
 ENGLISH = ("Error", "not found", "Not Found", "Traceback", "Cannot sort", "must be")
 
 
-@pytest.fixture(scope="module")
-def site(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    yield Site(copy_archive(demo_archive, tmp_path_factory.mktemp("errors") / "demo.db"))
-
-
-def get(site: Site, path: str, **cookies: str) -> httpx.Response:
-    return asyncio.run(site.datasette.client.get(path, cookies=cookies or None))
+site = module_site("errors")
 
 
 def content_text(response: httpx.Response) -> str:

@@ -3,33 +3,18 @@ Vietnamese by default, English under the switch, never "vi / en" (issue 13, poin
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import httpx
-import pytest
 from lxml import html
 
 from archive import site_config
 from archive.site_messages import MESSAGES
 
-from .site_support import Site, copy_archive
+from .site_support import VIETNAMESE_LETTERS, Site, get, module_site
 
-VIETNAMESE_LETTERS = re.compile(
-    "[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.IGNORECASE
-)
-
-
-@pytest.fixture(scope="module")
-def site(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    yield Site(copy_archive(demo_archive, tmp_path_factory.mktemp("lookup-en") / "demo.db"))
-
-
-def get(site: Site, path: str, **cookies: str) -> httpx.Response:
-    return asyncio.run(site.datasette.client.get(path, cookies=cookies or None))
+site = module_site("lookup-en")
 
 
 def lookup_text(response: httpx.Response) -> str:

@@ -4,9 +4,7 @@ Datasette over a copy of the demo archive."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,20 +15,9 @@ from lxml import html
 from archive import search_page, search_text
 from archive.search_page import SearchInputError
 
-from .site_support import Site, copy_archive
+from .site_support import VIETNAMESE_LETTERS, Site, get, module_site
 
-VIETNAMESE_LETTERS = re.compile(
-    "[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.IGNORECASE
-)
-
-
-@pytest.fixture(scope="module")
-def site(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    yield Site(copy_archive(demo_archive, tmp_path_factory.mktemp("search-en") / "demo.db"))
-
-
-def get(site: Site, path: str, **cookies: str) -> httpx.Response:
-    return asyncio.run(site.datasette.client.get(path, cookies=cookies or None))
+site = module_site("search-en")
 
 
 def interface_text(response: httpx.Response) -> str:
