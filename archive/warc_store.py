@@ -28,7 +28,7 @@ import logging
 import os
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path, PurePosixPath
@@ -161,21 +161,37 @@ class Capture:
     request_record_id: str
 
     def row(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict: it deep-copies every field (~0.1 ms a capture, per page).
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 class _GzipMember:
     """Compress one record into one gzip member (record-level gzip, ISO 28500 annex D).
 
-    warcio's own wrapper compresses at level 9. Level 2 is measured 3x faster than zlib's
-    default 6 on a 22 KB portal page (0.15 vs 0.45 ms) for 11% more bytes, and the crawl
-    must stay within 10% of its speed without capture (bench/warc.py).
-    The file itself is flushed once per exchange, not per record (write_exchange).
+    warcio's own wrapper compresses every record at level 9 with zlib's full-size state.
+    Measured on the demo crawl's records (bench/warc.py, docs/captures.md "Cost"):
+
+    - Level 2 is 3x faster than zlib's default 6 on a 22 KB portal page (0.15 vs 0.45 ms)
+      for 11% more bytes.
+    - Setting up a full-size deflate state (32 KB window, memLevel 8: ~256 KB to allocate
+      and clear) costs ~0.05 ms: more than compressing a 400-byte request or metadata
+      record. The window and hash table are sized to the record instead (a window as large
+      as the data compresses it exactly as well): 0.003 ms for those records.
+    - A payload the server already compressed (Content-Encoding gzip, br, ...) does not
+      shrink again (ratio 1.004 at level 2, 0.17 ms for 6 KB): it is stored (level 0), and
+      only its few hundred bytes of headers go uncompressed.
+
+    The file itself is flushed once per member, not per chunk (one ``write``: see flush).
     """
 
-    def __init__(self, out: io.FileIO) -> None:
+    def __init__(self, out: io.FileIO, size: int, stored: bool = False) -> None:
         self.out = out
-        self.compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        window = min(15, max(9, size.bit_length()))
+        if stored:
+            level, window, mem_level = 0, 9, 1
+        else:
+            level, mem_level = COMPRESS_LEVEL, min(8, max(1, size.bit_length() - 7))
+        self.compressor = zlib.compressobj(level, zlib.DEFLATED, window + 16, mem_level)
         self.pieces: list[bytes] = []
 
     def write(self, data: bytes) -> None:
@@ -192,9 +208,15 @@ class _GzipMember:
             view = view[written:]
 
 
+#: Room for a record's WARC and HTTP headers when sizing its compressor.
+_HEADER_ROOM = 2048
+
+
 class _RecordWriter(BaseWARCWriter):
-    def write_record(self, record: Any, out: io.FileIO) -> None:
-        self._write_warc_record(_GzipMember(out), record)
+    def write_record(self, record: Any, out: io.FileIO, *, stored: bool = False) -> None:
+        """Write `record` as one gzip member; `stored`: its payload is already compressed."""
+        size = (record.length or 0) + _HEADER_ROOM
+        self._write_warc_record(_GzipMember(out, size, stored), record)
 
     def _write_warc_record(self, out: Any, record: Any) -> None:
         gzip, self.gzip = self.gzip, False  # _GzipMember does the compression
@@ -334,7 +356,11 @@ class WarcFileSet:
             )
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         offset = handle.tell()
-        self.builder.write_record(record, handle)
+        self.builder.write_record(
+            record,
+            handle,
+            stored=record.rec_type == "response" and _encoded(exchange.response_headers),
+        )
         length = handle.tell() - offset
         request_id = self._write_request(handle, exchange, warc_date, record_id)
         self._write_metadata(handle, exchange, warc_date, record_id)
@@ -508,6 +534,13 @@ def _header(headers: Iterable[tuple[str, str]], name: str) -> str | None:
         if key.lower() == name:
             return value
     return None
+
+
+def _encoded(headers: Iterable[tuple[str, str]]) -> bool:
+    """Whether the payload arrived compressed by the server (Content-Encoding other than
+    identity): compressing it again gains nothing (see _GzipMember)."""
+    encoding = _header(headers, "content-encoding")
+    return bool(encoding and encoding.strip().lower() != "identity")
 
 
 def _warc_fields(fields: Mapping[str, str]) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -189,3 +190,33 @@ def test_a_write_that_fails_half_way_is_cut_off_again(
     files.close()
     records = _records(tmp_path / done[0].warc_file)
     assert [kind for kind, *_ in records] == ["warcinfo"] + ["response", "request", "metadata"] * 2
+
+
+def test_plain_pages_are_compressed_and_server_compressed_ones_stored(tmp_path: Path) -> None:
+    """A page sent as is shrinks in its gzip member; a payload the server already gzipped
+    is stored (compressing it again gains nothing), and both read back byte for byte."""
+    words = ["thông báo", "lịch tiếp", "công dân", "của", "ủy ban", "nhân dân", "phường"]
+    rng = random.Random(7)
+    page = " ".join(rng.choice(words) for _ in range(4000)).encode()  # ~20 KB of HTML text
+    encoded = gzip.compress(page)
+    db = tmp_path / "archive.db"
+    files = WarcFileSet(db, portal="demo", crawl_id=1, software="portal-archive/test")
+    plain = files.write_exchange(_exchange(url="http://127.0.0.1:8600/a.html", payload=page))
+    zipped = files.write_exchange(
+        _exchange(
+            url="http://127.0.0.1:8600/b.html",
+            payload=encoded,
+            response_headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+        )
+    )
+    files.close()
+    assert plain.warc_length < len(page) / 3
+    for capture, payload, block_type in ((plain, page, {1, 2}), (zipped, encoded, {0})):
+        member = read_record_bytes(
+            tmp_path, capture.warc_file, capture.warc_offset, capture.warc_length
+        )
+        assert gzip.decompress(member).endswith(payload + b"\r\n\r\n")
+        # The first deflate block after the 10-byte gzip header: 0 stored, 1-2 compressed.
+        assert (member[10] >> 1) & 3 in block_type
+    responses = [r for r in _records(archive_folder(db) / plain.warc_file) if r[0] == "response"]
+    assert [payload for _, _, payload, _ in responses] == [page, encoded]
