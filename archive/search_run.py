@@ -25,7 +25,8 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -83,17 +84,24 @@ def _ids_sql(bounds: tuple[int, int] | None, limit: int | None) -> str:
     )
 
 
+#: Runs a function on another connection to the same archive (the plugin's worker threads)
+#: and hands back its future: the search runs two index passes at once with it.
+Side = Callable[[Callable[[sqlite3.Connection], Any]], "Future[Any]"]
+
+
 def run(
     conn: sqlite3.Connection,
     attributes: Attributes,
     params: SearchParams,
     cap: int | None = None,
     sample: int | None = None,
+    side: Side | None = None,
 ) -> Result:
     """Count, facets and the page of ``params``; :class:`~archive.search_cache.Stale` when
     the index holds an article the table does not know (reload it and run again). ``cap``
     and ``sample``: :data:`archive.search_page.FACET_CAP` and :data:`FACET_SAMPLE` unless
-    given."""
+    given. ``side``: runs a pass on a second connection meanwhile (the count beside the
+    page, or the older half of a listing beside the newer one); the same result without."""
     cap = search_page.FACET_CAP if cap is None else cap
     sample = FACET_SAMPLE if sample is None else sample
     bounds = search_page.key_range(params)
@@ -104,18 +112,131 @@ def run(
     # them. Otherwise every match is listed: a filter is applied per match; a phrase makes
     # counting cost as much as listing, since positions are checked either way.
     if _counted_by_fts(params, attributes, positional):
-        total, periods = search_page.period_counts(conn, params)
-        if total > cap:
-            ids = _ids(conn, bounds, values, min(sample, cap))
-            facets = _with_periods(_facets(profiles, ok, tally(attributes, ids), True), periods)
-            keys = _page_ids(conn, attributes, params, values, iter(ids), total, True)
-            return Result(total, facets, _rows(conn, attributes, keys))
-    ids = _ids(conn, bounds, values, None)
+        return _run_counted(conn, attributes, params, values, bounds, min(sample, cap), cap, side)
+    keys = None
+    if side is not None and (halves := _halves(conn, bounds)) is not None:
+        # The older half on the other connection; the page from the newer one when it
+        # holds it (ranked while the older half is read).
+        older = side(lambda c: _ids(c, halves[0], _bounded(values, halves[0]), None))
+        ids = _ids(conn, halves[1], _bounded(values, halves[1]), None)
+        tally(attributes, ids)  # every id known before ok[by_id[i]]
+        by_id = attributes.by_id
+        keys = _early_page(conn, attributes, params, values, [i for i in ids if ok[by_id[i]]])
+        ids += older.result()
+    else:
+        ids = _ids(conn, bounds, values, None)
     facets = _facets(profiles, ok, tally(attributes, ids), False)
-    by_id = attributes.by_id
-    accepted = (i for i in ids if ok[by_id[i]])
-    keys = _page_ids(conn, attributes, params, values, accepted, facets.counted, False)
+    if keys is None:
+        by_id = attributes.by_id
+        accepted = (i for i in ids if ok[by_id[i]])
+        keys = _page_ids(conn, attributes, params, values, accepted, facets.counted, False)
     return Result(facets.counted, facets, _rows(conn, attributes, keys))
+
+
+def _run_counted(
+    conn: sqlite3.Connection,
+    attributes: Attributes,
+    params: SearchParams,
+    values: dict[str, Any],
+    bounds: tuple[int, int] | None,
+    head_size: int,
+    cap: int,
+    side: Side | None,
+) -> Result:
+    """:func:`run` for words without a filter. The newest ``head_size`` matches first: when
+    there are fewer, they are every match and nothing is counted. Otherwise FTS5 counts per
+    period (on ``side`` when given) while the page is made from them when they hold it: the
+    same page whatever the count (no filter: every match is a result, newest first); past
+    ``cap`` the facets count these newest ones, under it the older matches are listed too."""
+    profiles = attributes.profiles
+    ok = attributes.accepted(_filter_key(params), lambda p: accepts(params, p))
+    head, oldest = _head(conn, bounds, values, head_size)
+    by_id = attributes.by_id
+    if len(head) < head_size:  # every match
+        facets = _facets(profiles, ok, tally(attributes, head), False)
+        accepted = (i for i in head if ok[by_id[i]])
+        keys = _page_ids(conn, attributes, params, values, accepted, facets.counted, False)
+        return Result(facets.counted, facets, _rows(conn, attributes, keys))
+    if side is not None:
+        counting = side(lambda c: search_page.period_counts(c, params)).result
+    else:
+        counting = lambda: search_page.period_counts(conn, params)  # noqa: E731
+    keys = _early_page(conn, attributes, params, values, head)
+    rows = None if keys is None else _rows(conn, attributes, keys)
+    total, periods = counting()
+    if total > cap:
+        facets = _with_periods(_facets(profiles, ok, tally(attributes, head), True), periods)
+        if rows is None:
+            keys = _page_ids(conn, attributes, params, values, iter(head), total, True)
+            rows = _rows(conn, attributes, keys)
+        return Result(total, facets, rows)
+    older = (bounds[0] if bounds else 0, oldest - 1)
+    ids = head + _ids(conn, older, _bounded(values, older), None)
+    facets = _facets(profiles, ok, tally(attributes, ids), False)
+    if rows is None:
+        accepted = (i for i in ids if ok[by_id[i]])
+        keys = _page_ids(conn, attributes, params, values, accepted, facets.counted, False)
+        rows = _rows(conn, attributes, keys)
+    return Result(facets.counted, facets, rows)
+
+
+def _early_page(
+    conn: sqlite3.Connection,
+    attributes: Attributes,
+    params: SearchParams,
+    values: dict[str, Any],
+    newest: list[int],
+) -> list[tuple[int, float]] | None:
+    """The page's (id, score) pairs from ``newest``, the newest results (a prefix of all of
+    them, newest first), when they decide it whatever follows: all the relevance
+    candidates, or a full page in date order; None otherwise."""
+    offset = (params.page - 1) * PAGE_SIZE
+    if params.sort == "relevance" and search_page.relevance_covers(params.page):
+        candidates = newest[: search_page.RELEVANCE_CANDIDATES]
+        if len(candidates) < search_page.RELEVANCE_CANDIDATES:
+            return None
+        return _ranked(conn, attributes, values, candidates)[offset : offset + PAGE_SIZE]
+    page = newest[offset : offset + PAGE_SIZE]
+    return [(i, 0.0) for i in page] if len(page) == PAGE_SIZE else None
+
+
+def _bounded(values: dict[str, Any], bounds: tuple[int, int]) -> dict[str, Any]:
+    return {**values, "key_low": bounds[0], "key_high": bounds[1]}
+
+
+def _halves(
+    conn: sqlite3.Connection, bounds: tuple[int, int] | None
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The search's key range cut at the middle of the archive's keys in it: (older, newer);
+    None when the archive has no article in it."""
+    first, last = conn.execute(search_page.KEY_SPAN).fetchone()
+    if first is None or last is None:
+        return None
+    low, high = bounds or (0, 1 << 62)
+    start, end = max(low, first), min(high, last)
+    if start >= end:
+        return None
+    middle = (start + end) // 2
+    return (low, middle), (middle + 1, high)
+
+
+def _head(
+    conn: sqlite3.Connection,
+    bounds: tuple[int, int] | None,
+    values: dict[str, Any],
+    limit: int,
+) -> tuple[list[int], int]:
+    """The newest ``limit`` matches' ids, newest first, and the search key of the last."""
+    where = ["articles_search MATCH :match"]
+    if bounds:
+        where.append("rowid BETWEEN :key_low AND :key_high")
+    sql = (
+        f"SELECT group_concat(i), min(k) FROM (SELECT rowid AS k, rowid % {KEY_DAY} AS i"
+        f" FROM articles_search WHERE {' AND '.join(where)} ORDER BY rowid DESC"
+        f" LIMIT {int(limit)})"
+    )
+    text, oldest = conn.execute(sql, values).fetchone()
+    return parse_ids(text), oldest or 0
 
 
 def count(conn: sqlite3.Connection, attributes: Attributes, params: SearchParams) -> int:

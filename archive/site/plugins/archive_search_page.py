@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import json
 import sqlite3
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
@@ -154,9 +156,10 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
         started = time.perf_counter()
         # Outside the time limit: the table's cost depends on the archive, not the query.
         attributes = ATTRIBUTES.get(conn, str(db.path), db.is_mutable)
+        side = _side(str(db.path), db.is_mutable, limit_ms)
         try:
             with sqlite_timelimit(conn, limit_ms):
-                outcome = _run_fresh(conn, database, params, attributes, str(db.path), db)
+                outcome = _run_fresh(conn, database, params, attributes, str(db.path), db, side)
         except sqlite3.OperationalError as error:
             # The time limit interrupts whatever runs: "interrupted", or, on a connection's
             # first search, "vtable constructor failed".
@@ -169,6 +172,35 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
     return await db.execute_fn(run)
 
 
+#: A search's second index pass runs here, beside the first (search_run.run's ``side``): the
+#: count beside the page, or the older half of a listing beside the newer one. One thread
+#: per Datasette SQL thread (3), each with its own read-only connection per archive file.
+SIDE_THREADS = ThreadPoolExecutor(max_workers=3, thread_name_prefix="search-side")
+_SIDE_CONNECTIONS = threading.local()
+
+
+def _side(path: str, mutable: bool, limit_ms: int) -> search_run.Side:
+    """Runs a function on a side thread's connection to ``path``, under the time limit."""
+
+    def task(fn: Any) -> Any:
+        connections = getattr(_SIDE_CONNECTIONS, "by_path", None)
+        if connections is None:
+            connections = _SIDE_CONNECTIONS.by_path = {}
+        conn = connections.get((path, mutable))
+        if conn is None:
+            if len(connections) >= 4:  # tests open many archives: keep a few
+                for old in connections.values():
+                    old.close()
+                connections.clear()
+            mode = "mode=ro" if mutable else "immutable=1"
+            conn = sqlite3.connect(f"file:{path}?{mode}", uri=True, check_same_thread=False)
+            connections[(path, mutable)] = conn
+        with sqlite_timelimit(conn, limit_ms):
+            return fn(conn)
+
+    return lambda fn: SIDE_THREADS.submit(task, fn)
+
+
 STALE_RETRIES = 3
 
 
@@ -179,25 +211,31 @@ def _run_fresh(
     attributes: Attributes,
     path: str,
     db: Any,
+    side: search_run.Side | None = None,
 ) -> Outcome:
     """:func:`_run`, reloading the facet table when the archive changed between the check
     and the search (a crawl writing meanwhile); an archive that keeps changing faster than
     the table loads gives up as a read error (a Vietnamese 500, never a traceback)."""
+    search = functools.partial(_run, side=side) if side else _run
     for _ in range(STALE_RETRIES):
         try:
-            return _run(conn, database, params, attributes)
+            return search(conn, database, params, attributes)
         except Stale:
             attributes = ATTRIBUTES.get(conn, path, db.is_mutable, reload=True)
     raise sqlite3.OperationalError("the archive changed during each of the search's attempts")
 
 
 def _run(
-    conn: sqlite3.Connection, database: str, params: SearchParams, attributes: Attributes
+    conn: sqlite3.Connection,
+    database: str,
+    params: SearchParams,
+    attributes: Attributes,
+    side: search_run.Side | None = None,
 ) -> Outcome:
     """Count, facets and page from one index pass (:mod:`archive.search_run`)."""
     outcome = Outcome(params, database)
     outcome.portals = dict(conn.execute("SELECT slug, coalesce(name, slug) FROM portals"))
-    result = search_run.run(conn, attributes, params)
+    result = search_run.run(conn, attributes, params, side=side)
     outcome.total, outcome.facets = result.total, result.facets
     outcome.pages = search_page.page_count(outcome.total)
     outcome.rows = result.rows
