@@ -115,17 +115,24 @@ def run(
         return _run_counted(conn, attributes, params, values, bounds, min(sample, cap), cap, side)
     keys = None
     if side is not None and (halves := _halves(conn, bounds)) is not None:
-        # The older half on the other connection; the page from the newer one when it
-        # holds it (ranked while the older half is read).
-        older = side(lambda c: _ids(c, halves[0], _bounded(values, halves[0]), None))
+        # The older half read and tallied on the other connection; the page from the
+        # newer one when it holds it (ranked while the older half is read).
+        def older_half(c: sqlite3.Connection) -> tuple[list[int], Counter[int]]:
+            older_ids = _ids(c, halves[0], _bounded(values, halves[0]), None)
+            return older_ids, tally(attributes, older_ids)
+
+        older = side(older_half)
         ids = _ids(conn, halves[1], _bounded(values, halves[1]), None)
-        tally(attributes, ids)  # every id known before ok[by_id[i]]
+        counts = tally(attributes, ids)  # every id known before ok[by_id[i]]
         by_id = attributes.by_id
         keys = _early_page(conn, attributes, params, values, [i for i in ids if ok[by_id[i]]])
-        ids += older.result()
+        older_ids, older_counts = older.result()
+        ids += older_ids
+        counts.update(older_counts)
     else:
         ids = _ids(conn, bounds, values, None)
-    facets = _facets(profiles, ok, tally(attributes, ids), False)
+        counts = tally(attributes, ids)
+    facets = _facets(profiles, ok, counts, False)
     if keys is None:
         by_id = attributes.by_id
         accepted = (i for i in ids if ok[by_id[i]])

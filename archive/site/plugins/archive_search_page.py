@@ -156,7 +156,7 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
         started = time.perf_counter()
         # Outside the time limit: the table's cost depends on the archive, not the query.
         attributes = ATTRIBUTES.get(conn, str(db.path), db.is_mutable)
-        side = _side(str(db.path), db.is_mutable, limit_ms)
+        side = _side(str(db.path), db.is_mutable, limit_ms) if db.path else None
         try:
             with sqlite_timelimit(conn, limit_ms):
                 outcome = _run_fresh(conn, database, params, attributes, str(db.path), db, side)
@@ -274,14 +274,19 @@ def _url(datasette: Any, args: dict[str, str], fmt: str = "") -> str:
     return str(datasette.urls.path(PATH + (f".{fmt}" if fmt else ""))) + "?" + urlencode(args)
 
 
-def _rows(datasette: Any, request: Any, outcome: Outcome) -> list[dict[str, Any]]:
+def _rows(
+    datasette: Any, request: Any, outcome: Outcome, html: bool = True
+) -> list[dict[str, Any]]:
     """The page's rows for display; the site's origin is worked out once, not per row
-    (Datasette's ``absolute_url`` costs ~0.2 ms a call)."""
+    (Datasette's ``absolute_url`` costs ~0.2 ms a call). ``html``: with the highlighted
+    title (``title_html``, None otherwise: only the HTML page shows it)."""
     origin = datasette.absolute_url(request, "/").rstrip("/")
-    return [_row(datasette, origin, outcome, row) for row in outcome.rows]
+    return [_row(datasette, origin, outcome, row, html) for row in outcome.rows]
 
 
-def _row(datasette: Any, origin: str, outcome: Outcome, row: dict[str, Any]) -> dict[str, Any]:
+def _row(
+    datasette: Any, origin: str, outcome: Outcome, row: dict[str, Any], html: bool = True
+) -> dict[str, Any]:
     q = outcome.params.q
     marked = vn_search.article_snippet(row["title"], row["summary"], row["body_text"], q)
     # survives snapshots; a plain str (Datasette's prefixed string is slow to work with)
@@ -289,7 +294,9 @@ def _row(datasette: Any, origin: str, outcome: Outcome, row: dict[str, Any]) -> 
     return {
         "id": row["id"],
         "title": row["title"] or row["url"],
-        "title_html": _marked_html(vn_search.highlight(row["title"] or row["url"], q)),
+        "title_html": _marked_html(vn_search.highlight(row["title"] or row["url"], q))
+        if html
+        else None,
         "url": row["url"],
         "archive_url": origin + archive_path,
         "archive_path": archive_path,
@@ -487,7 +494,7 @@ def _order_note(outcome: Outcome, lang: str = "vi") -> str | None:
 def _json(datasette: Any, request: Any, outcome: Outcome) -> dict[str, Any]:
     params, facets = outcome.params, outcome.facets
     lang = _lang(request)
-    rows = _rows(datasette, request, outcome)
+    rows = _rows(datasette, request, outcome, html=False)
     for row in rows:
         row["snippet_html"] = str(row.pop("snippet_html"))
         row.pop("title_html")
@@ -567,7 +574,7 @@ def _csv(datasette: Any, request: Any, outcome: Outcome) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for row in _rows(datasette, request, outcome):
+    for row in _rows(datasette, request, outcome, html=False):
         writer.writerow(
             [
                 ("1" if row[c] else "0") if isinstance(row[c], bool) else (row[c] or "")
@@ -597,7 +604,7 @@ def _atom(datasette: Any, request: Any, outcome: Outcome) -> Response:
     feed.title(st("feed_title", q=outcome.params.q, site=st("site_name")))
     feed.language(lang)
     entries = []
-    for row in _rows(datasette, request, outcome):
+    for row in _rows(datasette, request, outcome, html=False):
         entries.append((_entry_time(row), row))
     entries.sort(key=lambda pair: pair[0], reverse=True)
     feed.updated(entries[0][0] if entries else datetime.now(UTC))
