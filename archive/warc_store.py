@@ -26,6 +26,7 @@ import hashlib
 import io
 import logging
 import os
+import uuid
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,9 +35,6 @@ from http import HTTPStatus
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
-
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import BaseWARCWriter
 
 from archive.durable import fsync_directory
 from archive.warc_index import cdxj_line, write_cdxj_text
@@ -165,65 +163,102 @@ class Capture:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-class _GzipMember:
-    """Compress one record into one gzip member (record-level gzip, ISO 28500 annex D).
+def gzip_member(parts: Iterable[bytes], size: int, *, stored: bool = False) -> bytes:
+    """One record as one gzip member (record-level gzip, ISO 28500 annex D).
 
-    warcio's own wrapper compresses every record at level 9 with zlib's full-size state.
     Measured on the demo crawl's records (bench/warc.py, docs/captures.md "Cost"):
 
     - Level 2 is 3x faster than zlib's default 6 on a 22 KB portal page (0.15 vs 0.45 ms)
-      for 11% more bytes.
+      for 11% more bytes (warcio's own wrapper uses level 9).
     - Setting up a full-size deflate state (32 KB window, memLevel 8: ~256 KB to allocate
       and clear) costs ~0.05 ms: more than compressing a 400-byte request or metadata
       record. The window and hash table are sized to the record instead (a window as large
       as the data compresses it exactly as well): 0.003 ms for those records.
     - A payload the server already compressed (Content-Encoding gzip, br, ...) does not
-      shrink again (ratio 1.004 at level 2, 0.17 ms for 6 KB): it is stored (level 0), and
-      only its few hundred bytes of headers go uncompressed.
-
-    The file itself is flushed once per member, not per chunk (one ``write``: see flush).
+      shrink again (ratio 1.004 at level 2, 0.17 ms for 6 KB): ``stored`` (level 0); only
+      its few hundred bytes of headers go uncompressed.
     """
+    window = min(15, max(9, size.bit_length()))
+    if stored:
+        level, window, mem_level = 0, 9, 1
+    else:
+        level, mem_level = COMPRESS_LEVEL, min(8, max(1, size.bit_length() - 7))
+    compressor = zlib.compressobj(level, zlib.DEFLATED, window + 16, mem_level)
+    pieces = [compressor.compress(part) for part in parts]
+    pieces.append(compressor.flush())
+    return b"".join(pieces)
 
-    def __init__(self, out: io.FileIO, size: int, stored: bool = False) -> None:
-        self.out = out
-        window = min(15, max(9, size.bit_length()))
-        if stored:
-            level, window, mem_level = 0, 9, 1
-        else:
-            level, mem_level = COMPRESS_LEVEL, min(8, max(1, size.bit_length() - 7))
-        self.compressor = zlib.compressobj(level, zlib.DEFLATED, window + 16, mem_level)
-        self.pieces: list[bytes] = []
 
-    def write(self, data: bytes) -> None:
-        self.pieces.append(self.compressor.compress(data))
+def write_fully(out: io.FileIO, data: bytes) -> None:
+    """``data`` in as few ``write`` calls as the OS allows (the file is unbuffered)."""
+    view = memoryview(data)
+    while view:
+        written = out.write(view)
+        if not written:
+            raise OSError(errno.EIO, "short write")
+        view = view[written:]
 
-    def flush(self) -> None:
-        """The whole member in one write (the file is unbuffered: see WarcFileSet)."""
-        self.pieces.append(self.compressor.flush())
-        view = memoryview(b"".join(self.pieces))
-        while view:
-            written = self.out.write(view)
-            if not written:
-                raise OSError(errno.EIO, "short write")
-            view = view[written:]
+
+def new_record_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def http_block(start_line: str, headers: Iterable[tuple[str, str]]) -> bytes:
+    """An HTTP message head as it went over the wire: start line, headers, blank line.
+
+    Header text is latin-1 (HTTP's octets, as the crawl decoded them), so the bytes written
+    are the bytes received. warcio's writer percent-encodes any header value that is not
+    ASCII (``filename*=UTF-8''...``): a portal's ``Content-Disposition`` with a Vietnamese
+    file name in raw UTF-8 was stored as a different, mangled value.
+    """
+    lines = [start_line, *(f"{name}: {value}" for name, value in headers), "", ""]
+    return "\r\n".join(lines).encode("latin-1")
+
+
+def warc_record(
+    record_type: str,
+    fields: Iterable[tuple[str, str]],
+    content_type: str,
+    block: Iterable[bytes],
+    *,
+    size_hint: int = 0,
+    stored: bool = False,
+) -> bytes:
+    """A WARC/1.1 record (header, block, two CRLF) as one gzip member.
+
+    Written here rather than with warcio's record builder (warcio reads every record back:
+    verify, export-wacz, the tests, and cdxj-indexer and pywb read them too): the builder
+    took ~0.5 ms an exchange between two pages (three records through many small calls,
+    cold in the CPU caches each time), 8% of a demo crawl's CPU, where the goal is 10% for
+    all of capture; and it rewrites non-ASCII HTTP header values (see http_block).
+    ``fields`` come after ``WARC-Type``; ``WARC-Block-Digest``, ``Content-Type`` and
+    ``Content-Length`` are added from ``block``.
+    """
+    parts = list(block)
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(part)
+    length = sum(len(part) for part in parts)
+    head = [
+        WARC_VERSION,
+        f"WARC-Type: {record_type}",
+        *(f"{name}: {value}" for name, value in fields),
+        f"WARC-Block-Digest: sha1:{base64.b32encode(digest.digest()).decode('ascii')}",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {length}",
+        "",
+        "",
+    ]
+    parts.insert(0, "\r\n".join(head).encode("utf-8"))
+    parts.append(b"\r\n\r\n")
+    return gzip_member(parts, size_hint + _HEADER_ROOM, stored=stored)
 
 
 #: Room for a record's WARC and HTTP headers when sizing its compressor.
 _HEADER_ROOM = 2048
-
-
-class _RecordWriter(BaseWARCWriter):
-    def write_record(self, record: Any, out: io.FileIO, *, stored: bool = False) -> None:
-        """Write `record` as one gzip member; `stored`: its payload is already compressed."""
-        size = (record.length or 0) + _HEADER_ROOM
-        self._write_warc_record(_GzipMember(out, size, stored), record)
-
-    def _write_warc_record(self, out: Any, record: Any) -> None:
-        gzip, self.gzip = self.gzip, False  # _GzipMember does the compression
-        try:
-            super()._write_warc_record(out, record)
-        finally:
-            self.gzip = gzip
+_HTTP_RESPONSE = "application/http; msgtype=response"
+_HTTP_REQUEST = "application/http; msgtype=request"
+_WARC_FIELDS = "application/warc-fields"
 
 
 class WarcFileSet:
@@ -259,14 +294,16 @@ class WarcFileSet:
         self.max_file_size = max_file_size
         self.originals: dict[str, Original] = dict(originals or {})
         self.info = dict(info or {})
-        self.builder = _RecordWriter(gzip=False, warc_version=WARC_VERSION)
         self.serial = 0
         self._handle: io.FileIO | None = None
         self._torn = False  # a failed write could not be cut back: leave the file .open
         self._path: Path | None = None  # the .open path being written
         self._name: str | None = None  # the pointer name (closed file, relative)
         self.files: list[str] = []
-        self._index: list[str] = []  # CDXJ lines of the file being written
+        #: cdxj_line arguments of each record of the file being written. The lines are made
+        #: when the file closes: one tight loop costs ~0.03 ms a line where the same call
+        #: between two pages (surt's code cold in the CPU caches) costs ~0.16 ms.
+        self._index: list[dict[str, Any]] = []
         self.bytes_written = 0  # size of the file being written
         self.total_bytes = 0  # every file of this set
         self.records = {"response": 0, "revisit": 0}
@@ -301,86 +338,88 @@ class WarcFileSet:
         payload = exchange.payload
         sha1 = sha1_base32(payload)
         sha256 = hashlib.sha256(payload).hexdigest()
-        http_headers = StatusAndHeaders(
-            f"{exchange.status} {_reason(exchange.status)}",
+        content_type = _header(exchange.response_headers, "content-type")
+        head = http_block(
+            f"{exchange.protocol} {exchange.status} {_reason(exchange.status)}",
             [(k, v) for k, v in exchange.response_headers if k.lower() not in _HOP_BY_HOP],
-            protocol=exchange.protocol,
         )
-        response_headers = {"WARC-Date": warc_date}
+        record_id = new_record_id()
+        fields = [
+            ("WARC-Record-ID", record_id),
+            ("WARC-Date", warc_date),
+            ("WARC-Target-URI", exchange.url),
+        ]
         if exchange.ip_address:
-            response_headers["WARC-IP-Address"] = exchange.ip_address
+            fields.append(("WARC-IP-Address", exchange.ip_address))
         original = self.originals.get(exchange.url)
         refers_to: str | None = None
         profile: str | None = None
+        digest: str | None = None
         if exchange.status == 304:
-            profile = PROFILE_NOT_MODIFIED
-            record = self.builder.create_warc_record(
-                exchange.url,
-                "revisit",
-                http_headers=http_headers,
-                warc_headers_dict={**response_headers, "WARC-Profile": profile},
-            )
+            record_type, profile = "revisit", PROFILE_NOT_MODIFIED
+            fields.append(("WARC-Profile", profile))
             if original is not None:
                 refers_to = original.record_id
-                record.rec_headers.add_header("WARC-Refers-To", original.record_id)
-                record.rec_headers.add_header("WARC-Refers-To-Target-URI", original.url)
-                record.rec_headers.add_header("WARC-Refers-To-Date", original.warc_date)
+                fields += [
+                    ("WARC-Refers-To", original.record_id),
+                    ("WARC-Refers-To-Target-URI", original.url),
+                    ("WARC-Refers-To-Date", original.warc_date),
+                ]
+            block = [head]
         elif (
             original is not None
             and original.payload_sha1 == sha1
             and exchange.truncated is None
             and payload
         ):
-            profile = PROFILE_IDENTICAL
-            record = self.builder.create_revisit_record(
-                exchange.url,
-                sha1,
-                original.url,
-                original.warc_date,
-                http_headers=http_headers,
-                warc_headers_dict=response_headers,
-            )
+            record_type, profile, digest = "revisit", PROFILE_IDENTICAL, sha1
             refers_to = original.record_id
-            record.rec_headers.add_header("WARC-Refers-To", original.record_id)
+            fields += [
+                ("WARC-Profile", profile),
+                ("WARC-Payload-Digest", sha1),
+                ("WARC-Refers-To", original.record_id),
+                ("WARC-Refers-To-Target-URI", original.url),
+                ("WARC-Refers-To-Date", original.warc_date),
+            ]
+            block = [head]
         else:
+            record_type, digest = "response", sha1
             if exchange.truncated:
-                response_headers["WARC-Truncated"] = exchange.truncated
-            response_headers["WARC-Payload-Digest"] = sha1
-            record = self.builder.create_warc_record(
-                exchange.url,
-                "response",
-                payload=io.BytesIO(payload),
-                length=len(payload),
-                http_headers=http_headers,
-                warc_headers_dict=response_headers,
-            )
-        record_id = record.rec_headers.get_header("WARC-Record-ID")
-        offset = handle.tell()
-        self.builder.write_record(
-            record,
-            handle,
-            stored=record.rec_type == "response" and _encoded(exchange.response_headers),
+                fields.append(("WARC-Truncated", exchange.truncated))
+            fields.append(("WARC-Payload-Digest", sha1))
+            block = [head, payload]
+        response = warc_record(
+            record_type,
+            fields,
+            _HTTP_RESPONSE,
+            block,
+            size_hint=len(payload) if record_type == "response" else 0,
+            stored=record_type == "response" and _encoded(exchange.response_headers),
         )
-        length = handle.tell() - offset
-        request_id = self._write_request(handle, exchange, warc_date, record_id)
-        self._write_metadata(handle, exchange, warc_date, record_id)
-        # Written unbuffered: the OS has every record now, a SIGKILL loses none of them.
-        self.total_bytes += handle.tell() - self.bytes_written
-        self.bytes_written = handle.tell()
+        request_id = new_record_id()
+        request = self._request_record(exchange, warc_date, request_id, record_id)
+        metadata = self._metadata_record(exchange, warc_date, record_id)
+        offset = self.bytes_written
+        # One write for the three: the OS has every record of the exchange when it returns,
+        # so a SIGKILL loses none of them (a failed write is cut off: write_exchange).
+        write_fully(handle, b"".join((response, request, metadata)))
+        self.bytes_written += len(response) + len(request) + len(metadata)
+        self.total_bytes += len(response) + len(request) + len(metadata)
+        length = len(response)
         self._index.append(
-            cdxj_line(
-                url=exchange.url,
-                warc_date=warc_date,
-                record_type=record.rec_type,
-                content_type=_header(exchange.response_headers, "content-type"),
-                status=exchange.status,
-                digest=record.rec_headers.get_header("WARC-Payload-Digest"),
-                length=length,
-                offset=offset,
-                filename=self._name,
-            )
+            {
+                "url": exchange.url,
+                "warc_date": warc_date,
+                "record_type": record_type,
+                "content_type": content_type,
+                "status": exchange.status,
+                "digest": digest,
+                "length": length,
+                "offset": offset,
+                "filename": self._name,
+            }
         )
-        if record.rec_type == "response":
+        if record_type == "response":
             self.records["response"] += 1
             if exchange.truncated is None and 200 <= exchange.status < 300:
                 self.originals[exchange.url] = Original(exchange.url, record_id, warc_date, sha1)
@@ -391,8 +430,8 @@ class WarcFileSet:
             url=exchange.url,
             fetched_at=exchange.fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             http_status=exchange.status,
-            content_type=_header(exchange.response_headers, "content-type"),
-            record_type=record.rec_type,
+            content_type=content_type,
+            record_type=record_type,
             revisit_profile=profile,
             refers_to=refers_to,
             warc_file=self._name,
@@ -405,44 +444,35 @@ class WarcFileSet:
             request_record_id=request_id,
         )
 
-    def _write_request(
-        self, handle: io.FileIO, exchange: Exchange, warc_date: str, concurrent: str
-    ) -> str:
+    def _request_record(
+        self, exchange: Exchange, warc_date: str, record_id: str, concurrent: str
+    ) -> bytes:
         parts = urlsplit(exchange.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = list(exchange.request_headers)
         if not any(name.lower() == "host" for name, _ in headers):
             headers.insert(0, ("Host", parts.netloc))
-        http_headers = StatusAndHeaders(
-            f"{exchange.method} {target} {exchange.protocol}",
-            headers,
-            is_http_request=True,
-        )
-        record = self.builder.create_warc_record(
-            exchange.url,
-            "request",
-            payload=io.BytesIO(exchange.request_body),
-            length=len(exchange.request_body),
-            http_headers=http_headers,
-            warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": concurrent},
-        )
-        self.builder.write_record(record, handle)
-        return record.rec_headers.get_header("WARC-Record-ID")
+        body = exchange.request_body
+        fields = [
+            ("WARC-Record-ID", record_id),
+            ("WARC-Date", warc_date),
+            ("WARC-Target-URI", exchange.url),
+            ("WARC-Concurrent-To", concurrent),
+            ("WARC-Payload-Digest", sha1_base32(body)),
+        ]
+        head = http_block(f"{exchange.method} {target} {exchange.protocol}", headers)
+        return warc_record("request", fields, _HTTP_REQUEST, [head, body])
 
-    def _write_metadata(
-        self, handle: io.FileIO, exchange: Exchange, warc_date: str, refers_to: str
-    ) -> None:
-        fields = {"crawl-run": str(self.crawl_id or ""), "portal": self.portal}
-        fields.update(exchange.metadata)
-        body = _warc_fields(fields)
-        record = self.builder.create_warc_record(
-            exchange.url,
-            "metadata",
-            payload=io.BytesIO(body),
-            length=len(body),
-            warc_headers_dict={"WARC-Date": warc_date, "WARC-Refers-To": refers_to},
-        )
-        self.builder.write_record(record, handle)
+    def _metadata_record(self, exchange: Exchange, warc_date: str, refers_to: str) -> bytes:
+        values = {"crawl-run": str(self.crawl_id or ""), "portal": self.portal}
+        values.update(exchange.metadata)
+        fields = [
+            ("WARC-Record-ID", new_record_id()),
+            ("WARC-Date", warc_date),
+            ("WARC-Target-URI", exchange.url),
+            ("WARC-Refers-To", refers_to),
+        ]
+        return warc_record("metadata", fields, _WARC_FIELDS, [_warc_fields(values)])
 
     # -- files ---------------------------------------------------------------------------
 
@@ -476,10 +506,19 @@ class WarcFileSet:
             "crawl-run": str(self.crawl_id or ""),
             **self.info,
         }
-        record = self.builder.create_warcinfo_record(name, info)
+        record = warc_record(
+            "warcinfo",
+            [
+                ("WARC-Record-ID", new_record_id()),
+                ("WARC-Date", _warc_date(now)),
+                ("WARC-Filename", name),
+            ],
+            _WARC_FIELDS,
+            [_warc_fields(info)],
+        )
         self.bytes_written = 0
         try:
-            self.builder.write_record(record, self._handle)
+            write_fully(self._handle, record)
         except OSError:
             self._cut_back(self._handle)
             raise
@@ -508,7 +547,7 @@ class WarcFileSet:
         self._path = None
         index, self._index = self._index, []
         try:
-            write_cdxj_text(final, index)
+            write_cdxj_text(final, [cdxj_line(**fields) for fields in index])
         except OSError as exc:  # the captures are safe; `portal-archive index` writes it later
             logger.warning("CDXJ index of %s not written: %s", final.name, exc)
 

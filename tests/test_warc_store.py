@@ -174,18 +174,16 @@ def test_a_write_that_fails_half_way_is_cut_off_again(
     files = WarcFileSet(tmp_path / "a.db", portal="demo", crawl_id=1, software="t")
     done = [files.write_exchange(_exchange(url=f"http://h/{n}")) for n in range(2)]
     end = (tmp_path / (done[0].warc_file + ".open")).stat().st_size
-    real_flush = store._GzipMember.flush
+    real_write = store.write_fully
 
-    def half_then_full(self: store._GzipMember) -> None:
-        self.pieces.append(self.compressor.flush())
-        data = b"".join(self.pieces)
-        self.out.write(data[: len(data) // 2])
+    def half_then_full(out, data: bytes) -> None:  # type: ignore[no-untyped-def]
+        out.write(data[: len(data) // 2])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store._GzipMember, "flush", half_then_full)
+    monkeypatch.setattr(store, "write_fully", half_then_full)
     with pytest.raises(OSError, match="No space"):
         files.write_exchange(_exchange(url="http://h/lost"))
-    monkeypatch.setattr(store._GzipMember, "flush", real_flush)
+    monkeypatch.setattr(store, "write_fully", real_write)
     assert (tmp_path / (done[0].warc_file + ".open")).stat().st_size == end
     files.close()
     records = _records(tmp_path / done[0].warc_file)
@@ -220,3 +218,27 @@ def test_plain_pages_are_compressed_and_server_compressed_ones_stored(tmp_path: 
         assert (member[10] >> 1) & 3 in block_type
     responses = [r for r in _records(archive_folder(db) / plain.warc_file) if r[0] == "response"]
     assert [payload for _, _, payload, _ in responses] == [page, encoded]
+
+
+def test_header_bytes_are_kept_as_received(tmp_path: Path) -> None:
+    """A portal's attachment named in raw UTF-8 (Content-Disposition): the record holds the
+    octets that came over the wire, not a percent-encoded rewrite of them."""
+    wire = 'attachment; filename="Quyết định số 12.pdf"'.encode()
+    files = WarcFileSet(tmp_path / "a.db", portal="demo", crawl_id=1, software="t")
+    capture = files.write_exchange(
+        _exchange(
+            url="http://127.0.0.1:8600/files/12.pdf",
+            payload=b"%PDF-1.4 ...",
+            response_headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Disposition", wire.decode("latin-1")),  # as the crawl decodes it
+            ],
+        )
+    )
+    files.close()
+    member = read_record_bytes(
+        tmp_path, capture.warc_file, capture.warc_offset, capture.warc_length
+    )
+    assert b"\r\nContent-Disposition: " + wire + b"\r\n" in gzip.decompress(member)
+    [response] = [r for r in _records(tmp_path / capture.warc_file) if r[0] == "response"]
+    assert response[2] == b"%PDF-1.4 ..."
