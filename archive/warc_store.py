@@ -1,8 +1,9 @@
 """Raw captures: WARC files beside the archive database, and pointers into them.
 
 Every HTTP exchange a crawl makes is kept as a WARC/1.1 ``response`` (or ``revisit``) record,
-its ``request`` record and a ``metadata`` record, each its own gzip member, written with
-warcio (the Webrecorder library that pywb, cdxj-indexer and py-wacz read with).
+its ``request`` record and a ``metadata`` record, each its own gzip member. The records are
+serialised here (:func:`warc_record`: why not warcio's writer is said there) and read back
+with warcio, the Webrecorder library that pywb, cdxj-indexer and py-wacz read with.
 
 Layout (see docs/captures.md), relative to the folder that holds the database::
 
