@@ -101,9 +101,15 @@ def run(
     the index holds an article the table does not know (reload it and run again). ``cap``
     and ``sample``: :data:`archive.search_page.FACET_CAP` and :data:`FACET_SAMPLE` unless
     given. ``side``: runs a pass on a second connection meanwhile (the count beside the
-    page, or the older half of a listing beside the newer one); the same result without."""
+    ranking, or the older half of a listing beside the newer one and its ranking), for a
+    page ranked by relevance; the same result without."""
     cap = search_page.FACET_CAP if cap is None else cap
     sample = FACET_SAMPLE if sample is None else sample
+    if params.sort != "relevance" or not search_page.relevance_covers(params.page):
+        # Only a ranking gives the two connections enough to do at once: a date page is a
+        # slice of the list, and the thread handoffs cost more than they save on a busy
+        # machine (measured: docs/search.md).
+        side = None
     bounds = search_page.key_range(params)
     values, positional = _values(params)
     profiles = attributes.profiles

@@ -7,6 +7,7 @@ capped, under the cap past the newest ones; a phrase, a filter, a date range).""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -135,3 +136,26 @@ def test_the_side_is_used_for_a_count_and_for_half_a_listing(
     assert side.calls == before + 2
     search_run.run(conn, attributes, SearchParams(q="ubnd"), side=side)  # every match newest
     assert side.calls == before + 2
+    search_run.run(conn, attributes, SearchParams(q='"ủy ban"', sort="date"), side=side)
+    assert side.calls == before + 2  # a date page: nothing to rank meanwhile
+
+
+def test_the_plugin_side_runs_on_its_own_read_only_connection(
+    demo_archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archive.site.plugins import archive_search_page as plugin
+
+    side = plugin._side(str(demo_archive), True, 3000)
+    seen = side(lambda c: (c.execute("PRAGMA cache_size").fetchone()[0], threading.get_ident()))
+    cache_size, thread = seen.result()
+    assert cache_size == -32768 and thread != threading.get_ident()
+
+    def write(c: sqlite3.Connection) -> None:
+        c.execute("CREATE TABLE side_test (x)")
+
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        side(write).result()
+    monkeypatch.setattr(plugin.os, "getloadavg", lambda: (64.0, 0.0, 0.0))
+    assert not plugin._idle_core()  # saturated: one connection, no handoffs
+    monkeypatch.setattr(plugin.os, "getloadavg", lambda: (0.1, 0.0, 0.0))
+    assert plugin._idle_core()

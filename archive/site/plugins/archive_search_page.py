@@ -17,6 +17,7 @@ import csv
 import functools
 import io
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -157,7 +158,7 @@ async def _search(datasette: Any, database: str, params: SearchParams) -> Outcom
         # Outside the time limit: the table's cost depends on the archive, not the query.
         attributes = ATTRIBUTES.get(conn, str(db.path), db.is_mutable)
         conn.execute(CACHE_PRAGMA)
-        side = _side(str(db.path), db.is_mutable, limit_ms) if db.path else None
+        side = _side(str(db.path), db.is_mutable, limit_ms) if db.path and _idle_core() else None
         try:
             with sqlite_timelimit(conn, limit_ms):
                 outcome = _run_fresh(conn, database, params, attributes, str(db.path), db, side)
@@ -184,6 +185,16 @@ CACHE_PRAGMA = "PRAGMA cache_size = -32768"
 #: per Datasette SQL thread (3), each with its own read-only connection per archive file.
 SIDE_THREADS = ThreadPoolExecutor(max_workers=3, thread_name_prefix="search-side")
 _SIDE_CONNECTIONS = threading.local()
+
+
+def _idle_core() -> bool:
+    """Whether a core is likely free for the side thread: the 1-minute load average under
+    the number of cores. On a saturated machine the side thread waits for a core, and its
+    handoffs add to a search's time instead (measured: docs/search.md)."""
+    try:
+        return os.getloadavg()[0] < (os.cpu_count() or 1)
+    except (OSError, AttributeError):  # no load average on this system
+        return True
 
 
 def _side(path: str, mutable: bool, limit_ms: int) -> search_run.Side:
