@@ -1,13 +1,14 @@
 """One search of the results page (``/-/search``): count, facets and page from the index alone.
 
-For a query of words without a filter, FTS5 counts the matches per year (or month of the
-chosen year) over the search key's date range: the exact total and date counts, with no row
-produced (hidden articles and failed extractions are not in the index, migration 0011). Up
-to :data:`~archive.search_page.FACET_CAP` (100 000) matches, the matches' article ids then
-come in one ``group_concat`` (newest first) and their facet values from the in-memory table
-of :mod:`archive.search_cache`: every facet exact, and the date order's page is the list's
-own slice. Past the cap, the facets count the :data:`FACET_SAMPLE` newest matches only, and
-the page says so.
+For a query of words without a filter, the ids of the :data:`FACET_SAMPLE` newest matches
+come first, in one ``group_concat``; fewer than that are every match, and nothing is
+counted. Otherwise FTS5 counts the matches per year (or month of the chosen year) over the
+search key's date range: the exact total and date counts, with no row produced (hidden
+articles and failed extractions are not in the index, migration 0011). Up to
+:data:`~archive.search_page.FACET_CAP` (100 000) matches, the older matches' ids are listed
+too and their facet values come from the in-memory table of :mod:`archive.search_cache`:
+every facet exact, and the date order's page is the list's own slice. Past the cap, the
+facets count the :data:`FACET_SAMPLE` newest matches only, and the page says so.
 
 With a filter (portal, section, files, changed, removed) or a phrase of several words (a
 quoted phrase, "KT-XH"), the ids of every match are listed in one pass instead: a filter is
@@ -16,7 +17,9 @@ lists, so one listing pass is cheaper than a count and a listing; count and face
 exact however many matches there are. No article row is read but the page's 50.
 
 Relevance (BM25) ranks the newest :data:`~archive.search_page.RELEVANCE_CANDIDATES` results,
-scored in one rowid range of the index; pages past them continue in date order.
+scored in one rowid range of the index; pages past them continue in date order. With a
+second connection (``side``, the plugin's), the ranking runs beside the other pass: the
+count, or the older half of a listing (docs/search.md, "The results page's time").
 """
 
 from __future__ import annotations
