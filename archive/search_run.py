@@ -123,6 +123,7 @@ def run(
     if _counted_by_fts(params, attributes, positional):
         return _run_counted(conn, attributes, params, values, bounds, min(sample, cap), cap, side)
     keys = None
+    split_span = None
     if side is not None and (halves := _halves(conn, bounds)) is not None:
         # The older half read and tallied on the other connection; the page from the
         # newer one when it holds it (ranked while the older half is read).
@@ -138,6 +139,9 @@ def run(
         older_ids, older_counts = older.result()
         ids += older_ids
         counts.update(older_counts)
+        # Ranked after both halves: candidates spread over a quarter of the range or more
+        # are scored in two halves at once.
+        split_span = halves[2] // 4
     else:
         ids = _ids(conn, bounds, values, None)
         counts = tally(attributes, ids)
@@ -145,7 +149,9 @@ def run(
     if keys is None:
         by_id = attributes.by_id
         accepted = (i for i in ids if ok[by_id[i]])
-        keys = _page_ids(conn, attributes, params, values, accepted, facets.counted, False)
+        keys = _page_ids(
+            conn, attributes, params, values, accepted, facets.counted, False, side, split_span
+        )
     return Result(facets.counted, facets, _rows(conn, attributes, keys))
 
 
@@ -222,9 +228,9 @@ def _bounded(values: dict[str, Any], bounds: tuple[int, int]) -> dict[str, Any]:
 
 def _halves(
     conn: sqlite3.Connection, bounds: tuple[int, int] | None
-) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """The search's key range cut at the middle of the archive's keys in it: (older, newer);
-    None when the archive has no article in it."""
+) -> tuple[tuple[int, int], tuple[int, int], int] | None:
+    """The search's key range cut at the middle of the archive's keys in it: (older, newer,
+    how many keys the archive's articles span in it); None when it holds no article."""
     first, last = conn.execute(search_page.KEY_SPAN).fetchone()
     if first is None or last is None:
         return None
@@ -233,7 +239,7 @@ def _halves(
     if start >= end:
         return None
     middle = (start + end) // 2
-    return (low, middle), (middle + 1, high)
+    return (low, middle), (middle + 1, high), end - start
 
 
 def _head(
@@ -348,15 +354,19 @@ def _page_ids(
     accepted: Iterator[int],
     total: int,
     capped: bool,
+    side: Side | None = None,
+    split_span: int | None = None,
 ) -> list[tuple[int, float]]:
-    """The page's (article id, score) pairs, in page order."""
+    """The page's (article id, score) pairs, in page order (``side``, ``split_span``: see
+    :func:`_ranked`)."""
     offset = (params.page - 1) * PAGE_SIZE
     if not total or offset >= total:
         return []
     if params.sort == "relevance" and search_page.relevance_covers(params.page):
         candidates = list(islice(accepted, search_page.RELEVANCE_CANDIDATES))
         if len(candidates) == search_page.RELEVANCE_CANDIDATES or not capped:
-            return _ranked(conn, attributes, values, candidates)[offset : offset + PAGE_SIZE]
+            ranked = _ranked(conn, attributes, values, candidates, side, split_span)
+            return ranked[offset : offset + PAGE_SIZE]
     else:
         page = list(islice(accepted, offset, offset + PAGE_SIZE))
         if len(page) == PAGE_SIZE or not capped or offset + len(page) >= total:
@@ -368,7 +378,12 @@ def _page_ids(
 
 
 def _ranked(
-    conn: sqlite3.Connection, attributes: Attributes, values: dict[str, Any], candidates: list[int]
+    conn: sqlite3.Connection,
+    attributes: Attributes,
+    values: dict[str, Any],
+    candidates: list[int],
+    side: Side | None = None,
+    split_span: int | None = None,
 ) -> list[tuple[int, float]]:
     """The candidates by BM25 (best first; equal scores newest first), scored in one pass
     over their rowid range (rows of the range that are not candidates are not scored).
@@ -376,17 +391,35 @@ def _ranked(
     BM25 first counts, over the whole index, the articles holding each phrase; for a phrase
     of several words (a quoted phrase, "KT-XH") that count checks positions in every article
     holding its words: a second pass as costly as the search itself. So the candidates (the
-    phrase's matches) are scored by the BM25 of the query's *words*."""
+    phrase's matches) are scored by the BM25 of the query's *words*.
+
+    With ``side``, candidates spread over ``split_span`` keys or more (a rare phrase's: the
+    pass reads every article holding its words in their range) are scored in two halves at
+    once, the older on the other connection: an article's score depends on the article and
+    the whole index only, so the order is the same (each half counts the phrases again)."""
     if not candidates:
         return []
+    keys = [attributes.key(i) for i in candidates]
+    half = len(keys) // 2
+    if side is not None and split_span is not None and half and keys[0] - keys[-1] >= split_span:
+        older = side(lambda c: _scored(c, values, keys[half:]))
+        scored = _scored(conn, values, keys[:half]) + older.result()
+    else:
+        scored = _scored(conn, values, keys)
+    scored.sort()
+    return [(-negative % KEY_DAY, score) for score, negative in scored]
+
+
+def _scored(
+    conn: sqlite3.Connection, values: dict[str, Any], keys: list[int]
+) -> list[tuple[float, int]]:
+    """(BM25 score, -key) of each of ``keys`` (newest first) that holds the query's words."""
     sql = (
         f"SELECT rowid, {BM25} FROM articles_search WHERE articles_search MATCH :match"
         " AND rowid BETWEEN :low AND :high AND +rowid IN (SELECT value FROM json_each(:keys))"
     )
-    keys = [attributes.key(i) for i in candidates]
     ranking = {"match": values["words"], "low": keys[-1], "high": keys[0], "keys": json.dumps(keys)}
-    scored = sorted((score, -key) for key, score in conn.execute(sql, ranking))
-    return [(-negative % KEY_DAY, score) for score, negative in scored]
+    return [(score, -key) for key, score in conn.execute(sql, ranking)]
 
 
 _ROW_COLUMNS = (
