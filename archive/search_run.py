@@ -183,18 +183,21 @@ def _run_counted(
         counting = side(lambda c: search_page.period_counts(c, params)).result
     else:
         counting = lambda: search_page.period_counts(conn, params)  # noqa: E731
+    counts = tally(attributes, head)  # every id known before its key is read
     keys = _early_page(conn, attributes, params, values, head)
     rows = None if keys is None else _rows(conn, attributes, keys)
     total, periods = counting()
     if total > cap:
-        facets = _with_periods(_facets(profiles, ok, tally(attributes, head), True), periods)
+        facets = _with_periods(_facets(profiles, ok, counts, True), periods)
         if rows is None:
             keys = _page_ids(conn, attributes, params, values, iter(head), total, True)
             rows = _rows(conn, attributes, keys)
         return Result(total, facets, rows)
     older = (bounds[0] if bounds else 0, oldest - 1)
-    ids = head + _ids(conn, older, _bounded(values, older), None)
-    facets = _facets(profiles, ok, tally(attributes, ids), False)
+    rest = _ids(conn, older, _bounded(values, older), None)
+    counts.update(tally(attributes, rest))
+    ids = head + rest
+    facets = _facets(profiles, ok, counts, False)
     if rows is None:
         accepted = (i for i in ids if ok[by_id[i]])
         keys = _page_ids(conn, attributes, params, values, accepted, facets.counted, False)

@@ -6,6 +6,7 @@ capped, under the cap past the newest ones; a phrase, a filter, a date range).""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -161,3 +162,43 @@ def test_the_plugin_side_runs_on_its_own_read_only_connection(
     assert not plugin._idle_core()  # saturated: one connection, no handoffs
     monkeypatch.setattr(plugin.os, "getloadavg", lambda: (0.1, 0.0, 0.0))
     assert plugin._idle_core()
+
+
+@pytest.mark.parametrize("sort", ("relevance", "date"))
+@pytest.mark.parametrize("limits", ((None, None), (20, 7), (1000, 60)), ids=str)
+@pytest.mark.parametrize("q", ("ubnd", '"ủy ban"'))
+def test_a_match_the_table_does_not_know_is_stale_on_every_path(
+    demo_archive: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    q: str,
+    limits: tuple,
+    sort: str,
+) -> None:
+    """An article committed after the table was read is newer than all it knows: found
+    among the newest matches, before its key is looked up (Stale: the plugin reloads the
+    table), never an IndexError."""
+    monkeypatch.setattr(search_page, "RELEVANCE_CANDIDATES", 5)
+    db = tmp_path / "copy.db"
+    shutil.copy(demo_archive, db)
+    conn = sqlite3.connect(db, check_same_thread=False)
+    vn_search.register(conn)
+    attributes = search_cache.load(conn)
+    with conn:
+        conn.execute(
+            "INSERT INTO articles (url, portal, title, body_text, content_hash, first_seen_at,"
+            " last_seen_at, published_at, version) SELECT url || '?new', portal, title,"
+            " body_text, 'x', first_seen_at, last_seen_at, '2099-01-01', 1 FROM articles"
+            " WHERE id = (SELECT rowid % 100000000 FROM articles_search"
+            " WHERE articles_search MATCH vn_fts_query(?) LIMIT 1)",
+            [q],
+        )
+    side = Side(db)
+    try:
+        for helper in (None, side):
+            with pytest.raises(search_cache.Stale):
+                params = SearchParams(q=q, sort=sort)
+                search_run.run(conn, attributes, params, *limits, side=helper)
+    finally:
+        side.close()
+        conn.close()
