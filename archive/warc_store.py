@@ -100,9 +100,13 @@ def read_record_bytes(folder: str | Path, warc_file: str, offset: int, length: i
     return data
 
 
-def sha1_base32(data: bytes) -> str:
-    """``sha1:BASE32``: the payload digest form WARC tools (warcio, pywb, CDXJ) expect."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+def sha1_base32(*parts: bytes) -> str:
+    """``sha1:BASE32`` of the parts joined: the digest form WARC tools (warcio, pywb, CDXJ)
+    expect, for a payload or a record's block."""
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(part)
+    return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,15 +243,12 @@ def warc_record(
     ``Content-Length`` are added from ``block``.
     """
     parts = list(block)
-    digest = hashlib.sha1()
-    for part in parts:
-        digest.update(part)
     length = sum(len(part) for part in parts)
     head = [
         WARC_VERSION,
         f"WARC-Type: {record_type}",
         *(f"{name}: {value}" for name, value in fields),
-        f"WARC-Block-Digest: sha1:{base64.b32encode(digest.digest()).decode('ascii')}",
+        f"WARC-Block-Digest: {sha1_base32(*parts)}",
         f"Content-Type: {content_type}",
         f"Content-Length: {length}",
         "",
@@ -406,9 +407,10 @@ class WarcFileSet:
         offset = self.bytes_written
         # One write for the three: the OS has every record of the exchange when it returns,
         # so a SIGKILL loses none of them (a failed write is cut off: write_exchange).
-        write_fully(handle, b"".join((response, request, metadata)))
-        self.bytes_written += len(response) + len(request) + len(metadata)
-        self.total_bytes += len(response) + len(request) + len(metadata)
+        records = b"".join((response, request, metadata))
+        write_fully(handle, records)
+        self.bytes_written += len(records)
+        self.total_bytes += len(records)
         length = len(response)
         self._index.append(
             {
